@@ -1,0 +1,372 @@
+//! Bounded, total decoding of untrusted bytes, and canonical element encodings.
+//!
+//! Every `from_bytes` in the crate reads through a [`Reader`]: each read checks
+//! the remaining length first, so no input can make a decoder panic, read out
+//! of bounds or allocate more than the bytes it was given justify
+//! ([`Reader::count`] checks a claimed element count against the bytes left
+//! before any `Vec` is sized). [`Reader::finish`] rejects trailing data, so an
+//! accepted input re-encodes to exactly the same bytes.
+//!
+//! Canonical elements:
+//! - scalars: 32 bytes little-endian, `< ℓ` (`Scalar::from_canonical_bytes`);
+//! - ristretto255 points: 32 bytes that decompress (ristretto decoding is
+//!   canonical by construction: every point has one encoding);
+//! - edwards25519 points: 32 bytes that decompress **and** re-compress to the
+//!   same bytes (dalek's `decompress` accepts `y ≥ p` and the sign bit on
+//!   `x = 0`; both are non-canonical and refused here).
+//!
+//! Wire integers are little-endian.
+
+use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
+use curve25519_dalek::scalar::Scalar;
+use curve25519_dalek::traits::IsIdentity;
+
+use crate::error::{DecodeFailure, Error, Object};
+
+/// Encoded size of a scalar or a compressed point.
+pub(crate) const ELEMENT_LEN: usize = 32;
+
+/// A ristretto255 point together with its (canonical) compressed encoding,
+/// so that transcripts and re-encoding never recompress and verification
+/// never decompresses twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RistrettoElement {
+    /// The 32-byte encoding.
+    pub(crate) compressed: CompressedRistretto,
+    /// The decompressed point.
+    pub(crate) point: RistrettoPoint,
+}
+
+impl RistrettoElement {
+    /// Wrap a point, compressing it once.
+    pub(crate) fn from_point(point: RistrettoPoint) -> Self {
+        RistrettoElement { compressed: point.compress(), point }
+    }
+
+    /// Whether this is the identity (all-zero encoding).
+    pub(crate) fn is_identity(&self) -> bool {
+        self.compressed.is_identity()
+    }
+}
+
+/// An edwards25519 point together with its canonical compressed encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct EdwardsElement {
+    /// The 32-byte canonical encoding.
+    pub(crate) compressed: CompressedEdwardsY,
+    /// The decompressed point.
+    pub(crate) point: EdwardsPoint,
+}
+
+impl EdwardsElement {
+    /// Wrap a point, compressing it once.
+    pub(crate) fn from_point(point: EdwardsPoint) -> Self {
+        EdwardsElement { compressed: point.compress(), point }
+    }
+}
+
+/// Decode a canonical scalar.
+///
+/// # Errors
+/// [`DecodeFailure::NonCanonical`] for a value `≥ ℓ`.
+pub(crate) fn decode_scalar(bytes: [u8; 32], what: Object) -> Result<Scalar, Error> {
+    Option::from(Scalar::from_canonical_bytes(bytes))
+        .ok_or(Error::decode(what, DecodeFailure::NonCanonical))
+}
+
+/// Decode a ristretto255 point (the identity is accepted here; callers that
+/// must refuse it check [`RistrettoElement::is_identity`]).
+///
+/// # Errors
+/// [`DecodeFailure::NotOnCurve`] when the bytes do not decompress.
+pub(crate) fn decode_ristretto(bytes: [u8; 32], what: Object) -> Result<RistrettoElement, Error> {
+    let compressed = CompressedRistretto(bytes);
+    let point = compressed.decompress().ok_or(Error::decode(what, DecodeFailure::NotOnCurve))?;
+    Ok(RistrettoElement { compressed, point })
+}
+
+/// Decode a canonical edwards25519 point (any subgroup; the identity is
+/// accepted here).
+///
+/// # Errors
+/// [`DecodeFailure::NotOnCurve`] when the bytes do not decompress,
+/// [`DecodeFailure::NonCanonical`] when they do but are not the canonical
+/// encoding of the point.
+pub(crate) fn decode_edwards(bytes: [u8; 32], what: Object) -> Result<EdwardsElement, Error> {
+    let compressed = CompressedEdwardsY(bytes);
+    let point = compressed.decompress().ok_or(Error::decode(what, DecodeFailure::NotOnCurve))?;
+    if point.compress() != compressed {
+        return Err(Error::decode(what, DecodeFailure::NonCanonical));
+    }
+    Ok(EdwardsElement { compressed, point })
+}
+
+/// A bounded cursor over untrusted bytes. Every read is checked; errors name
+/// the object being decoded.
+#[derive(Debug)]
+pub(crate) struct Reader<'a> {
+    rest: &'a [u8],
+    what: Object,
+}
+
+impl<'a> Reader<'a> {
+    /// Read `bytes` as an encoding of `what`.
+    pub(crate) fn new(bytes: &'a [u8], what: Object) -> Self {
+        Reader { rest: bytes, what }
+    }
+
+    /// The object being decoded.
+    pub(crate) fn what(&self) -> Object {
+        self.what
+    }
+
+    /// An error about the object being decoded.
+    pub(crate) fn error(&self, why: DecodeFailure) -> Error {
+        Error::decode(self.what, why)
+    }
+
+    /// Bytes not yet read.
+    pub(crate) fn remaining(&self) -> usize {
+        self.rest.len()
+    }
+
+    /// The next `n` bytes.
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Length`] if fewer remain.
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
+        if self.rest.len() < n {
+            return Err(self.error(DecodeFailure::Length));
+        }
+        let (head, tail) = self.rest.split_at(n);
+        self.rest = tail;
+        Ok(head)
+    }
+
+    /// The next `N` bytes as an array.
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Length`] if fewer remain.
+    pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], Error> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.take(N)?);
+        Ok(out)
+    }
+
+    /// One byte.
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Length`] at the end of input.
+    pub(crate) fn u8(&mut self) -> Result<u8, Error> {
+        Ok(self.array::<1>()?[0])
+    }
+
+    /// A little-endian `u16`.
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Length`] at the end of input.
+    pub(crate) fn u16(&mut self) -> Result<u16, Error> {
+        Ok(u16::from_le_bytes(self.array()?))
+    }
+
+    /// A little-endian `u32`.
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Length`] at the end of input.
+    pub(crate) fn u32(&mut self) -> Result<u32, Error> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    /// A little-endian `u64`.
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Length`] at the end of input.
+    pub(crate) fn u64(&mut self) -> Result<u64, Error> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+
+    /// Check that a claimed count lies in `range` and that `count ·
+    /// element_len` bytes remain, before the caller allocates for it.
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Limit`] outside `range`, [`DecodeFailure::Length`] if
+    /// the input is too short to hold that many elements.
+    pub(crate) fn count(
+        &self,
+        count: usize,
+        range: core::ops::RangeInclusive<usize>,
+        element_len: usize,
+    ) -> Result<usize, Error> {
+        if !range.contains(&count) {
+            return Err(self.error(DecodeFailure::Limit));
+        }
+        match count.checked_mul(element_len) {
+            Some(needed) if needed <= self.rest.len() => Ok(count),
+            _ => Err(self.error(DecodeFailure::Length)),
+        }
+    }
+
+    /// A canonical scalar.
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Length`], [`DecodeFailure::NonCanonical`].
+    pub(crate) fn scalar(&mut self) -> Result<Scalar, Error> {
+        decode_scalar(self.array()?, self.what)
+    }
+
+    /// A ristretto255 point (identity allowed).
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Length`], [`DecodeFailure::NotOnCurve`].
+    pub(crate) fn ristretto(&mut self) -> Result<RistrettoElement, Error> {
+        decode_ristretto(self.array()?, self.what)
+    }
+
+    /// A ristretto255 point that must not be the identity.
+    ///
+    /// # Errors
+    /// As [`Reader::ristretto`], and [`DecodeFailure::Identity`].
+    pub(crate) fn ristretto_non_identity(&mut self) -> Result<RistrettoElement, Error> {
+        let element = self.ristretto()?;
+        if element.is_identity() {
+            return Err(self.error(DecodeFailure::Identity));
+        }
+        Ok(element)
+    }
+
+    /// A canonical edwards25519 point (any subgroup, identity allowed).
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Length`], [`DecodeFailure::NotOnCurve`],
+    /// [`DecodeFailure::NonCanonical`].
+    pub(crate) fn edwards(&mut self) -> Result<EdwardsElement, Error> {
+        decode_edwards(self.array()?, self.what)
+    }
+
+    /// A length-prefixed (`u8`) byte string whose length lies in `range`.
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Length`], [`DecodeFailure::Limit`].
+    pub(crate) fn bytes_u8(
+        &mut self,
+        range: core::ops::RangeInclusive<usize>,
+    ) -> Result<&'a [u8], Error> {
+        let len = usize::from(self.u8()?);
+        self.count(len, range, 1)?;
+        self.take(len)
+    }
+
+    /// A length-prefixed (`u16`) byte string whose length lies in `range`.
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Length`], [`DecodeFailure::Limit`].
+    pub(crate) fn bytes_u16(
+        &mut self,
+        range: core::ops::RangeInclusive<usize>,
+    ) -> Result<&'a [u8], Error> {
+        let len = usize::from(self.u16()?);
+        self.count(len, range, 1)?;
+        self.take(len)
+    }
+
+    /// A length-prefixed (`u32`) byte string whose length lies in `range`.
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Length`], [`DecodeFailure::Limit`].
+    pub(crate) fn bytes_u32(
+        &mut self,
+        range: core::ops::RangeInclusive<usize>,
+    ) -> Result<&'a [u8], Error> {
+        let len = usize::try_from(self.u32()?).map_err(|_| self.error(DecodeFailure::Limit))?;
+        self.count(len, range, 1)?;
+        self.take(len)
+    }
+
+    /// End of input: refuse trailing bytes.
+    ///
+    /// # Errors
+    /// [`DecodeFailure::TrailingData`] if bytes remain.
+    pub(crate) fn finish(self) -> Result<(), Error> {
+        if self.rest.is_empty() { Ok(()) } else { Err(self.error(DecodeFailure::TrailingData)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn reads_are_bounded() {
+        let bytes = [1u8, 2, 3];
+        let mut r = Reader::new(&bytes, Object::Context);
+        assert_eq!(r.u16(), Ok(0x0201));
+        assert_eq!(r.u16(), Err(Error::decode(Object::Context, DecodeFailure::Length)));
+        // A failed read consumes nothing.
+        assert_eq!(r.u8(), Ok(3));
+        assert_eq!(r.finish(), Ok(()));
+    }
+
+    #[test]
+    fn trailing_data_is_refused() {
+        let r = Reader::new(&[0u8], Object::Scalar);
+        assert_eq!(r.finish(), Err(Error::decode(Object::Scalar, DecodeFailure::TrailingData)));
+    }
+
+    #[test]
+    fn count_is_checked_before_allocation() {
+        let bytes = vec![0u8; 64];
+        let r = Reader::new(&bytes, Object::RangeProof);
+        assert_eq!(r.count(2, 0..=8, 32), Ok(2));
+        assert_eq!(
+            r.count(3, 0..=8, 32),
+            Err(Error::decode(Object::RangeProof, DecodeFailure::Length))
+        );
+        assert_eq!(
+            r.count(9, 0..=8, 32),
+            Err(Error::decode(Object::RangeProof, DecodeFailure::Limit))
+        );
+        assert_eq!(
+            r.count(usize::MAX, 0..=usize::MAX, 32),
+            Err(Error::decode(Object::RangeProof, DecodeFailure::Length))
+        );
+    }
+
+    #[test]
+    fn non_canonical_scalars_are_refused() {
+        // ℓ itself, and 2²⁵⁶ − 1.
+        let ell: [u8; 32] = [
+            0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9,
+            0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        ];
+        for bytes in [ell, [0xff; 32]] {
+            assert_eq!(
+                decode_scalar(bytes, Object::Scalar),
+                Err(Error::decode(Object::Scalar, DecodeFailure::NonCanonical))
+            );
+        }
+        let mut ell_minus_one = ell;
+        ell_minus_one[0] -= 1;
+        assert!(decode_scalar(ell_minus_one, Object::Scalar).is_ok());
+    }
+
+    #[test]
+    fn non_canonical_edwards_is_refused() {
+        // y = p (≡ 0) is a non-canonical encoding of the point (x, 0) family;
+        // y = 1 with the sign bit set is a non-canonical identity.
+        let mut y_is_p = [0xffu8; 32];
+        y_is_p[0] = 0xed;
+        y_is_p[31] = 0x7f;
+        let mut identity_with_sign = [0u8; 32];
+        identity_with_sign[0] = 1;
+        identity_with_sign[31] = 0x80;
+        for bytes in [identity_with_sign] {
+            assert_eq!(
+                decode_edwards(bytes, Object::EdwardsPoint),
+                Err(Error::decode(Object::EdwardsPoint, DecodeFailure::NonCanonical))
+            );
+        }
+        assert!(decode_edwards(y_is_p, Object::EdwardsPoint).is_err());
+    }
+}

@@ -1,0 +1,36 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+// ---- foundation: transcript, errors, generators, encodings, context, MSM ----
+mod encoding;
+mod error;
+mod generators;
+mod msm;
+mod transcript;
+
+pub mod context;
+pub mod params;
+
+pub use context::{Context, Purpose};
+pub use error::{DecodeFailure, Error, InvalidInput, Object};
+pub use params::Params;
+
+// ---- vault keys and chunked twisted ElGamal ----
+
+// ---- hybrid encryption ----
+
+// ---- deploy keys and webhook secrets ----
+
+// ---- range proof ----
+
+// ---- sealing, batch verification, registration (later issues) ----
+
+/// Mathematical notes, rendered as documentation only.
+#[cfg(doc)]
+pub mod notes;

@@ -1,0 +1,8 @@
+//! Mathematical notes behind the protocols (documentation only).
+//!
+//! Each submodule renders one file of `docs/notes/`.
+
+/// Notation used throughout the crate's documentation.
+pub mod notation {
+    #![doc = include_str!("../docs/notes/notation.md")]
+}
