@@ -22,6 +22,8 @@ pub use error::{DecodeFailure, Error, InvalidInput, Object};
 pub use params::Params;
 
 // ---- vault keys and chunked twisted ElGamal ----
+pub mod vault;
+pub use vault::{VaultKeyProof, VaultKeypair, VaultPublicKey, VaultSecretKey};
 
 // ---- hybrid encryption ----
 

@@ -38,6 +38,7 @@ use curve25519_dalek::traits::{
 use rand_core::CryptoRng;
 
 use crate::encoding::RistrettoElement;
+use crate::error::Error;
 use crate::params::Params;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels, new_transcript};
 
@@ -66,6 +67,23 @@ impl Weights {
     pub(crate) fn next(&mut self) -> Scalar {
         self.0.scalar()
     }
+}
+
+/// Verify one item: draw weights over `item` (its canonical bytes and
+/// statement), let `push` add the item's weighted equations, check them.
+///
+/// # Errors
+/// What `push` returns (a decode-level refusal), or [`Error::Verification`].
+pub(crate) fn verify_single<'a, R: CryptoRng + ?Sized>(
+    params: &Params,
+    item: impl IntoIterator<Item = &'a [u8]>,
+    rng: &mut R,
+    push: impl FnOnce(&mut Weights, &mut Msm) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut weights = Weights::new(item, rng);
+    let mut msm = Msm::new();
+    push(&mut weights, &mut msm)?;
+    if msm.vartime_is_satisfied(params) { Ok(()) } else { Err(Error::Verification) }
 }
 
 /// Accumulated weighted terms of any number of equations (see the module

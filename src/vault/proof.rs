@@ -1,0 +1,154 @@
+//! [`VaultKeyProof`]: a Schnorr proof of possession of a vault's sealing key.
+//!
+//! Relation (SPEC §3), with the vault's stable record fields `ctx` (region,
+//! endpoint, key epoch or expiry) and its KEM key `W` bound as context:
+//! $$
+//! \mathrm{PK}\\{ (x) : x \cdot Y = H \\}.
+//! $$
+//!
+//! Prover: nonce \\(k\\), \\(T = k \cdot Y\\); challenge \\(c\\); response
+//! \\(z = k + c x\\). Verifier:
+//! $$
+//! z \cdot Y - T - c \cdot H = 0. \tag{1}
+//! $$
+//! Completeness: \\(zY = kY + c\,xY = T + cH\\).
+//!
+//! Transcript (`vaultseal-vault-key-proof-v1`): `Y`, `W`, `record`, `T`
+//! (identity refused) → `c`, then `z` is absorbed (nothing unabsorbed follows
+//! a challenge).
+//!
+//! # Security
+//! Special soundness of Schnorr: two accepting transcripts with the same `T`
+//! give \\(x = (z - z')/(c - c')\\). Because `W` and the record fields are
+//! absorbed before `c`, a proof cannot be moved to another `W` or to other
+//! record fields; the identity `Y` is refused when the key is decoded, so the
+//! equation never degenerates to \\(T = -cH\\).
+//!
+//! # Constant time
+//! Proving uses `x` and `k` only in constant-time scalar arithmetic and a
+//! constant-time variable-base multiplication. Verification is variable-time
+//! (public data).
+//!
+//! # Encoding
+//! `T (32) ‖ z (32)`: 64 bytes.
+
+use alloc::vec::Vec;
+use merlin::Transcript;
+use rand_core::CryptoRng;
+use zeroize::Zeroizing;
+
+use crate::encoding::{Reader, RistrettoElement};
+use crate::error::{Error, Object};
+use crate::msm::{Msm, Weights, verify_single};
+use crate::params::Params;
+use crate::transcript::{TranscriptProtocol, labels, new_transcript};
+use crate::vault::{VaultKeypair, VaultPublicKey};
+
+/// Encoded length of a [`VaultKeyProof`].
+pub const VAULT_KEY_PROOF_LEN: usize = 64;
+
+/// A proof that the holder of a [`VaultPublicKey`] knows its sealing secret
+/// `x`, bound to the key's `W` and to the vault's stable record fields.
+#[allow(non_snake_case)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VaultKeyProof {
+    /// `T = k·Y`, bytes 0..32.
+    T: RistrettoElement,
+    /// `z = k + c·x`, bytes 32..64.
+    z: curve25519_dalek::Scalar,
+}
+
+/// Absorb the statement: `Y`, `W`, the record fields. Shared by prover and
+/// verifier.
+fn absorb_statement(public: &VaultPublicKey, record: &[u8]) -> Transcript {
+    let mut t = new_transcript(labels::PROTOCOL_VAULT_KEY_PROOF);
+    t.append_point(labels::VAULT_Y, &public.Y.compressed);
+    t.append_bytes(labels::VAULT_W, public.W.as_bytes());
+    t.append_bytes(labels::POP_RECORD, record);
+    t
+}
+
+impl VaultKeyProof {
+    /// Prove possession of `keypair`'s sealing key, bound to `record` (the
+    /// vault's stable self-asserted fields, canonically encoded by the caller).
+    #[allow(non_snake_case)]
+    pub fn prove<R: CryptoRng + ?Sized>(
+        keypair: &VaultKeypair,
+        record: &[u8],
+        rng: &mut R,
+    ) -> Self {
+        let public = keypair.public();
+        let x = keypair.secret().x();
+        let mut t = absorb_statement(public, record);
+        let k = Zeroizing::new(t.prover_rng().witness_scalar(x).finalize(rng).scalar());
+        let T = RistrettoElement::from_point(*k * public.Y.point);
+        t.append_point(labels::POP_T, &T.compressed);
+        let c = t.challenge_scalar(labels::POP_C);
+        let z = *k + c * x;
+        t.append_scalar(labels::POP_Z, &z);
+        VaultKeyProof { T, z }
+    }
+
+    /// Check the proof for `public` and `record` (a batch of one).
+    ///
+    /// # Errors
+    /// [`Error::Verification`] if the proof does not verify.
+    pub fn verify<R: CryptoRng + ?Sized>(
+        &self,
+        params: &Params,
+        public: &VaultPublicKey,
+        record: &[u8],
+        rng: &mut R,
+    ) -> Result<(), Error> {
+        let item = [&self.to_bytes()[..], &public.to_bytes(), record];
+        verify_single(params, item, rng, |weights, msm| {
+            self.push_equations(public, record, weights, msm);
+            Ok(())
+        })
+    }
+
+    /// Replay the transcript and add equation (1), weighted, to `msm`.
+    pub(crate) fn push_equations(
+        &self,
+        public: &VaultPublicKey,
+        record: &[u8],
+        weights: &mut Weights,
+        msm: &mut Msm,
+    ) {
+        let mut t = absorb_statement(public, record);
+        t.append_point(labels::POP_T, &self.T.compressed);
+        let c = t.challenge_scalar(labels::POP_C);
+        t.append_scalar(labels::POP_Z, &self.z);
+        let omega = weights.next();
+        msm.push_shared(omega * self.z, &public.Y);
+        msm.push(-omega, &self.T);
+        msm.add_h(-(omega * c));
+    }
+
+    /// The encoding `T ‖ z` (64 bytes).
+    pub fn to_bytes(&self) -> [u8; VAULT_KEY_PROOF_LEN] {
+        let mut out = [0u8; VAULT_KEY_PROOF_LEN];
+        out[..32].copy_from_slice(self.T.compressed.as_bytes());
+        out[32..].copy_from_slice(self.z.as_bytes());
+        out
+    }
+
+    /// Decode `T ‖ z`.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] (`Object::VaultKeyProof`): wrong length, `T` not a
+    /// point or the identity, `z` not canonical.
+    #[allow(non_snake_case)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(bytes, Object::VaultKeyProof);
+        let T = r.ristretto_non_identity()?;
+        let z = r.scalar()?;
+        r.finish()?;
+        Ok(VaultKeyProof { T, z })
+    }
+
+    /// Append the encoding to `out`.
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_bytes());
+    }
+}

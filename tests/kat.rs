@@ -1,0 +1,11 @@
+//! Known-answer tests: seeded RNGs, pinned bytes in `tests/vectors/*.json`.
+//! Regenerate deliberately with `VAULTSEAL_WRITE_VECTORS=1 cargo test --test kat`
+//! (and say why in the commit).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+#[path = "common/vectors.rs"]
+mod vectors;
+
+// One module per area; each pins its own vector file.
+#[path = "kat/foundation.rs"]
+mod foundation;
