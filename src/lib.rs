@@ -31,6 +31,8 @@ pub use vault::{VaultKeyProof, VaultKeypair, VaultPublicKey, VaultSecretKey};
 
 // ---- range proof ----
 
+mod sigma;
+
 // ---- sealing, batch verification, registration (later issues) ----
 
 /// Mathematical notes, rendered as documentation only.
