@@ -31,7 +31,6 @@ use crate::error::Error;
 use crate::msm::{Msm, Weights};
 use crate::params::Params;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
-use crate::vault::VaultPublicKey;
 
 use key_binding::KeyBindingProof;
 use validity::ValidityProof;
@@ -41,8 +40,8 @@ use validity::ValidityProof;
 #[allow(non_snake_case)]
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct SigmaStatement<'a> {
-    /// Recipients `Y_j`, sorted.
-    pub(crate) recipients: &'a [VaultPublicKey],
+    /// Recipients' sealing keys `Y_j`, sorted.
+    pub(crate) recipients: &'a [RistrettoElement],
     /// Chunk commitments `C_i`.
     pub(crate) commitments: &'a [RistrettoElement],
     /// Handles, recipient-major: `handles[j·k + i] = D_ij`.
@@ -218,13 +217,13 @@ impl SigmaProof {
 mod tests {
     use super::*;
     use crate::transcript::new_transcript;
-    use crate::vault::VaultKeypair;
+    use crate::vault::{VaultKeypair, VaultPublicKey};
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;
 
     struct Fixture {
         params: Params,
-        recipients: Vec<VaultPublicKey>,
+        recipients: Vec<RistrettoElement>,
         m: Vec<Scalar>,
         r: Vec<Scalar>,
         commitments: Vec<RistrettoElement>,
@@ -234,9 +233,10 @@ mod tests {
     fn fixture(m: &[u64], v: usize) -> Fixture {
         let params = Params::new();
         let mut rng = ChaCha20Rng::seed_from_u64(9);
-        let mut recipients: Vec<VaultPublicKey> =
+        let mut keys: Vec<VaultPublicKey> =
             (0..v).map(|_| *VaultKeypair::generate(&params, &mut rng).public()).collect();
-        recipients.sort();
+        keys.sort();
+        let recipients: Vec<RistrettoElement> = keys.iter().map(|k| k.Y).collect();
         let m: Vec<Scalar> = m.iter().map(|&x| Scalar::from(x)).collect();
         let r: Vec<Scalar> = m.iter().map(|_| Scalar::random(&mut rng)).collect();
         let commitments = m
@@ -246,7 +246,7 @@ mod tests {
             .collect();
         let handles = recipients
             .iter()
-            .flat_map(|key| r.iter().map(move |r| RistrettoElement::from_point(key.Y.point * r)))
+            .flat_map(|Y| r.iter().map(move |r| RistrettoElement::from_point(Y.point * r)))
             .collect();
         Fixture { params, recipients, m, r, commitments, handles }
     }
@@ -301,7 +301,7 @@ mod tests {
     fn a_handle_that_does_not_match_its_commitment_fails() {
         let mut f = fixture(&[5, 6, 7], 2);
         // The honest prover's steps on a statement whose D_{1,2} uses another r.
-        f.handles[4] = RistrettoElement::from_point(f.recipients[1].Y.point * Scalar::from(99u64));
+        f.handles[4] = RistrettoElement::from_point(f.recipients[1].point * Scalar::from(99u64));
         let proof = prove(&f, None, None);
         assert!(!verify(&f, &proof, None));
     }

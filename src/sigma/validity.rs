@@ -39,7 +39,6 @@ use crate::encoding::{Reader, RistrettoElement};
 use crate::msm::{Msm, Weights};
 use crate::params::Params;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
-use crate::vault::VaultPublicKey;
 
 /// The validity proof's messages and responses.
 #[allow(non_snake_case)]
@@ -65,13 +64,13 @@ pub(crate) struct ValidityNonces {
 #[allow(non_snake_case)]
 pub(crate) fn commit(
     params: &Params,
-    recipients: &[VaultPublicKey],
+    recipients: &[RistrettoElement],
     rng: &mut ProverRng,
 ) -> (ValidityNonces, RistrettoElement, Vec<RistrettoElement>) {
     let a = Zeroizing::new(rng.scalar());
     let b = Zeroizing::new(rng.scalar());
     let T_0 = RistrettoElement::from_point(params.mul_G(&a) + params.mul_H(&b));
-    let T_j = recipients.iter().map(|key| RistrettoElement::from_point(*b * key.Y.point)).collect();
+    let T_j = recipients.iter().map(|Y| RistrettoElement::from_point(*b * Y.point)).collect();
     (ValidityNonces { a, b }, T_0, T_j)
 }
 
@@ -115,7 +114,7 @@ impl ValidityProof {
         &self,
         c: &Scalar,
         t_powers: &[Scalar],
-        recipients: &[VaultPublicKey],
+        recipients: &[RistrettoElement],
         handles: &[RistrettoElement],
         weights: &mut Weights,
         msm: &mut Msm,
@@ -132,9 +131,9 @@ impl ValidityProof {
             *coeff -= omega_c * t_i;
         }
         // (Vj): ω_j·z_r·Y_j − ω_j·T_j − Σ ω_j·c·tⁱ·D_ij.
-        for ((key, T), row) in recipients.iter().zip(&self.T_j).zip(handles.chunks_exact(k)) {
+        for ((Y, T), row) in recipients.iter().zip(&self.T_j).zip(handles.chunks_exact(k)) {
             let omega_j = weights.next();
-            msm.push_shared(omega_j * self.z_r, &key.Y);
+            msm.push_shared(omega_j * self.z_r, Y);
             msm.push(-omega_j, T);
             let omega_c = omega_j * c;
             for (D, t_i) in row.iter().zip(t_powers) {
