@@ -32,9 +32,7 @@ use alloc::vec::Vec;
 use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::{
-    IsIdentity, VartimeMultiscalarMul, VartimePrecomputedMultiscalarMul,
-};
+use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
 use rand_core::CryptoRng;
 
 use crate::encoding::RistrettoElement;
