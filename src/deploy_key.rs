@@ -325,6 +325,15 @@ impl DeployPublicKey {
         Ok(DeployPublicKey { A })
     }
 
+    /// Wrap an element already known to be canonical, not the identity and
+    /// torsion-free (a sealed deploy key checks `A = [8]A′`, which implies
+    /// it, instead of the costlier `is_torsion_free`).
+    #[allow(non_snake_case)]
+    pub(crate) fn from_checked_element(A: EdwardsElement) -> Self {
+        debug_assert!(A.point.is_torsion_free() && !A.point.is_identity());
+        DeployPublicKey { A }
+    }
+
     /// `A` with its encoding, for the sealing proofs.
     pub(crate) fn element(&self) -> &EdwardsElement {
         &self.A

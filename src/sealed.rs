@@ -350,11 +350,11 @@ pub fn seal_deploy_key<R: CryptoRng + ?Sized>(
     if context.purpose() != Purpose::DeployKey {
         return Err(Error::input(InvalidInput::Purpose));
     }
-    let A = EdwardsElement::from_point(key.public_key().element().point);
+    let A = *key.public_key().element();
     // A′ = (s·8⁻¹ mod ℓ)·B, so that [8]A′ = A.
     let eighth = Scalar::from(8u64).invert();
     let A_prime = EdwardsElement::from_point(params.mul_B(&Zeroizing::new(key.scalar() * eighth)));
-    let payload = key.payload_bytes();
+    let payload = key.sealing_payload();
     let item = SealedItem::seal(
         params,
         recipients,
