@@ -111,6 +111,8 @@ pub enum InvalidInput {
     Purpose,
     /// A secret scalar was zero.
     ZeroScalar,
+    /// A recipient key cannot be used (an HPKE encapsulation to it failed).
+    RecipientKey,
 }
 
 impl fmt::Display for Error {
@@ -168,6 +170,7 @@ impl fmt::Display for InvalidInput {
             InvalidInput::ContextField => "context field empty or too long",
             InvalidInput::Purpose => "context purpose does not match the operation",
             InvalidInput::ZeroScalar => "secret scalar is zero",
+            InvalidInput::RecipientKey => "recipient key cannot be used",
         })
     }
 }
