@@ -20,10 +20,16 @@
 //!    RFC 9180 `SealBase(pkR = W_j, info, aad = header, pt = K)` with suite
 //!    DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305 and
 //!    `info = "vaultseal-hybrid-wrap-v1" ‖ ctx.to_bytes()`;
-//! 5. `payload_ct = ChaCha20-Poly1305(payload_key, nonce = 0¹², AD = header ‖ ad, p)`.
+//! 5. `payload_ct = ChaCha20-Poly1305(payload_key, nonce = 0¹², AD, p)` with
+//!    `AD = header ‖ wrap_1 ‖ … ‖ wrap_v ‖ ad`: every envelope byte before the
+//!    payload length, then the caller's associated data.
 //!
 //! `payload_key` is used for exactly one message, so the zero nonce is never
 //! repeated under a key. `ad` is not stored: the opener supplies it again.
+//! The wraps cannot authenticate themselves (a wrap's `aad` is the header
+//! only), so the payload's AD covers them: a vault then refuses an envelope in
+//! which *another* vault's wrap was altered, and all recipients accept or
+//! refuse the same bytes.
 //!
 //! Opening by the vault with KEM secret `w`:
 //!
@@ -32,7 +38,8 @@
 //! 2. `K = OpenBase(enc_j, w, info, aad = header, ct_j)`;
 //! 3. recompute `commit` from `K` and compare it with the header's **in
 //!    constant time, before touching the payload**;
-//! 4. decrypt the payload with `payload_key` and `AD = header ‖ ad`.
+//! 4. decrypt the payload with `payload_key` and
+//!    `AD = header ‖ wrap_1 ‖ … ‖ wrap_v ‖ ad`.
 //!
 //! Every failure of steps 1–4 is the one opaque [`Error::Decryption`].
 //!
@@ -42,9 +49,9 @@
 //!   gives a one-time key to an AEAD that is IND-CPA and INT-CTXT.
 //! - **Binding.** The wraps' `info` binds the context and their `aad` binds
 //!   the whole header (recipient list and commitment); the payload's
-//!   associated data binds the header and the caller's `ad`. An envelope
-//!   opened under another context, with other associated data, or with any
-//!   byte changed fails.
+//!   associated data binds the header, every wrap and the caller's `ad`. An
+//!   envelope opened under another context, with other associated data, or
+//!   with any byte changed — another recipient's wrap included — fails.
 //! - **Key commitment.** ChaCha20-Poly1305 is not key-committing: one
 //!   ciphertext can be made to verify under two keys, to two different
 //!   plaintexts ("invisible salamanders", Poly1305 multi-collisions;
@@ -248,11 +255,16 @@ fn wrap_info(context: &Context) -> Vec<u8> {
     info
 }
 
-/// Associated data of the payload: `header ‖ ad` (the header is
-/// self-delimiting, so the split is unambiguous).
-fn payload_ad(header_bytes: &[u8], associated_data: &[u8]) -> Vec<u8> {
-    let mut ad = Vec::with_capacity(header_bytes.len() + associated_data.len());
+/// Associated data of the payload: `header ‖ wrap_1 ‖ … ‖ wrap_v ‖ ad`
+/// (header and wraps are self-delimiting, so the split is unambiguous).
+fn payload_ad(header_bytes: &[u8], wraps: &[Wrap], associated_data: &[u8]) -> Vec<u8> {
+    let mut ad = Vec::with_capacity(
+        header_bytes.len() + WRAP_LEN * wraps.len() + associated_data.len(),
+    );
     ad.extend_from_slice(header_bytes);
+    for wrap in wraps {
+        wrap.write(&mut ad);
+    }
     ad.extend_from_slice(associated_data);
     ad
 }
@@ -311,7 +323,7 @@ pub fn seal<R: CryptoRng + ?Sized>(
         .map_err(too_long)?
         .encrypt_inout_detached(
             &Nonce::default(),
-            &payload_ad(&header_bytes, associated_data),
+            &payload_ad(&header_bytes, &wraps, associated_data),
             body.as_mut_slice().into(),
         )
         .map_err(too_long)?;
@@ -328,7 +340,8 @@ pub fn seal<R: CryptoRng + ?Sized>(
 /// [`Error::Decryption`] for every failure: the vault is not a recipient, the
 /// recipient list is not canonical, the wrap does not open (wrong key, wrong
 /// context, tampered bytes), the key commitment does not match, or the
-/// payload does not authenticate (tampered, or other `associated_data`).
+/// payload does not authenticate (tampered payload or wraps, or other
+/// `associated_data`).
 pub fn open(
     keypair: &VaultKeypair,
     envelope: &Envelope,
@@ -373,7 +386,7 @@ pub fn open(
         .map_err(|_| Error::Decryption)?
         .decrypt_inout_detached(
             &Nonce::default(),
-            &payload_ad(&header_bytes, associated_data),
+            &payload_ad(&header_bytes, &envelope.wraps, associated_data),
             plaintext.as_mut_slice().into(),
             &tag,
         )

@@ -171,6 +171,25 @@ fn tamper_every_byte() {
     }
 }
 
+/// With two vaults, a flipped byte anywhere — in the other vault's wrap too —
+/// makes both refuse: the payload's associated data covers every wrap.
+#[test]
+fn tamper_every_byte_two_vaults() {
+    let ctx = context();
+    let (a, b) = (vault(1), vault(2));
+    let bytes = hybrid::seal(&[*a.public(), *b.public()], &ctx, b"", b"8 bytes!", &mut rng(5))
+        .unwrap()
+        .to_bytes();
+    assert_eq!(bytes.len(), 54 + 2 * 144 + 8);
+    for i in 0..bytes.len() {
+        let mut tampered = bytes.clone();
+        tampered[i] ^= 0x02;
+        for k in [&a, &b] {
+            assert!(decryption(hybrid::open_bytes(k, &tampered, &ctx, b"")), "byte {i}");
+        }
+    }
+}
+
 #[test]
 fn truncated_and_extended_envelopes_are_refused() {
     let ctx = context();
@@ -582,13 +601,6 @@ fn key_commitment_stops_two_key_envelopes() {
             header.extend_from_slice(&r.to_bytes());
         }
         header.extend_from_slice(&commit);
-        let mut payload_ad = header.clone();
-        payload_ad.extend_from_slice(ad);
-        let (ct, tag) = two_key_ciphertext(&key1, &key2, &payload_ad);
-        let p1 = aead_open(&key1, &payload_ad, &ct, tag).unwrap();
-        let p2 = aead_open(&key2, &payload_ad, &ct, tag).unwrap();
-        assert_ne!(p1, p2, "the AEAD alone would give two plaintexts");
-
         // recipients[0] gets K1, recipients[1] gets K2.
         let mut bytes = header.clone();
         bytes.extend_from_slice(&attacker_wrap(
@@ -605,6 +617,13 @@ fn key_commitment_stops_two_key_envelopes() {
             &K2,
             &mut rng,
         ));
+        // Payload AD: header ‖ wraps ‖ caller AD.
+        let mut payload_ad = bytes.clone();
+        payload_ad.extend_from_slice(ad);
+        let (ct, tag) = two_key_ciphertext(&key1, &key2, &payload_ad);
+        let p1 = aead_open(&key1, &payload_ad, &ct, tag).unwrap();
+        let p2 = aead_open(&key2, &payload_ad, &ct, tag).unwrap();
+        assert_ne!(p1, p2, "the AEAD alone would give two plaintexts");
         bytes.extend_from_slice(&48u32.to_le_bytes());
         bytes.extend_from_slice(&ct);
         bytes.extend_from_slice(&tag);
