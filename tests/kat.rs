@@ -9,3 +9,5 @@ mod vectors;
 // One module per area; each pins its own vector file.
 #[path = "kat/foundation.rs"]
 mod foundation;
+#[path = "kat/hybrid.rs"]
+mod hybrid;
