@@ -258,9 +258,8 @@ fn wrap_info(context: &Context) -> Vec<u8> {
 /// Associated data of the payload: `header ‖ wrap_1 ‖ … ‖ wrap_v ‖ ad`
 /// (header and wraps are self-delimiting, so the split is unambiguous).
 fn payload_ad(header_bytes: &[u8], wraps: &[Wrap], associated_data: &[u8]) -> Vec<u8> {
-    let mut ad = Vec::with_capacity(
-        header_bytes.len() + WRAP_LEN * wraps.len() + associated_data.len(),
-    );
+    let mut ad =
+        Vec::with_capacity(header_bytes.len() + WRAP_LEN * wraps.len() + associated_data.len());
     ad.extend_from_slice(header_bytes);
     for wrap in wraps {
         wrap.write(&mut ad);
@@ -363,12 +362,8 @@ pub fn open(
 
     // 2. The file key, with the KEM secret `w` (never `x`).
     #[allow(non_snake_case)]
-    let K = kem::unwrap(
-        keypair.secret().kem_secret_bytes(),
-        wrap,
-        &wrap_info(context),
-        &header_bytes,
-    )?;
+    let K =
+        kem::unwrap(keypair.secret().kem_secret_bytes(), wrap, &wrap_info(context), &header_bytes)?;
 
     // 3. Key commitment, in constant time, before the payload is touched.
     let keys = FileKeys::derive(&K).map_err(|_| Error::Decryption)?;

@@ -194,7 +194,8 @@ fn tamper_every_byte_two_vaults() {
 fn truncated_and_extended_envelopes_are_refused() {
     let ctx = context();
     let v = vault(1);
-    let bytes = hybrid::seal(&[*v.public()], &ctx, b"", b"payload", &mut rng(6)).unwrap().to_bytes();
+    let bytes =
+        hybrid::seal(&[*v.public()], &ctx, b"", b"payload", &mut rng(6)).unwrap().to_bytes();
     for len in 0..bytes.len() {
         assert!(
             matches!(
@@ -244,7 +245,8 @@ fn context_binding() {
 fn associated_data_binding() {
     let ctx = context();
     let v = vault(1);
-    let envelope = hybrid::seal(&[*v.public()], &ctx, b"registration-7", b"p", &mut rng(8)).unwrap();
+    let envelope =
+        hybrid::seal(&[*v.public()], &ctx, b"registration-7", b"p", &mut rng(8)).unwrap();
     assert!(hybrid::open(&v, &envelope, &ctx, b"registration-7").is_ok());
     for other in [&b""[..], b"registration-8", b"registration-7\0", b"registration-"] {
         assert!(decryption(hybrid::open(&v, &envelope, &ctx, other)));
@@ -278,10 +280,10 @@ fn duplicate_recipients_are_refused() {
     // On the wire: a two-recipient envelope whose second entry repeats the
     // first, and one whose entries are swapped, are refused by the decoder
     // and opaque to open.
-    let envelope =
-        hybrid::seal(&[*a.public(), *b.public()], &ctx, b"", b"x", &mut rng(1)).unwrap();
+    let envelope = hybrid::seal(&[*a.public(), *b.public()], &ctx, b"", b"x", &mut rng(1)).unwrap();
     let bytes = envelope.to_bytes();
-    let unsorted = Err(Error::Decode { what: Object::HybridEnvelope, why: DecodeFailure::Unsorted });
+    let unsorted =
+        Err(Error::Decode { what: Object::HybridEnvelope, why: DecodeFailure::Unsorted });
     let mut repeated = bytes.clone();
     let first = bytes[2..66].to_vec();
     repeated[66..130].copy_from_slice(&first);
@@ -531,7 +533,8 @@ fn two_key_ciphertext(k1: &[u8; 32], k2: &[u8; 32], ad: &[u8]) -> (Vec<u8>, [u8;
         assert_eq!(blocks.len(), ad_blocks + 3);
         // Want h1 − h2 = t for some integer t ≡ s2 − s1 (mod 2¹²⁸), |t| < p.
         for j in -4i64..4 {
-            let shift = (0..j.unsigned_abs()).fold(fp::from_parts(0, 0), |a, _| fp::add(a, two_128));
+            let shift =
+                (0..j.unsigned_abs()).fold(fp::from_parts(0, 0), |a, _| fp::add(a, two_128));
             let base = fp::from_parts(delta, 0);
             let t = if j >= 0 { fp::add(base, shift) } else { fp::sub(base, shift) };
             let x = fp::mul(fp::sub(t, fp::sub(A1, A2)), inv);
@@ -630,7 +633,8 @@ fn key_commitment_stops_two_key_envelopes() {
         let envelope = Envelope::from_bytes(&bytes).unwrap();
 
         let mut opened = Vec::new();
-        for (j, vault) in recipients.iter().map(|r| if r == a.public() { &a } else { &b }).enumerate()
+        for (j, vault) in
+            recipients.iter().map(|r| if r == a.public() { &a } else { &b }).enumerate()
         {
             let key_j = if j == 0 { key1 } else { key2 };
             match hybrid::open(vault, &envelope, &ctx, ad) {

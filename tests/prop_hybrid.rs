@@ -139,7 +139,7 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let chosen: Vec<&VaultKeypair> =
-            vaults().iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1).map(|(_, k)| k).collect();
+            vaults().iter().enumerate().filter(|(i, _)| (mask >> i) & 1 == 1).map(|(_, k)| k).collect();
         let recipients: Vec<_> = chosen.iter().map(|k| *k.public()).collect();
         let envelope = hybrid::seal(
             &recipients, &context(), &ad, &payload, &mut ChaCha20Rng::seed_from_u64(seed),
@@ -148,7 +148,7 @@ proptest! {
         prop_assert_eq!(bytes.len(), 54 + 144 * recipients.len() + payload.len());
         for (i, k) in vaults().iter().enumerate() {
             let opened = hybrid::open_bytes(k, &bytes, &context(), &ad);
-            if mask >> i & 1 == 1 {
+            if (mask >> i) & 1 == 1 {
                 prop_assert_eq!(&opened.unwrap()[..], &payload[..]);
             } else {
                 prop_assert_eq!(opened.err(), Some(Error::Decryption));

@@ -157,17 +157,13 @@ pub(crate) fn wrap<R: CryptoRng + ?Sized>(
 /// # Errors
 /// [`Error::Decryption`] for any failure (bad `enc`, wrong key, wrong `info`
 /// or `aad`, tampered ciphertext), one opaque error.
-pub(crate) fn unwrap(
-    w: &[u8; 32],
-    wrap: &Wrap,
-    info: &[u8],
-    aad: &[u8],
-) -> Result<FileKey, Error> {
+#[allow(non_snake_case)]
+pub(crate) fn unwrap(w: &[u8; 32], wrap: &Wrap, info: &[u8], aad: &[u8]) -> Result<FileKey, Error> {
     let sk = <Kem as hpke::Kem>::PrivateKey::from_bytes(w).map_err(|_| Error::Decryption)?;
-    let enc = <Kem as hpke::Kem>::EncappedKey::from_bytes(&wrap.enc)
-        .map_err(|_| Error::Decryption)?;
-    let tag = AeadTag::<Aead>::from_bytes(&wrap.ct[FILE_KEY_LEN..])
-        .map_err(|_| Error::Decryption)?;
+    let enc =
+        <Kem as hpke::Kem>::EncappedKey::from_bytes(&wrap.enc).map_err(|_| Error::Decryption)?;
+    let tag =
+        AeadTag::<Aead>::from_bytes(&wrap.ct[FILE_KEY_LEN..]).map_err(|_| Error::Decryption)?;
     let mut K: FileKey = Zeroizing::new([0u8; FILE_KEY_LEN]);
     K.copy_from_slice(&wrap.ct[..FILE_KEY_LEN]);
     hpke::single_shot_open_inout_detached::<Aead, Kdf, Kem>(
@@ -250,7 +246,8 @@ mod tests {
         assert_eq!(&tag[..], &ct[29..]);
 
         // The same open path `unwrap` uses.
-        let sk = <Kem as hpke::Kem>::PrivateKey::from_bytes(&skRm).unwrap_or_else(|_| unreachable!());
+        let sk =
+            <Kem as hpke::Kem>::PrivateKey::from_bytes(&skRm).unwrap_or_else(|_| unreachable!());
         let encapped =
             <Kem as hpke::Kem>::EncappedKey::from_bytes(&enc).unwrap_or_else(|_| unreachable!());
         let tag = AeadTag::<Aead>::from_bytes(&tag).unwrap_or_else(|_| unreachable!());
@@ -268,6 +265,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(non_snake_case)]
     fn wrap_round_trip_and_wrong_key() {
         let w = [7u8; 32];
         let W = kem_public(&w).unwrap_or_else(|| unreachable!());

@@ -230,9 +230,15 @@ fn hybrid_vectors() {
         let w = &vault.secret().to_bytes()[32..];
         let sk = <Kem as hpke::Kem>::PrivateKey::from_bytes(w).unwrap();
         let enc = <Kem as hpke::Kem>::EncappedKey::from_bytes(&wrap[..32]).unwrap();
-        let opened =
-            hpke::single_shot_open::<Aead, Kdf, Kem>(&OpModeR::Base, &sk, &enc, &info, &wrap[32..], header)
-                .unwrap();
+        let opened = hpke::single_shot_open::<Aead, Kdf, Kem>(
+            &OpModeR::Base,
+            &sk,
+            &enc,
+            &info,
+            &wrap[32..],
+            header,
+        )
+        .unwrap();
         assert_eq!(opened, K);
     }
 
