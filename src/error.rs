@@ -124,6 +124,8 @@ pub enum InvalidInput {
     OpensshComment,
     /// A webhook key (the shared secret string) is empty.
     EmptyWebhookKey,
+    /// A recipient key cannot be used (an HPKE encapsulation to it failed).
+    RecipientKey,
 }
 
 impl fmt::Display for Error {
@@ -187,6 +189,7 @@ impl fmt::Display for InvalidInput {
             InvalidInput::ZeroScalar => "secret scalar is zero",
             InvalidInput::OpensshComment => "OpenSSH comment contains a control character",
             InvalidInput::EmptyWebhookKey => "webhook key is empty",
+            InvalidInput::RecipientKey => "recipient key cannot be used",
         })
     }
 }

@@ -26,6 +26,7 @@ pub mod vault;
 pub use vault::{VaultKeyProof, VaultKeypair, VaultPublicKey, VaultSecretKey};
 
 // ---- hybrid encryption ----
+pub mod hybrid;
 
 // ---- deploy keys and webhook secrets ----
 pub mod deploy_key;

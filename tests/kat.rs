@@ -11,3 +11,5 @@ mod vectors;
 mod deploy_key;
 #[path = "kat/foundation.rs"]
 mod foundation;
+#[path = "kat/hybrid.rs"]
+mod hybrid;

@@ -171,6 +171,17 @@ pub(crate) const VAULT_SEED_W: &[u8] = b"vaultseal-vault-seed-w-v1";
 /// scalar `s`.
 pub(crate) const DEPLOY_KEY_NONCE_PREFIX: &[u8] = b"vaultseal-deploy-key-nonce-prefix-v1";
 
+// ----- Hybrid envelopes (HPKE wraps + one payload AEAD) -----
+
+/// HPKE `info` prefix of every wrap: `info = label ‖ Context::to_bytes()`.
+pub(crate) const HYBRID_HPKE_INFO: &[u8] = b"vaultseal-hybrid-wrap-v1";
+/// HKDF-SHA256 salt of the file-key extraction `prk = Extract(label, K)`.
+pub(crate) const HYBRID_KDF_SALT: &[u8] = b"vaultseal-hybrid-kdf-v1";
+/// HKDF-Expand `info` of the payload key.
+pub(crate) const HYBRID_PAYLOAD_KEY: &[u8] = b"payload";
+/// HKDF-Expand `info` of the key commitment stored in the header.
+pub(crate) const HYBRID_KEY_COMMIT: &[u8] = b"key-commit";
+
 /// All labels, for the documentation test.
 #[cfg(test)]
 pub(crate) const ALL: &[&[u8]] = &[
@@ -239,4 +250,8 @@ pub(crate) const ALL: &[&[u8]] = &[
     VAULT_SEED_X,
     VAULT_SEED_W,
     DEPLOY_KEY_NONCE_PREFIX,
+    HYBRID_HPKE_INFO,
+    HYBRID_KDF_SALT,
+    HYBRID_PAYLOAD_KEY,
+    HYBRID_KEY_COMMIT,
 ];
