@@ -30,6 +30,7 @@ pub use vault::{VaultKeyProof, VaultKeypair, VaultPublicKey, VaultSecretKey};
 // ---- deploy keys and webhook secrets ----
 
 // ---- range proof ----
+mod range_proof;
 
 // ---- sealing, batch verification, registration (later issues) ----
 
