@@ -35,6 +35,7 @@ pub use deploy_key::{DeployKey, DeployPublicKey};
 pub use webhook::{Secret, WebhookSecret, verify_github_signature, verify_gitlab_token};
 
 // ---- range proof ----
+mod range_proof;
 
 mod sigma;
 

@@ -1,0 +1,542 @@
+//! Aggregated range proof (Bünz et al., *Bulletproofs*, 2018, §4.2): every
+//! chunk commitment of a sealed item opens to a 16-bit value.
+//!
+//! Notation and the full derivation are in the range-proof math note
+//! (`docs/notes/range_proof.md`); indices are 0-based.
+//!
+//! # Relation
+//! For \\( k \\) chunk commitments \\( C_j \\), \\( 1 \le k \le 64 \\), padded with
+//! identity commitments to \\( M \\) = `k.next_power_of_two()` values of
+//! \\( n = 16 \\) bits (\\( N = nM \\) bits in all, \\( K = \log_2 N \\)
+//! inner-product rounds):
+//! $$
+//! \mathrm{PK}\\{ (v_j, \gamma_j)_{j<M} : V_j = v_j G + \gamma_j H \wedge v_j \in [0, 2^n) \\},
+//! \qquad V_j = C_j \ (j < k), \quad V_j = 0 \ (k \le j < M).
+//! $$
+//! \\( n \\) is fixed by the payload type ([`RANGE_BITS`]) and \\( M \\) by the
+//! payload length: neither is read from the wire.
+//!
+//! **Precondition (prover and verifier).** The caller owns the transcript and
+//! has already absorbed the whole statement, *including every* \\( C_j \\)
+//! (SPEC §5 step 1), before calling [`RangeProof::prove`] or
+//! [`RangeProof::push_equations`]. This module does not absorb the
+//! commitments. The padding commitments (value 0, blinding 0: the identity)
+//! are implicit on both sides and never absorbed.
+//!
+//! # Prover messages
+//! Bits \\( a_L[nj + i] \\) = bit \\( i \\) of \\( v_j \\), \\( a_R = a_L - 1^N \\);
+//! random \\( \alpha, \rho, \tau_1, \tau_2 \\) and vectors \\( s_L, s_R \\).
+//! 1. \\( A = \alpha H + \langle a_L, G \rangle + \langle a_R, H \rangle \\),
+//!    \\( S = \rho H + \langle s_L, G \rangle + \langle s_R, H \rangle \\) → \\( y, z \\).
+//! 2. \\( l(X) = a_L - z 1^N + s_L X \\),
+//!    \\( r(X) = y^N \circ (a_R + z 1^N + s_R X) + \sum_{j<M} z^{2+j} (0^{nj} \\| 2^n \\| 0^{n(M-1-j)}) \\),
+//!    \\( t(X) = \langle l(X), r(X) \rangle = t_0 + t_1 X + t_2 X^2 \\);
+//!    \\( T_1 = t_1 G + \tau_1 H \\), \\( T_2 = t_2 G + \tau_2 H \\) → \\( x \\).
+//! 3. \\( \tau_x = \tau_1 x + \tau_2 x^2 + \sum_{j<k} z^{2+j} \gamma_j \\),
+//!    \\( \mu = \alpha + \rho x \\), \\( \hat t = t(x) \\) → \\( w \\), \\( Q = w G \\).
+//! 4. The inner-product argument (`inner_product`) for \\( l = l(x) \\),
+//!    \\( r = r(x) \\) over \\( G_i \\), \\( H'_i = y^{-i} H_i \\) and \\( Q \\):
+//!    rounds \\( (L_j, R_j) \\) → \\( u_j \\), then \\( a, b \\).
+//!
+//! # Verification
+//! With \\( \delta(y,z) = (z - z^2) \sum_{i<N} y^i - (2^n - 1) \sum_{j<M} z^{3+j} \\)
+//! and the inner-product exponents \\( s_i \\) (`inner_product::s_vector`):
+//! $$
+//! \sum_{j<k} z^{2+j} C_j + (\delta(y,z) - \hat t) G - \tau_x H + x T_1 + x^2 T_2 = 0, \tag{1}
+//! $$
+//! $$
+//! \begin{aligned}
+//! A + x S - \mu H + w(\hat t - ab) G + \sum_{j<K} \left( u_j^2 L_j + u_j^{-2} R_j \right) -
+//! \sum_{i<N} (z + a s_i) G_i \\\\
+//! \quad + \sum_{i<N} \left( z + y^{-i} \left( z^{2 + \lfloor i/n \rfloor} 2^{i \bmod n} - b\, s_{N-1-i} \right) \right) H_i = 0.
+//! \end{aligned} \tag{2}
+//! $$
+//! (1) is the paper's (72) with the identity padding dropped; (2) is (66)/(67)
+//! with the inner-product check substituted (\\( s_i^{-1} = s_{N-1-i} \\)).
+//! [`RangeProof::push_equations`] never checks them: it adds
+//! \\( \omega_1 \cdot (1) + \omega_2 \cdot (2) \\), with independent verifier
+//! weights, to an [`Msm`], keeping the coefficients of the static generators
+//! \\( G, H, G_i, H_i \\) apart from the per-proof points and adding the
+//! coefficient of each \\( C_j \\) into the caller's slot.
+//!
+//! # Transcript
+//! `dom-sep` = `vaultseal-range-proof-v1`, `n` = 16, `M`;
+//! `rp-A`, `rp-S` → `rp-y`, `rp-z`; `rp-T1`, `rp-T2` → `rp-x`;
+//! `rp-tau-x`, `rp-mu`, `rp-t-hat` → `rp-w`; then the inner-product argument:
+//! `dom-sep` = `vaultseal-inner-product-v1`, `ipp-n` = \\( N \\),
+//! per round `ipp-L`, `ipp-R` → `ipp-u`, finally `ipp-a`, `ipp-b`.
+//! The sealing code continues on the same transcript after the proof.
+//!
+//! # Security
+//! - Soundness and zero-knowledge are those of the paper's aggregated range
+//!   proof (Theorem 3) made non-interactive with Fiat–Shamir over the full
+//!   statement (caller) and every prover message, including \\( \tau_x, \mu,
+//!   \hat t \\) and the final \\( a, b \\) (LESSONS A1: Frozen Heart, Solana
+//!   2025); Dao and Grubbs show the result is simulation-extractable.
+//! - The equations are combined by weights drawn from the *verifier's* RNG
+//!   after the proof is fixed ([`Weights`]), never from the transcript.
+//! - \\( A, S, T_1, T_2 \\) must not be the identity (decoder and verifier);
+//!   \\( L_j, R_j \\) may be. Scalars are canonical. The number of rounds comes
+//!   from \\( k \\), never from the wire, so decoding allocates at most 20
+//!   points. A zero challenge \\( y \\) or \\( u_j \\) (probability
+//!   \\( 2^{-252} \\)) makes verification fail rather than divide by zero.
+//!
+//! # Constant time
+//! The prover runs in time independent of the values and blindings: bits are
+//! extracted with shifts and used through `subtle` selection
+//! (\\( A = \alpha H + \sum_i \mathrm{select}(a_L[i]; -H_i, G_i) \\), since
+//! \\( a_R = a_L - 1 \\)); \\( S \\) uses curve25519-dalek's constant-time
+//! multiscalar multiplication; \\( T_1, T_2 \\) use the constant-time
+//! fixed-base multiplications of [`Params`]; polynomial arithmetic is
+//! branch-free scalar arithmetic. The inner-product argument is variable time
+//! in \\( l(x), r(x) \\) only: those vectors are blinded by \\( s_L, s_R \\) and
+//! Protocol 1 of the paper sends them in the clear. Witness vectors and
+//! nonces are wiped on drop (`Zeroizing`). Verification is variable time
+//! (public data).
+//!
+//! # Encoding
+//! ```text
+//! A ‖ S ‖ T_1 ‖ T_2 ‖ τx ‖ μ ‖ t̂ ‖ L_0 ‖ R_0 ‖ … ‖ L_{K-1} ‖ R_{K-1} ‖ a ‖ b
+//! ```
+//! 32 bytes each: \\( 32 (2K + 9) \\) bytes, \\( K = \log_2(16M) \\)
+//! ([`RangeProof::encoded_len`]): 544, 608, 672, 736, 800, 864, 928 bytes for
+//! \\( M \\) = 1, 2, 4, …, 64.
+
+// The sealing code (the only caller) arrives in a later merge; until then
+// the prover and verifier are used by the tests only.
+#![cfg_attr(not(test), allow(dead_code))]
+
+mod inner_product;
+mod poly;
+
+use alloc::vec::Vec;
+
+use curve25519_dalek::ristretto::RistrettoPoint;
+use curve25519_dalek::scalar::Scalar;
+use curve25519_dalek::traits::MultiscalarMul;
+use merlin::Transcript;
+use subtle::{Choice, ConditionallySelectable};
+use zeroize::Zeroizing;
+
+use crate::encoding::{ELEMENT_LEN, Reader, RistrettoElement};
+use crate::error::{DecodeFailure, Error, Object};
+use crate::msm::{Msm, Weights};
+use crate::params::Params;
+use crate::transcript::{ProverRng, TranscriptProtocol, labels};
+use inner_product::{InnerProductProof, s_vector};
+use poly::{VecPoly1, powers, sum_of_powers};
+
+/// \\( n \\): bits per value (one 16-bit chunk).
+pub(crate) const RANGE_BITS: usize = 16;
+
+/// Largest number of (unpadded) values \\( k \\): 64 chunks of a 128-byte
+/// payload.
+pub(crate) const MAX_VALUES: usize = 64;
+
+/// \\( M \\): the number of aggregated values for `k` commitments.
+pub(crate) fn padded_values(k: usize) -> usize {
+    k.next_power_of_two()
+}
+
+/// \\( K = \log_2(nM) \\): the number of inner-product rounds for `k`
+/// commitments.
+fn rounds(k: usize) -> usize {
+    (RANGE_BITS * padded_values(k)).trailing_zeros() as usize
+}
+
+/// An aggregated range proof (see the module documentation). Field order is
+/// wire order.
+#[allow(non_snake_case)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RangeProof {
+    /// \\( A \\), the bit commitment (never the identity); bytes 0..32.
+    pub(crate) A: RistrettoElement,
+    /// \\( S \\), the blinding commitment (never the identity); bytes 32..64.
+    pub(crate) S: RistrettoElement,
+    /// \\( T_1 \\) (never the identity); bytes 64..96.
+    pub(crate) T_1: RistrettoElement,
+    /// \\( T_2 \\) (never the identity); bytes 96..128.
+    pub(crate) T_2: RistrettoElement,
+    /// \\( \tau_x \\), the blinding of \\( \hat t \\); bytes 128..160.
+    pub(crate) t_x_blinding: Scalar,
+    /// \\( \mu \\), the blinding of \\( A + xS \\); bytes 160..192.
+    pub(crate) e_blinding: Scalar,
+    /// \\( \hat t = t(x) \\); bytes 192..224.
+    pub(crate) t_x: Scalar,
+    /// The inner-product argument: \\( (L_j, R_j)_{j<K} \\) interleaved from
+    /// byte 224, then \\( a, b \\).
+    pub(crate) ipp: InnerProductProof,
+}
+
+// ----- Transcript steps, shared by prover and verifier -----
+
+/// Domain separator with \\( n \\) and \\( M \\).
+fn absorb_domain(transcript: &mut Transcript, m: usize) {
+    transcript.append_bytes(labels::DOM_SEP, labels::RANGE_PROOF_DOM_SEP);
+    transcript.append_u64_value(labels::RANGE_BITS, RANGE_BITS as u64);
+    transcript.append_u64_value(labels::RANGE_VALUES, m as u64);
+}
+
+/// `A`, `S` → `(y, z)`.
+#[allow(non_snake_case)]
+fn absorb_bit_commitments(
+    transcript: &mut Transcript,
+    A: &RistrettoElement,
+    S: &RistrettoElement,
+) -> (Scalar, Scalar) {
+    transcript.append_point(labels::RP_A, &A.compressed);
+    transcript.append_point(labels::RP_S, &S.compressed);
+    (transcript.challenge_scalar(labels::RP_Y), transcript.challenge_scalar(labels::RP_Z))
+}
+
+/// `T_1`, `T_2` → `x`.
+#[allow(non_snake_case)]
+fn absorb_poly_commitments(
+    transcript: &mut Transcript,
+    T_1: &RistrettoElement,
+    T_2: &RistrettoElement,
+) -> Scalar {
+    transcript.append_point(labels::RP_T1, &T_1.compressed);
+    transcript.append_point(labels::RP_T2, &T_2.compressed);
+    transcript.challenge_scalar(labels::RP_X)
+}
+
+/// `τx`, `μ`, `t̂` → `w`.
+fn absorb_evaluation(
+    transcript: &mut Transcript,
+    t_x_blinding: &Scalar,
+    e_blinding: &Scalar,
+    t_x: &Scalar,
+) -> Scalar {
+    transcript.append_scalar(labels::RP_TAU_X, t_x_blinding);
+    transcript.append_scalar(labels::RP_MU, e_blinding);
+    transcript.append_scalar(labels::RP_T_HAT, t_x);
+    transcript.challenge_scalar(labels::RP_W)
+}
+
+/// \\( \delta(y, z) = (z - z^2) \sum_{i<nM} y^i - (2^n - 1) \sum_{j<M} z^{3+j} \\).
+fn delta(y: &Scalar, z: &Scalar, m: usize) -> Scalar {
+    let z2 = z * z;
+    let mut sum_z = Scalar::ZERO;
+    let mut z_pow = z2 * z; // z^(3+j)
+    for _ in 0..m {
+        sum_z += z_pow;
+        z_pow *= z;
+    }
+    let two_n_minus_one = Scalar::from((1u64 << RANGE_BITS) - 1);
+    (z - z2) * sum_of_powers(y, RANGE_BITS * m) - two_n_minus_one * sum_z
+}
+
+impl RangeProof {
+    /// Prove that each `values[j]` (\\( j < k \\)) is a 16-bit value committed
+    /// as \\( C_j = v_j G + \gamma_j H \\) with \\( \gamma_j \\) = `blindings[j]`,
+    /// continuing `transcript`, with \\( M \\) = `k.next_power_of_two()`.
+    ///
+    /// Preconditions: `1 ≤ k ≤ 64`, `blindings.len() == k`, and the caller
+    /// has absorbed the statement, every \\( C_j \\) included, into
+    /// `transcript` (the padding commitments are not absorbed); `rng` is the
+    /// caller's prover RNG keyed with the witness. Out of contract (checked
+    /// by `debug_assert`), the result is a proof that does not verify.
+    ///
+    /// Each value is taken as the low 16 bits of its canonical encoding: a
+    /// value \\( \ge 2^{16} \\) (possible only in tests) yields a proof that
+    /// fails verification.
+    ///
+    /// Constant time in the values and blindings (see the module
+    /// documentation).
+    #[allow(non_snake_case)]
+    pub(crate) fn prove(
+        params: &Params,
+        transcript: &mut Transcript,
+        values: &[Scalar],
+        blindings: &[Scalar],
+        rng: &mut ProverRng,
+    ) -> RangeProof {
+        let k = values.len();
+        debug_assert!((1..=MAX_VALUES).contains(&k) && blindings.len() == k);
+        let m = padded_values(k);
+        let n = RANGE_BITS * m;
+        debug_assert!(n <= params.G_vec.len());
+        absorb_domain(transcript, m);
+
+        // 1. A = α·H + Σ select(bit; −H_i, G_i), S = ρ·H + ⟨s_L, G⟩ + ⟨s_R, H⟩.
+        let alpha = Zeroizing::new(rng.scalar());
+        let rho = Zeroizing::new(rng.scalar());
+        let mut a_L = Zeroizing::new(Vec::with_capacity(n));
+        let mut A = params.mul_H(&alpha);
+        for (idx, (G_i, H_i)) in params.G_vec.iter().zip(&params.H_vec).take(n).enumerate() {
+            let (j, i) = (idx / RANGE_BITS, idx % RANGE_BITS);
+            // Padding values (j ≥ k) are 0. Only public indices select bytes.
+            let byte = values.get(j).map_or(0u8, |v| v.as_bytes()[i / 8]);
+            let bit = Choice::from((byte >> (i % 8)) & 1);
+            a_L.push(Scalar::conditional_select(&Scalar::ZERO, &Scalar::ONE, bit));
+            A += RistrettoPoint::conditional_select(&-H_i, G_i, bit);
+        }
+        let s_L: Zeroizing<Vec<Scalar>> = Zeroizing::new((0..n).map(|_| rng.scalar()).collect());
+        let s_R: Zeroizing<Vec<Scalar>> = Zeroizing::new((0..n).map(|_| rng.scalar()).collect());
+        let S = {
+            let terms = || {
+                core::iter::once((&*rho, &params.H))
+                    .chain(s_L.iter().zip(&params.G_vec))
+                    .chain(s_R.iter().zip(&params.H_vec))
+            };
+            RistrettoPoint::multiscalar_mul(terms().map(|(s, _)| s), terms().map(|(_, p)| p))
+        };
+        let (A, S) = (RistrettoElement::from_point(A), RistrettoElement::from_point(S));
+        let (y, z) = absorb_bit_commitments(transcript, &A, &S);
+
+        // 2. l(X), r(X), t(X); T_1, T_2.
+        let mut l_0 = Zeroizing::new(Vec::with_capacity(n));
+        let mut r_0 = Zeroizing::new(Vec::with_capacity(n));
+        let mut r_1 = Zeroizing::new(Vec::with_capacity(n));
+        let mut y_pow = Scalar::ONE; // y^idx
+        let mut z_pow = z; // z^(2+j) after the first block starts
+        let mut two_pow = Scalar::ZERO; // z^(2+j)·2^i
+        for (idx, (a_L_i, s_R_i)) in a_L.iter().zip(s_R.iter()).enumerate() {
+            if idx % RANGE_BITS == 0 {
+                z_pow *= z;
+                two_pow = z_pow;
+            } else {
+                two_pow += two_pow;
+            }
+            l_0.push(a_L_i - z);
+            r_0.push(y_pow * (a_L_i - Scalar::ONE + z) + two_pow);
+            r_1.push(y_pow * s_R_i);
+            y_pow *= y;
+        }
+        let l_poly = VecPoly1 { c0: l_0, c1: s_L };
+        let r_poly = VecPoly1 { c0: r_0, c1: r_1 };
+        let t_poly = l_poly.inner_product(&r_poly);
+        let tau_1 = Zeroizing::new(rng.scalar());
+        let tau_2 = Zeroizing::new(rng.scalar());
+        let T_1 = RistrettoElement::from_point(params.mul_G(&t_poly.t1) + params.mul_H(&tau_1));
+        let T_2 = RistrettoElement::from_point(params.mul_G(&t_poly.t2) + params.mul_H(&tau_2));
+        let x = absorb_poly_commitments(transcript, &T_1, &T_2);
+
+        // 3. τx, μ, t̂ → w.
+        let mut t_x_blinding = *tau_1 * x + *tau_2 * x * x;
+        let mut z_pow = z * z; // z^(2+j)
+        for gamma in blindings.iter().take(k) {
+            t_x_blinding += z_pow * gamma;
+            z_pow *= z;
+        }
+        let e_blinding = *alpha + *rho * x;
+        let t_x = t_poly.eval(&x);
+        let w = absorb_evaluation(transcript, &t_x_blinding, &e_blinding, &t_x);
+
+        // 4. Inner-product argument on l(x), r(x), H'_i = y^{-i}·H_i, Q = w·G.
+        let h_factors = powers(&y.invert(), n);
+        let ipp = InnerProductProof::prove(
+            params,
+            transcript,
+            &w,
+            &h_factors,
+            l_poly.eval(&x),
+            r_poly.eval(&x),
+        );
+        RangeProof { A, S, T_1, T_2, t_x_blinding, e_blinding, t_x, ipp }
+    }
+
+    /// Replay the transcript and add equations (1) and (2), each with its own
+    /// weight from `weights`, to `msm`; the coefficient of each \\( C_j \\),
+    /// \\( j < k \\), is **added** into `commitment_coeffs[j]` instead (the
+    /// caller pushes each \\( C_j \\) once, with the sum of its coefficients
+    /// over all of the item's equations).
+    ///
+    /// Precondition: as for [`RangeProof::prove`], the caller has absorbed the
+    /// statement, every \\( C_j \\) included, into `transcript`. Afterwards the
+    /// transcript is in the prover's final state (the sealing proofs follow).
+    ///
+    /// Terms pushed (\\( \omega_1, \omega_2 \\) the weights, \\( e_i = \omega_2 y^{-i} \\)):
+    /// - `G`: \\( \omega_1(\delta(y,z) - \hat t) + \omega_2 w (\hat t - ab) \\);
+    ///   `H`: \\( -\omega_1 \tau_x - \omega_2 \mu \\);
+    /// - \\( C_j \\): \\( \omega_1 z^{2+j} \\) (into `commitment_coeffs`);
+    /// - \\( T_1 \\): \\( \omega_1 x \\); \\( T_2 \\): \\( \omega_1 x^2 \\);
+    ///   \\( A \\): \\( \omega_2 \\); \\( S \\): \\( \omega_2 x \\);
+    ///   \\( L_j \\): \\( \omega_2 u_j^2 \\); \\( R_j \\): \\( \omega_2 u_j^{-2} \\);
+    /// - \\( G_i \\): \\( -\omega_2 z - \omega_2 a\, s_i \\);
+    ///   \\( H_i \\): \\( \omega_2 z + e_i (z^{2+\lfloor i/n \rfloor} 2^{i \bmod n} - b\, s_{N-1-i}) \\).
+    ///
+    /// # Errors
+    /// [`Error::Decode`] (`Object::RangeProof`, `Identity`) if \\( A, S, T_1 \\)
+    /// or \\( T_2 \\) is the identity; [`Error::Verification`] if the proof's
+    /// shape does not match \\( k \\) (out of 1..=64, fewer than \\( k \\)
+    /// slots, wrong number of rounds) or a challenge \\( y \\) or \\( u_j \\) is
+    /// zero.
+    #[allow(non_snake_case)]
+    pub(crate) fn push_equations(
+        &self,
+        params: &Params,
+        transcript: &mut Transcript,
+        k: usize,
+        weights: &mut Weights,
+        msm: &mut Msm,
+        commitment_coeffs: &mut [Scalar],
+    ) -> Result<(), Error> {
+        // The static coefficients go to `msm`; the generators must cover N.
+        debug_assert!(RANGE_BITS * MAX_VALUES <= params.G_vec.len());
+        if !(1..=MAX_VALUES).contains(&k)
+            || commitment_coeffs.len() < k
+            || self.ipp.L_vec.len() != rounds(k)
+            || self.ipp.R_vec.len() != rounds(k)
+        {
+            return Err(Error::Verification);
+        }
+        for point in [&self.A, &self.S, &self.T_1, &self.T_2] {
+            if point.is_identity() {
+                return Err(Error::decode(Object::RangeProof, DecodeFailure::Identity));
+            }
+        }
+        let m = padded_values(k);
+        let n = RANGE_BITS * m;
+
+        // Replay the transcript.
+        absorb_domain(transcript, m);
+        let (y, z) = absorb_bit_commitments(transcript, &self.A, &self.S);
+        let x = absorb_poly_commitments(transcript, &self.T_1, &self.T_2);
+        let w = absorb_evaluation(transcript, &self.t_x_blinding, &self.e_blinding, &self.t_x);
+        let u = self.ipp.replay(transcript, n);
+        if y == Scalar::ZERO || u.contains(&Scalar::ZERO) {
+            return Err(Error::Verification);
+        }
+
+        // One batch inversion for every u_j and y.
+        let mut inverses = u.clone();
+        inverses.push(y);
+        Scalar::invert_batch_alloc(&mut inverses);
+        let y_inv = inverses.pop().unwrap_or_default();
+        let u_sq: Vec<Scalar> = u.iter().map(|u_j| u_j * u_j).collect();
+        let s_0 = inverses.iter().product();
+        let s = s_vector(&u_sq, s_0);
+
+        let (a, b) = (self.ipp.a, self.ipp.b);
+        let omega_1 = weights.next();
+        let omega_2 = weights.next();
+
+        // Static G and H.
+        let delta = delta(&y, &z, m);
+        msm.add_g(omega_1 * (delta - self.t_x) + omega_2 * w * (self.t_x - a * b));
+        msm.add_h(-(omega_1 * self.t_x_blinding + omega_2 * self.e_blinding));
+
+        // Commitments C_j, j < k (padding commitments are the identity).
+        let mut z_pow = omega_1 * z * z;
+        for coeff in commitment_coeffs.iter_mut().take(k) {
+            *coeff += z_pow;
+            z_pow *= z;
+        }
+
+        // Per-proof points.
+        msm.push(omega_1 * x, &self.T_1);
+        msm.push(omega_1 * x * x, &self.T_2);
+        msm.push(omega_2, &self.A);
+        msm.push(omega_2 * x, &self.S);
+        for (((L, R), u_sq_j), u_inv_j) in
+            self.ipp.L_vec.iter().zip(&self.ipp.R_vec).zip(&u_sq).zip(&inverses)
+        {
+            msm.push(omega_2 * u_sq_j, L);
+            msm.push(omega_2 * u_inv_j * u_inv_j, R);
+        }
+
+        // Static G_vec: −ω₂z − ω₂a·s_i.
+        let minus_omega_2_z = -(omega_2 * z);
+        let omega_2_a = omega_2 * a;
+        for (coeff, s_i) in msm.g_vec_mut(n).iter_mut().zip(&s) {
+            *coeff += minus_omega_2_z - omega_2_a * s_i;
+        }
+
+        // Static H_vec: ω₂z + e_i·(z^(2+j)·2^i − b·s_{N−1−i}), e_i = ω₂·y^{−idx}.
+        let omega_2_z = omega_2 * z;
+        let mut e = omega_2;
+        let mut z_pow = z;
+        let mut two_pow = Scalar::ZERO;
+        for (idx, (coeff, s_rev)) in msm.h_vec_mut(n).iter_mut().zip(s.iter().rev()).enumerate() {
+            if idx % RANGE_BITS == 0 {
+                z_pow *= z;
+                two_pow = z_pow;
+            } else {
+                two_pow += two_pow;
+            }
+            *coeff += omega_2_z + e * (two_pow - b * s_rev);
+            e *= y_inv;
+        }
+        Ok(())
+    }
+
+    /// Append the encoding (see the module documentation):
+    /// `A ‖ S ‖ T_1 ‖ T_2 ‖ τx ‖ μ ‖ t̂ ‖ (L_j ‖ R_j)_{j<K} ‖ a ‖ b`,
+    /// [`RangeProof::encoded_len`] bytes.
+    #[allow(non_snake_case)]
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        for point in [&self.A, &self.S, &self.T_1, &self.T_2] {
+            out.extend_from_slice(point.compressed.as_bytes());
+        }
+        for scalar in [&self.t_x_blinding, &self.e_blinding, &self.t_x] {
+            out.extend_from_slice(scalar.as_bytes());
+        }
+        for (L, R) in self.ipp.L_vec.iter().zip(&self.ipp.R_vec) {
+            out.extend_from_slice(L.compressed.as_bytes());
+            out.extend_from_slice(R.compressed.as_bytes());
+        }
+        out.extend_from_slice(self.ipp.a.as_bytes());
+        out.extend_from_slice(self.ipp.b.as_bytes());
+    }
+
+    /// Read a proof for `k` commitments; the number of rounds
+    /// \\( K = \log_2(16 M) \\) comes from `k`, never from the wire.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] with `Object::RangeProof`: `Limit` if `k` is not in
+    /// 1..=64; `Length` if the input is too short; `NotOnCurve` for a point
+    /// that does not decompress; `Identity` for an identity \\( A, S, T_1,
+    /// T_2 \\); `NonCanonical` for a scalar \\( \ge \ell \\).
+    #[allow(non_snake_case)]
+    pub(crate) fn read(r: &mut Reader<'_>, k: usize) -> Result<Self, Error> {
+        Self::read_inner(r, k).map_err(|e| match e {
+            Error::Decode { why, .. } => Error::decode(Object::RangeProof, why),
+            other => other,
+        })
+    }
+
+    #[allow(non_snake_case)]
+    fn read_inner(r: &mut Reader<'_>, k: usize) -> Result<Self, Error> {
+        if !(1..=MAX_VALUES).contains(&k) {
+            return Err(Error::decode(Object::RangeProof, DecodeFailure::Limit));
+        }
+        let rounds = rounds(k);
+        r.count(2 * rounds + 9, 0..=2 * rounds + 9, ELEMENT_LEN)?;
+        let A = r.ristretto_non_identity()?;
+        let S = r.ristretto_non_identity()?;
+        let T_1 = r.ristretto_non_identity()?;
+        let T_2 = r.ristretto_non_identity()?;
+        let t_x_blinding = r.scalar()?;
+        let e_blinding = r.scalar()?;
+        let t_x = r.scalar()?;
+        let mut L_vec = Vec::with_capacity(rounds);
+        let mut R_vec = Vec::with_capacity(rounds);
+        for _ in 0..rounds {
+            L_vec.push(r.ristretto()?);
+            R_vec.push(r.ristretto()?);
+        }
+        let a = r.scalar()?;
+        let b = r.scalar()?;
+        Ok(RangeProof {
+            A,
+            S,
+            T_1,
+            T_2,
+            t_x_blinding,
+            e_blinding,
+            t_x,
+            ipp: InnerProductProof { L_vec, R_vec, a, b },
+        })
+    }
+
+    /// Encoded length for `k` commitments: \\( 32 (2 \log_2(16M) + 9) \\)
+    /// bytes, \\( M \\) = `k.next_power_of_two()`.
+    pub(crate) fn encoded_len(k: usize) -> usize {
+        ELEMENT_LEN * (2 * rounds(k) + 9)
+    }
+}
+
+#[cfg(test)]
+mod tests;
