@@ -109,7 +109,7 @@ fn absorb_final(transcript: &mut Transcript, a: &Scalar, b: &Scalar) {
 /// \\( \hat G_i = \sum_{t \equiv i \ (\mathrm{mod}\ n_j)} \gamma_t B_t \\) (same
 /// for \\( \hat H \\)), where \\( B_t \\) is the base point \\( t \\).
 enum Base {
-    /// `G_vec[t]`, `H_vec[t]` through the precomputed static table.
+    /// `G_vec[t]`, `H_vec[t]` from `Params`.
     Static,
     /// Explicit points (generators folded once).
     Explicit {
@@ -252,44 +252,24 @@ impl Base {
                 (false, a_hi[i] * g, b_hi[i] * h)
             }
         });
-        match self {
-            Base::Static => {
-                // Static table order: G, H, G_vec[0], H_vec[0], G_vec[1], …
-                let mut l_scalars = Vec::with_capacity(2 + 2 * g_coef.len());
-                let mut r_scalars = Vec::with_capacity(2 + 2 * g_coef.len());
-                l_scalars.extend([c_L, Scalar::ZERO]);
-                r_scalars.extend([c_R, Scalar::ZERO]);
-                for (high, g, h) in coefficients {
-                    if high {
-                        l_scalars.extend([g, Scalar::ZERO]);
-                        r_scalars.extend([Scalar::ZERO, h]);
-                    } else {
-                        l_scalars.extend([Scalar::ZERO, h]);
-                        r_scalars.extend([g, Scalar::ZERO]);
-                    }
-                }
-                (
-                    params.static_table.vartime_multiscalar_mul(&l_scalars),
-                    params.static_table.vartime_multiscalar_mul(&r_scalars),
-                )
-            }
-            Base::Explicit { g: g_points, h: h_points } => {
-                let mut l_terms = Vec::with_capacity(1 + g_points.len());
-                let mut r_terms = Vec::with_capacity(1 + g_points.len());
-                l_terms.push((c_L, params.G));
-                r_terms.push((c_R, params.G));
-                for (((high, g, h), g_t), h_t) in coefficients.zip(g_points).zip(h_points) {
-                    if high {
-                        l_terms.push((g, *g_t));
-                        r_terms.push((h, *h_t));
-                    } else {
-                        l_terms.push((h, *h_t));
-                        r_terms.push((g, *g_t));
-                    }
-                }
-                (vartime_msm(&l_terms), vartime_msm(&r_terms))
+        let (g_points, h_points): (&[RistrettoPoint], &[RistrettoPoint]) = match self {
+            Base::Static => (&params.G_vec, &params.H_vec),
+            Base::Explicit { g, h } => (g, h),
+        };
+        let mut l_terms = Vec::with_capacity(1 + g_coef.len());
+        let mut r_terms = Vec::with_capacity(1 + g_coef.len());
+        l_terms.push((c_L, params.G));
+        r_terms.push((c_R, params.G));
+        for (((high, g, h), g_t), h_t) in coefficients.zip(g_points).zip(h_points) {
+            if high {
+                l_terms.push((g, *g_t));
+                r_terms.push((h, *h_t));
+            } else {
+                l_terms.push((h, *h_t));
+                r_terms.push((g, *g_t));
             }
         }
+        (vartime_msm(&l_terms), vartime_msm(&r_terms))
     }
 }
 
