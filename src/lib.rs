@@ -22,6 +22,7 @@ pub use error::{DecodeFailure, Error, InvalidInput, Object};
 pub use params::Params;
 
 // ---- vault keys and chunked twisted ElGamal ----
+mod elgamal;
 pub mod vault;
 pub use vault::{VaultKeyProof, VaultKeypair, VaultPublicKey, VaultSecretKey};
 

@@ -25,6 +25,8 @@ use curve25519_dalek::traits::VartimePrecomputedMultiscalarMul;
 #[cfg(feature = "precomputed-tables")]
 use curve25519_dalek::ristretto::RistrettoBasepointTable;
 
+#[cfg(feature = "std")]
+use crate::elgamal::dlog::DlogTable;
 use crate::generators;
 
 /// The generators of every protocol in the crate, with precomputed tables.
@@ -50,6 +52,11 @@ pub struct Params {
     /// `G, H, G_vec[0], H_vec[0], G_vec[1], H_vec[1], …` (interleaved, so a
     /// proof over the first `n` vector generators uses a prefix).
     pub(crate) static_table: Box<VartimeRistrettoPrecomputation>,
+    /// The chunk-image table of constant-time decryption, built on first use
+    /// (`None` only if its prefixes were not distinct, which they are; see
+    /// `elgamal::dlog`). Without `std` it is built per decryption instead.
+    #[cfg(feature = "std")]
+    pub(crate) dlog_table: std::sync::OnceLock<Option<DlogTable>>,
 }
 
 impl Params {
@@ -75,6 +82,8 @@ impl Params {
             G_vec,
             H_vec,
             static_table,
+            #[cfg(feature = "std")]
+            dlog_table: std::sync::OnceLock::new(),
         }
     }
 
