@@ -312,6 +312,24 @@ impl ChunkedCiphertext {
         x: &Scalar,
         ops: &mut impl OpCounter,
     ) -> Result<ChunkValues, Error> {
+        dlog::declassify(self.decrypt_chunks_ct(params, j, x, ops)?)
+    }
+
+    /// Decryption up to, not including, the declassification: the candidate
+    /// chunk values and whether all were confirmed, both secret. Everything
+    /// before the final `bool` is constant time (the `ctgrind` harness runs
+    /// this with `x` marked undefined).
+    ///
+    /// # Errors
+    /// [`Error::Decryption`] only for public reasons: `j` is not a recipient
+    /// index.
+    pub(crate) fn decrypt_chunks_ct(
+        &self,
+        params: &Params,
+        j: usize,
+        x: &Scalar,
+        ops: &mut impl OpCounter,
+    ) -> Result<(Zeroizing<Vec<u16>>, subtle::Choice), Error> {
         let D_j = self.handles(j).ok_or(Error::Decryption)?;
         let mut M_vec: Zeroizing<Vec<RistrettoPoint>> =
             Zeroizing::new(Vec::with_capacity(self.C_vec.len()));
@@ -323,7 +341,7 @@ impl ChunkedCiphertext {
             M_vec.push(M);
             ops.count(Op::HandleMul);
         }
-        dlog::with_table(params, |table| table.solve(params, &M_vec, ops))
+        dlog::with_table(params, |table| table.solve_ct(params, &M_vec, ops))
     }
 
     /// Decrypt the first `payload_len` bytes as recipient `j`. The padding

@@ -133,7 +133,7 @@ impl DlogTable {
     ///
     /// # Errors
     /// [`Error::Decryption`] if some `M_i` is not a chunk image (decided after
-    /// all chunks have been processed). `1 ≤ M_vec.len() ≤ 64`.
+    /// all chunks have been processed), or unless `1 ≤ M_vec.len() ≤ 64`.
     #[allow(non_snake_case)]
     pub(crate) fn solve(
         &self,
@@ -141,6 +141,21 @@ impl DlogTable {
         M_vec: &[RistrettoPoint],
         ops: &mut impl OpCounter,
     ) -> Result<ChunkValues, Error> {
+        declassify(self.solve_ct(params, M_vec, ops)?)
+    }
+
+    /// [`DlogTable::solve`] without the declassification: the candidate
+    /// values and whether every one is confirmed, both still secret.
+    ///
+    /// # Errors
+    /// [`Error::Decryption`] unless `1 ≤ M_vec.len() ≤ 64` (public).
+    #[allow(non_snake_case)]
+    pub(crate) fn solve_ct(
+        &self,
+        params: &Params,
+        M_vec: &[RistrettoPoint],
+        ops: &mut impl OpCounter,
+    ) -> Result<(Zeroizing<Vec<u16>>, Choice), Error> {
         if !(1..=MAX_CHUNKS).contains(&M_vec.len()) {
             return Err(Error::Decryption);
         }
@@ -160,12 +175,22 @@ impl DlogTable {
             all_found &= candidate.ct_eq(M);
             ops.count(Op::Confirm);
         }
-        // The only declassification: whether decryption succeeded.
-        if bool::from(all_found) {
-            Ok(ChunkValues::from_values(m_vec.to_vec()))
-        } else {
-            Err(Error::Decryption)
-        }
+        Ok((m_vec, all_found))
+    }
+}
+
+/// The one declassification of decryption: whether every chunk was found.
+/// The values themselves stay secret (moved into [`ChunkValues`]).
+///
+/// # Errors
+/// [`Error::Decryption`] if some chunk was not found.
+pub(crate) fn declassify(
+    (m_vec, all_found): (Zeroizing<Vec<u16>>, Choice),
+) -> Result<ChunkValues, Error> {
+    if bool::from(all_found) {
+        Ok(ChunkValues::from_values(m_vec.to_vec()))
+    } else {
+        Err(Error::Decryption)
     }
 }
 
