@@ -34,6 +34,12 @@ pub use vault::{VaultKeyProof, VaultKeypair, VaultPublicKey, VaultSecretKey};
 
 // ---- sealing, batch verification, registration (later issues) ----
 
+/// Secret-taint (ctgrind) hooks; not part of the API.
+#[cfg(feature = "__ctgrind")]
+#[doc(hidden)]
+#[path = "ctgrind.rs"]
+pub mod __ctgrind;
+
 /// Mathematical notes, rendered as documentation only.
 #[cfg(doc)]
 pub mod notes;
