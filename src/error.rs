@@ -67,6 +67,14 @@ pub enum Object {
     SealedDeployKey,
     /// A sealed secret.
     SealedSecret,
+    /// A deploy key's secret scalar ([`DeployKey`](crate::DeployKey)).
+    DeployKey,
+    /// An OpenSSH public key line (`ssh-ed25519 AAAA… comment`).
+    OpensshPublicKey,
+    /// A [`WebhookSecret`](crate::WebhookSecret).
+    WebhookSecret,
+    /// A webhook signature header (`X-Hub-Signature-256: sha256=…`).
+    WebhookSignature,
 }
 
 /// Why bytes were refused by a decoder.
@@ -111,6 +119,11 @@ pub enum InvalidInput {
     Purpose,
     /// A secret scalar was zero.
     ZeroScalar,
+    /// An OpenSSH comment contains a control character (a line break would
+    /// let it start a new `authorized_keys` line).
+    OpensshComment,
+    /// A webhook key (the shared secret string) is empty.
+    EmptyWebhookKey,
 }
 
 impl fmt::Display for Error {
@@ -139,6 +152,10 @@ impl fmt::Display for Object {
             Object::DeployPublicKey => "deploy public key",
             Object::SealedDeployKey => "sealed deploy key",
             Object::SealedSecret => "sealed secret",
+            Object::DeployKey => "deploy key",
+            Object::OpensshPublicKey => "OpenSSH public key",
+            Object::WebhookSecret => "webhook secret",
+            Object::WebhookSignature => "webhook signature header",
         })
     }
 }
@@ -168,6 +185,8 @@ impl fmt::Display for InvalidInput {
             InvalidInput::ContextField => "context field empty or too long",
             InvalidInput::Purpose => "context purpose does not match the operation",
             InvalidInput::ZeroScalar => "secret scalar is zero",
+            InvalidInput::OpensshComment => "OpenSSH comment contains a control character",
+            InvalidInput::EmptyWebhookKey => "webhook key is empty",
         })
     }
 }

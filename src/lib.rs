@@ -29,8 +29,14 @@ pub use vault::{VaultKeyProof, VaultKeypair, VaultPublicKey, VaultSecretKey};
 // ---- hybrid encryption ----
 
 // ---- deploy keys and webhook secrets ----
+pub mod deploy_key;
+pub mod webhook;
+pub use deploy_key::{DeployKey, DeployPublicKey};
+pub use webhook::{Secret, WebhookSecret, verify_github_signature, verify_gitlab_token};
 
 // ---- range proof ----
+
+mod sigma;
 
 // ---- sealing, batch verification, registration (later issues) ----
 

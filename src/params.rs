@@ -8,19 +8,19 @@
 //! | \\(G_i, H_i\\), \\(i < 1024\\) | ristretto255 | hash-to-group of `vaultseal-generator-{G,H}-vec-v1 ‖ u32_le(i)` |
 //!
 //! Building a [`Params`] hashes 2 049 points to the group and builds the
-//! tables (tens of milliseconds and about 16 MiB); do it once and share it.
+//! tables (tens of milliseconds); do it once and share it.
 //! With the `std` feature, [`Params::shared`] is a lazily built process-wide
 //! instance.
 
+#[cfg(feature = "precomputed-tables")]
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
 use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, RISTRETTO_BASEPOINT_POINT};
 use curve25519_dalek::edwards::EdwardsPoint;
-use curve25519_dalek::ristretto::{RistrettoPoint, VartimeRistrettoPrecomputation};
+use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::VartimePrecomputedMultiscalarMul;
 
 #[cfg(feature = "precomputed-tables")]
 use curve25519_dalek::ristretto::RistrettoBasepointTable;
@@ -48,10 +48,6 @@ pub struct Params {
     /// Constant-time fixed-base table for `H`.
     #[cfg(feature = "precomputed-tables")]
     H_table: Box<RistrettoBasepointTable>,
-    /// Variable-time precomputation over the static points in the order
-    /// `G, H, G_vec[0], H_vec[0], G_vec[1], H_vec[1], …` (interleaved, so a
-    /// proof over the first `n` vector generators uses a prefix).
-    pub(crate) static_table: Box<VartimeRistrettoPrecomputation>,
     /// The chunk-image table of constant-time decryption, built on first use
     /// (`None` only if its prefixes were not distinct, which they are; see
     /// `elgamal::dlog`). Without `std` it is built per decryption instead.
@@ -70,9 +66,6 @@ impl Params {
         let H = generators::pedersen_h();
         let G_vec = generators::g_vec();
         let H_vec = generators::h_vec();
-        let interleaved = G_vec.iter().zip(&H_vec).flat_map(|(g, h)| [*g, *h]);
-        let static_points = [G, H].into_iter().chain(interleaved);
-        let static_table = Box::new(VartimeRistrettoPrecomputation::new(static_points));
         Params {
             G,
             H,
@@ -81,7 +74,6 @@ impl Params {
             H_table: Box::new(RistrettoBasepointTable::create(&H)),
             G_vec,
             H_vec,
-            static_table,
             #[cfg(feature = "std")]
             dlog_table: std::sync::OnceLock::new(),
         }

@@ -43,6 +43,9 @@ use crate::transcript::labels;
 
 pub use proof::VaultKeyProof;
 
+/// Most recipients (vaults) a sealed item or an envelope may have.
+pub const MAX_RECIPIENTS: usize = 8;
+
 /// Encoded length of a [`VaultPublicKey`].
 pub const VAULT_PUBLIC_KEY_LEN: usize = 64;
 /// Encoded length of a [`VaultSecretKey`].

@@ -7,5 +7,7 @@
 mod vectors;
 
 // One module per area; each pins its own vector file.
+#[path = "kat/deploy_key.rs"]
+mod deploy_key;
 #[path = "kat/foundation.rs"]
 mod foundation;

@@ -167,6 +167,9 @@ pub(crate) const GENERATOR_H_VEC: &[u8] = b"vaultseal-generator-H-vec-v1";
 pub(crate) const VAULT_SEED_X: &[u8] = b"vaultseal-vault-seed-x-v1";
 /// SHA-512 label deriving a vault's KEM secret `w` from a seed.
 pub(crate) const VAULT_SEED_W: &[u8] = b"vaultseal-vault-seed-w-v1";
+/// SHA-512 label deriving a deploy key's Ed25519 nonce prefix from its
+/// scalar `s`.
+pub(crate) const DEPLOY_KEY_NONCE_PREFIX: &[u8] = b"vaultseal-deploy-key-nonce-prefix-v1";
 
 /// All labels, for the documentation test.
 #[cfg(test)]
@@ -235,4 +238,5 @@ pub(crate) const ALL: &[&[u8]] = &[
     GENERATOR_H_VEC,
     VAULT_SEED_X,
     VAULT_SEED_W,
+    DEPLOY_KEY_NONCE_PREFIX,
 ];

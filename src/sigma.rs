@@ -1,0 +1,358 @@
+//! The sigma proofs of a sealed item, merged under one challenge (SPEC §5
+//! steps 3–5): the [validity proof](validity) for every sealed item and, for
+//! deploy keys, the [key-binding proof](key_binding).
+//!
+//! They run on the sealed item's transcript, after the statement and the
+//! range proof have been absorbed:
+//!
+//! 1. `dom-sep ← "vaultseal-validity-v1"`; `k`, `v`; challenge `t` (chunk
+//!    weights \\(t^i\\));
+//! 2. deploy keys: `dom-sep ← "vaultseal-key-binding-v1"`;
+//! 3. absorb \\(T_0\\), every \\(T_j\\), and for deploy keys \\(U_0\\), \\(U_1\\);
+//! 4. challenge \\(c\\);
+//! 5. absorb \\(z_m, z_r\\) and for deploy keys \\(z_s, z_{rs}\\): nothing the
+//!    prover sends is left out of the transcript.
+//!
+//! # Encoding
+//! `T_0 ‖ T_j (v) ‖ [U_0 ‖ U_1] ‖ z_m ‖ z_r ‖ [z_s ‖ z_rs]`, 32 bytes each:
+//! `32·(3 + v)` bytes for a secret, `32·(7 + v)` for a deploy key.
+
+pub(crate) mod key_binding;
+pub(crate) mod validity;
+
+use alloc::vec::Vec;
+use curve25519_dalek::edwards::EdwardsPoint;
+use curve25519_dalek::scalar::Scalar;
+use merlin::Transcript;
+use zeroize::Zeroizing;
+
+use crate::encoding::{Reader, RistrettoElement};
+use crate::error::Error;
+use crate::msm::{Msm, Weights};
+use crate::params::Params;
+use crate::transcript::{ProverRng, TranscriptProtocol, labels};
+
+use key_binding::KeyBindingProof;
+use validity::ValidityProof;
+
+/// The public statement the sigma proofs are about (already absorbed into the
+/// transcript by the sealed item).
+#[allow(non_snake_case)]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SigmaStatement<'a> {
+    /// Recipients' sealing keys `Y_j`, sorted.
+    pub(crate) recipients: &'a [RistrettoElement],
+    /// Chunk commitments `C_i`.
+    pub(crate) commitments: &'a [RistrettoElement],
+    /// Handles, recipient-major: `handles[j·k + i] = D_ij`.
+    pub(crate) handles: &'a [RistrettoElement],
+    /// The deploy public key `A` (deploy keys only), checked torsion-free.
+    pub(crate) A: Option<&'a EdwardsPoint>,
+}
+
+/// Validity proof, plus the key-binding proof for deploy keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SigmaProof {
+    pub(crate) validity: ValidityProof,
+    pub(crate) binding: Option<KeyBindingProof>,
+}
+
+/// `(1, t, t², …, t^{k−1})`.
+fn powers(t: &Scalar, k: usize) -> Vec<Scalar> {
+    let mut out = Vec::with_capacity(k);
+    let mut p = Scalar::ONE;
+    for _ in 0..k {
+        out.push(p);
+        p *= t;
+    }
+    out
+}
+
+/// Steps 1–2: domain separators and the challenge `t`.
+fn absorb_prelude(transcript: &mut Transcript, statement: &SigmaStatement<'_>) -> Vec<Scalar> {
+    let k = statement.commitments.len();
+    transcript.append_bytes(labels::DOM_SEP, labels::VALIDITY_DOM_SEP);
+    transcript.append_u64_value(labels::CHUNK_COUNT, k as u64);
+    transcript.append_u64_value(labels::RECIPIENT_COUNT, statement.recipients.len() as u64);
+    let t = transcript.challenge_scalar(labels::SIGMA_T);
+    if statement.A.is_some() {
+        transcript.append_bytes(labels::DOM_SEP, labels::KEY_BINDING_DOM_SEP);
+    }
+    powers(&t, k)
+}
+
+impl SigmaProof {
+    /// Prove, for chunk values `m_i` and blindings `r_i` (the witness of the
+    /// statement's commitments and handles).
+    #[allow(non_snake_case)]
+    pub(crate) fn prove(
+        params: &Params,
+        transcript: &mut Transcript,
+        statement: &SigmaStatement<'_>,
+        m: &[Scalar],
+        r: &[Scalar],
+        rng: &mut ProverRng,
+    ) -> Self {
+        let t_powers = absorb_prelude(transcript, statement);
+        let fold = |values: &[Scalar]| {
+            let mut acc = Zeroizing::new(Scalar::ZERO);
+            for (v, t_i) in values.iter().zip(&t_powers) {
+                *acc += v * t_i;
+            }
+            acc
+        };
+        let (m_star, r_star) = (fold(m), fold(r));
+        let (validity_nonces, T_0, T_j) = validity::commit(params, statement.recipients, rng);
+        let binding = statement.A.map(|_| key_binding::commit(params, rng));
+        validity::absorb_commitments(transcript, &T_0, &T_j);
+        if let Some((_, U_0, U_1)) = &binding {
+            key_binding::absorb_commitments(transcript, U_0, U_1);
+        }
+        let c = transcript.challenge_scalar(labels::SIGMA_C);
+        let validity = validity::respond(validity_nonces, T_0, T_j, &c, &m_star, &r_star);
+        let binding = binding.map(|(nonces, U_0, U_1)| {
+            let (s, r_s) = (key_binding::recombine(m), key_binding::recombine(r));
+            key_binding::respond(nonces, U_0, U_1, &c, &s, &r_s)
+        });
+        let proof = SigmaProof { validity, binding };
+        proof.absorb_responses(transcript);
+        proof
+    }
+
+    /// Step 5: absorb every response.
+    fn absorb_responses(&self, transcript: &mut Transcript) {
+        self.validity.absorb_responses(transcript);
+        if let Some(binding) = &self.binding {
+            binding.absorb_responses(transcript);
+        }
+    }
+
+    /// Replay the transcript and add every weighted equation; commitment
+    /// coefficients are added into `commitment_coeffs` (length `k`).
+    ///
+    /// # Errors
+    /// [`Error::Verification`] if the proof's shape does not match the
+    /// statement (a key-binding part without a deploy key, or a wrong number
+    /// of handle commitments).
+    pub(crate) fn push_equations(
+        &self,
+        transcript: &mut Transcript,
+        statement: &SigmaStatement<'_>,
+        weights: &mut Weights,
+        msm: &mut Msm,
+        commitment_coeffs: &mut [Scalar],
+    ) -> Result<(), Error> {
+        let v = statement.recipients.len();
+        let k = statement.commitments.len();
+        if self.validity.T_j.len() != v
+            || statement.handles.len() != v * k
+            || commitment_coeffs.len() != k
+            || statement.A.is_some() != self.binding.is_some()
+        {
+            return Err(Error::Verification);
+        }
+        let t_powers = absorb_prelude(transcript, statement);
+        validity::absorb_commitments(transcript, &self.validity.T_0, &self.validity.T_j);
+        if let Some(binding) = &self.binding {
+            key_binding::absorb_commitments(transcript, &binding.U_0, &binding.U_1);
+        }
+        let c = transcript.challenge_scalar(labels::SIGMA_C);
+        self.absorb_responses(transcript);
+        self.validity.push_equations(
+            &c,
+            &t_powers,
+            statement.recipients,
+            statement.handles,
+            weights,
+            msm,
+            commitment_coeffs,
+        );
+        if let (Some(binding), Some(a)) = (&self.binding, statement.A) {
+            binding.push_equations(&c, a, weights, msm, commitment_coeffs);
+        }
+        Ok(())
+    }
+
+    /// Encoded length for `v` recipients.
+    pub(crate) fn encoded_len(v: usize, deploy_key: bool) -> usize {
+        32 * (3 + v + if deploy_key { 4 } else { 0 })
+    }
+
+    /// Append the encoding (see the module documentation).
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        self.validity.write_commitments(out);
+        if let Some(binding) = &self.binding {
+            binding.write_commitments(out);
+        }
+        self.validity.write_responses(out);
+        if let Some(binding) = &self.binding {
+            binding.write_responses(out);
+        }
+    }
+
+    /// Read the encoding for `v` recipients, with a key-binding part iff
+    /// `deploy_key`.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] for short input, invalid points or non-canonical
+    /// scalars.
+    #[allow(non_snake_case)]
+    pub(crate) fn read(r: &mut Reader<'_>, v: usize, deploy_key: bool) -> Result<Self, Error> {
+        let (T_0, T_j) = validity::read_commitments(r, v)?;
+        let binding_points =
+            if deploy_key { Some(key_binding::read_commitments(r)?) } else { None };
+        let (z_m, z_r) = (r.scalar()?, r.scalar()?);
+        let binding = match binding_points {
+            Some((U_0, U_1)) => {
+                let (z_s, z_rs) = (r.scalar()?, r.scalar()?);
+                Some(KeyBindingProof { U_0, U_1, z_s, z_rs })
+            }
+            None => None,
+        };
+        Ok(SigmaProof { validity: ValidityProof { T_0, T_j, z_m, z_r }, binding })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transcript::new_transcript;
+    use crate::vault::{VaultKeypair, VaultPublicKey};
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    struct Fixture {
+        params: Params,
+        recipients: Vec<RistrettoElement>,
+        m: Vec<Scalar>,
+        r: Vec<Scalar>,
+        commitments: Vec<RistrettoElement>,
+        handles: Vec<RistrettoElement>,
+    }
+
+    fn fixture(m: &[u64], v: usize) -> Fixture {
+        let params = Params::new();
+        let mut rng = ChaCha20Rng::seed_from_u64(9);
+        let mut keys: Vec<VaultPublicKey> =
+            (0..v).map(|_| *VaultKeypair::generate(&params, &mut rng).public()).collect();
+        keys.sort();
+        let recipients: Vec<RistrettoElement> = keys.iter().map(|k| k.Y).collect();
+        let m: Vec<Scalar> = m.iter().map(|&x| Scalar::from(x)).collect();
+        let r: Vec<Scalar> = m.iter().map(|_| Scalar::random(&mut rng)).collect();
+        let commitments = m
+            .iter()
+            .zip(&r)
+            .map(|(m, r)| RistrettoElement::from_point(params.G * m + params.H * r))
+            .collect();
+        let handles = recipients
+            .iter()
+            .flat_map(|Y| r.iter().map(move |r| RistrettoElement::from_point(Y.point * r)))
+            .collect();
+        Fixture { params, recipients, m, r, commitments, handles }
+    }
+
+    fn prove(f: &Fixture, a: Option<&EdwardsPoint>, s_witness: Option<&[Scalar]>) -> SigmaProof {
+        let statement = SigmaStatement {
+            recipients: &f.recipients,
+            commitments: &f.commitments,
+            handles: &f.handles,
+            A: a,
+        };
+        let mut t = new_transcript(labels::PROTOCOL_SEALED);
+        let mut rng = t.prover_rng().finalize(&mut ChaCha20Rng::seed_from_u64(3));
+        SigmaProof::prove(&f.params, &mut t, &statement, s_witness.unwrap_or(&f.m), &f.r, &mut rng)
+    }
+
+    fn verify(f: &Fixture, proof: &SigmaProof, a: Option<&EdwardsPoint>) -> bool {
+        let statement = SigmaStatement {
+            recipients: &f.recipients,
+            commitments: &f.commitments,
+            handles: &f.handles,
+            A: a,
+        };
+        let mut t = new_transcript(labels::PROTOCOL_SEALED);
+        let mut weights = Weights::new([&b"test"[..]], &mut ChaCha20Rng::seed_from_u64(4));
+        let mut msm = Msm::new();
+        let mut coeffs = alloc::vec![Scalar::ZERO; f.commitments.len()];
+        if proof.push_equations(&mut t, &statement, &mut weights, &mut msm, &mut coeffs).is_err() {
+            return false;
+        }
+        for (coeff, c) in coeffs.iter().zip(&f.commitments) {
+            msm.push(*coeff, c);
+        }
+        msm.vartime_is_satisfied(&f.params)
+    }
+
+    #[test]
+    fn validity_completeness_and_encoding() {
+        for v in [1, 3, 8] {
+            let f = fixture(&[0, 1, 0xffff, 1234], v);
+            let proof = prove(&f, None, None);
+            assert!(verify(&f, &proof, None));
+            let mut bytes = Vec::new();
+            proof.write(&mut bytes);
+            assert_eq!(bytes.len(), SigmaProof::encoded_len(v, false));
+            let mut r = Reader::new(&bytes, crate::error::Object::SealedSecret);
+            assert_eq!(SigmaProof::read(&mut r, v, false).as_ref(), Ok(&proof));
+        }
+    }
+
+    #[test]
+    fn a_handle_that_does_not_match_its_commitment_fails() {
+        let mut f = fixture(&[5, 6, 7], 2);
+        // The honest prover's steps on a statement whose D_{1,2} uses another r.
+        f.handles[4] = RistrettoElement::from_point(f.recipients[1].point * Scalar::from(99u64));
+        let proof = prove(&f, None, None);
+        assert!(!verify(&f, &proof, None));
+    }
+
+    #[test]
+    fn key_binding_completeness_and_soundness() {
+        let s = Scalar::from_bytes_mod_order([0x5a; 32]);
+        let chunks: Vec<u64> = s
+            .as_bytes()
+            .chunks_exact(2)
+            .map(|c| u64::from(u16::from_le_bytes([c[0], c[1]])))
+            .collect();
+        let f = fixture(&chunks, 1);
+        let a = EdwardsPoint::mul_base(&s);
+        let proof = prove(&f, Some(&a), None);
+        assert!(verify(&f, &proof, Some(&a)));
+        let mut bytes = Vec::new();
+        proof.write(&mut bytes);
+        assert_eq!(bytes.len(), SigmaProof::encoded_len(1, true));
+        // Against another key.
+        let other = EdwardsPoint::mul_base(&(s + Scalar::ONE));
+        assert!(!verify(&f, &proof, Some(&other)));
+        // A prover that claims another key for the same chunks.
+        let proof = prove(&f, Some(&other), None);
+        assert!(!verify(&f, &proof, Some(&other)));
+        // Shape mismatches are refused.
+        assert!(!verify(&f, &proof, None));
+        let secret_proof = prove(&f, None, None);
+        assert!(!verify(&f, &secret_proof, Some(&a)));
+    }
+
+    #[test]
+    fn responses_are_absorbed() {
+        let f = fixture(&[1, 2], 1);
+        let statement = SigmaStatement {
+            recipients: &f.recipients,
+            commitments: &f.commitments,
+            handles: &f.handles,
+            A: None,
+        };
+        let proof = prove(&f, None, None);
+        let mut altered = proof.clone();
+        altered.validity.z_r += Scalar::ONE;
+        let after = |p: &SigmaProof| {
+            let mut t = new_transcript(labels::PROTOCOL_SEALED);
+            let mut weights = Weights::new([&b"x"[..]], &mut ChaCha20Rng::seed_from_u64(1));
+            let mut coeffs = alloc::vec![Scalar::ZERO; 2];
+            let _ =
+                p.push_equations(&mut t, &statement, &mut weights, &mut Msm::new(), &mut coeffs);
+            t.challenge_scalar(b"after")
+        };
+        assert_ne!(after(&proof), after(&altered));
+    }
+}
