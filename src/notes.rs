@@ -6,3 +6,9 @@
 pub mod notation {
     #![doc = include_str!("../docs/notes/notation.md")]
 }
+
+/// Chunked twisted ElGamal: keys, encryption, decryption, chunks, the
+/// homomorphism, and the constant-time discrete logarithm.
+pub mod twisted_elgamal {
+    #![doc = include_str!("../docs/notes/twisted_elgamal.md")]
+}

@@ -25,6 +25,8 @@ use curve25519_dalek::scalar::Scalar;
 #[cfg(feature = "precomputed-tables")]
 use curve25519_dalek::ristretto::RistrettoBasepointTable;
 
+#[cfg(feature = "std")]
+use crate::elgamal::dlog::DlogTable;
 use crate::generators;
 
 /// The generators of every protocol in the crate, with precomputed tables.
@@ -46,6 +48,11 @@ pub struct Params {
     /// Constant-time fixed-base table for `H`.
     #[cfg(feature = "precomputed-tables")]
     H_table: Box<RistrettoBasepointTable>,
+    /// The chunk-image table of constant-time decryption, built on first use
+    /// (`None` only if its prefixes were not distinct, which they are; see
+    /// `elgamal::dlog`). Without `std` it is built per decryption instead.
+    #[cfg(feature = "std")]
+    pub(crate) dlog_table: std::sync::OnceLock<Option<DlogTable>>,
 }
 
 impl Params {
@@ -67,6 +74,8 @@ impl Params {
             H_table: Box::new(RistrettoBasepointTable::create(&H)),
             G_vec,
             H_vec,
+            #[cfg(feature = "std")]
+            dlog_table: std::sync::OnceLock::new(),
         }
     }
 
