@@ -38,7 +38,9 @@ pub use webhook::{Secret, WebhookSecret, verify_github_signature, verify_gitlab_
 // ---- range proof ----
 mod range_proof;
 
+pub mod sealed;
 mod sigma;
+pub use sealed::{SealedDeployKey, SealedSecret, seal_deploy_key, seal_secret};
 
 // ---- sealing, batch verification, registration (later issues) ----
 

@@ -51,15 +51,16 @@
 mod open;
 
 use alloc::vec::Vec;
-use curve25519_dalek::edwards::CompressedEdwardsY;
 use curve25519_dalek::ristretto::CompressedRistretto;
 use curve25519_dalek::scalar::Scalar;
+use curve25519_dalek::traits::IsIdentity;
 use merlin::Transcript;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
 use crate::context::{Context, Purpose};
 use crate::deploy_key::{DeployKey, DeployPublicKey};
+use crate::elgamal::ChunkedCiphertext;
 use crate::elgamal::chunks::ChunkValues;
 use crate::encoding::{EdwardsElement, Reader, RistrettoElement};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
@@ -105,10 +106,8 @@ struct SealedItem {
     L: usize,
     /// Recipients' sealing keys `Y_j`, strictly increasing by encoding.
     recipients: Vec<RistrettoElement>,
-    /// `C_i`, `i < k`.
-    commitments: Vec<RistrettoElement>,
-    /// `D_ij` at index `j·k + i`.
-    handles: Vec<RistrettoElement>,
+    /// `C_i`, and `D_ij` recipient-major.
+    ciphertext: ChunkedCiphertext,
     range_proof: RangeProof,
     sigma: SigmaProof,
 }
@@ -165,16 +164,6 @@ fn absorb_header(
     t
 }
 
-/// Statement step 1, the ciphertext: every `C_i`, then every `D_ij`.
-fn absorb_ciphertext(t: &mut Transcript, commitments: &[RistrettoElement], handles: &[RistrettoElement]) {
-    for C in commitments {
-        t.append_point(labels::COMMITMENT, &C.compressed);
-    }
-    for D in handles {
-        t.append_point(labels::HANDLE, &D.compressed);
-    }
-}
-
 impl SealedItem {
     /// Seal `payload` (already checked against the purpose) to `recipients`.
     #[allow(non_snake_case)]
@@ -196,33 +185,25 @@ impl SealedItem {
 
         // r_i from the transcript RNG keyed with the payload.
         let mut rng_r = t.prover_rng().witness_bytes(payload).finalize(rng);
-        let r: Zeroizing<Vec<Scalar>> = Zeroizing::new(m.iter().map(|_| rng_r.scalar()).collect());
-        let commitments: Vec<RistrettoElement> = m
-            .iter()
-            .zip(r.iter())
-            .map(|(m_i, r_i)| RistrettoElement::from_point(params.mul_G(m_i) + params.mul_H(r_i)))
-            .collect();
-        let handles: Vec<RistrettoElement> = recipients
-            .iter()
-            .flat_map(|Y| r.iter().map(move |r_i| RistrettoElement::from_point(r_i * Y.point)))
-            .collect();
-        absorb_ciphertext(&mut t, &commitments, &handles);
+        let (ciphertext, r) =
+            ChunkedCiphertext::encrypt_with_rng(params, &chunks, &recipients, &mut rng_r)?;
+        ciphertext.append_to(&mut t);
 
         // Proof randomness: keyed with the payload and every r_i.
         let mut builder = t.prover_rng().witness_bytes(payload);
-        for r_i in r.iter() {
+        for r_i in r.as_slice() {
             builder = builder.witness_scalar(r_i);
         }
         let mut rng_proof = builder.finalize(rng);
-        let range_proof = RangeProof::prove(params, &mut t, &m, &r, &mut rng_proof);
+        let range_proof = RangeProof::prove(params, &mut t, &m, r.as_slice(), &mut rng_proof);
         let statement = SigmaStatement {
             recipients: &recipients,
-            commitments: &commitments,
-            handles: &handles,
+            commitments: ciphertext.commitments(),
+            handles: ciphertext.all_handles(),
             A: key.map(|key| &key.A.point),
         };
-        let sigma = SigmaProof::prove(params, &mut t, &statement, &m, &r, &mut rng_proof);
-        Ok(SealedItem { L: payload.len(), recipients, commitments, handles, range_proof, sigma })
+        let sigma = SigmaProof::prove(params, &mut t, &statement, &m, r.as_slice(), &mut rng_proof);
+        Ok(SealedItem { L: payload.len(), recipients, ciphertext, range_proof, sigma })
     }
 
     /// Replay the transcript and add every weighted equation of the item.
@@ -234,19 +215,19 @@ impl SealedItem {
         weights: &mut Weights,
         msm: &mut Msm,
     ) -> Result<(), Error> {
-        let k = self.commitments.len();
+        let k = self.ciphertext.chunk_count();
         let mut t = absorb_header(context, self.L, &self.recipients, key);
-        absorb_ciphertext(&mut t, &self.commitments, &self.handles);
+        self.ciphertext.append_to(&mut t);
         let mut commitment_coeffs = alloc::vec![Scalar::ZERO; k];
         self.range_proof.push_equations(params, &mut t, k, weights, msm, &mut commitment_coeffs)?;
         let statement = SigmaStatement {
             recipients: &self.recipients,
-            commitments: &self.commitments,
-            handles: &self.handles,
+            commitments: self.ciphertext.commitments(),
+            handles: self.ciphertext.all_handles(),
             A: key.map(|key| &key.A.point),
         };
         self.sigma.push_equations(&mut t, &statement, weights, msm, &mut commitment_coeffs)?;
-        for (coeff, C) in commitment_coeffs.into_iter().zip(&self.commitments) {
+        for (coeff, C) in commitment_coeffs.into_iter().zip(self.ciphertext.commitments()) {
             msm.push(coeff, C);
         }
         Ok(())
@@ -262,9 +243,7 @@ impl SealedItem {
 
     /// Append `C_i ‖ D_ij ‖ range proof ‖ sigma proof`.
     fn write_body(&self, out: &mut Vec<u8>) {
-        for C in self.commitments.iter().chain(&self.handles) {
-            out.extend_from_slice(C.compressed.as_bytes());
-        }
+        self.ciphertext.write(out);
         self.range_proof.write(out);
         self.sigma.write(out);
     }
@@ -273,13 +252,18 @@ impl SealedItem {
     /// fields.
     fn encoded_len(len: usize, v: usize, deploy_key: bool) -> usize {
         let k = chunk_count(len);
-        1 + 32 * v + 32 * k * (1 + v) + RangeProof::encoded_len(k) + SigmaProof::encoded_len(v, deploy_key)
+        1 + 32 * v
+            + 32 * k * (1 + v)
+            + RangeProof::encoded_len(k)
+            + SigmaProof::encoded_len(v, deploy_key)
     }
 
     /// Read `v ‖ Y_j` (strictly increasing, not the identity).
     fn read_recipients(r: &mut Reader<'_>) -> Result<Vec<RistrettoElement>, Error> {
-        let v = r.count(usize::from(r.u8()?), 1..=MAX_RECIPIENTS, 32)?;
-        let recipients = (0..v).map(|_| r.ristretto_non_identity()).collect::<Result<Vec<_>, _>>()?;
+        let claimed = usize::from(r.u8()?);
+        let v = r.count(claimed, 1..=MAX_RECIPIENTS, 32)?;
+        let recipients =
+            (0..v).map(|_| r.ristretto_non_identity()).collect::<Result<Vec<_>, _>>()?;
         if recipients.windows(2).any(|w| w[0].compressed.as_bytes() >= w[1].compressed.as_bytes()) {
             return Err(r.error(DecodeFailure::Unsorted));
         }
@@ -296,13 +280,10 @@ impl SealedItem {
     ) -> Result<Self, Error> {
         let k = chunk_count(len);
         let v = recipients.len();
-        r.count(k * (1 + v), 1..=MAX_PAYLOAD_LEN * (1 + MAX_RECIPIENTS), 32)?;
-        let mut read_points = |n: usize| (0..n).map(|_| r.ristretto_non_identity()).collect::<Result<Vec<_>, _>>();
-        let commitments = read_points(k)?;
-        let handles = read_points(k * v)?;
+        let ciphertext = ChunkedCiphertext::read(r, k, v)?;
         let range_proof = RangeProof::read(r, k)?;
         let sigma = SigmaProof::read(r, v, deploy_key)?;
-        Ok(SealedItem { L: len, recipients, commitments, handles, range_proof, sigma })
+        Ok(SealedItem { L: len, recipients, ciphertext, range_proof, sigma })
     }
 
     /// The index of `Y` among the recipients (public data).
@@ -467,13 +448,13 @@ impl SealedSecret {
         if r.u8()? != SEALED_VERSION {
             return Err(r.error(DecodeFailure::Tag));
         }
-        let len = r.count(usize::from(r.u8()?), 1..=MAX_PAYLOAD_LEN, 0)?;
+        let claimed = usize::from(r.u8()?);
+        let len = r.count(claimed, 1..=MAX_PAYLOAD_LEN, 0)?;
         let recipients = SealedItem::read_recipients(&mut r)?;
         let item = SealedItem::read_body(&mut r, len, recipients, false)?;
         r.finish()?;
         Ok(SealedSecret { item })
     }
-
 }
 
 impl SealedDeployKey {
@@ -554,14 +535,16 @@ impl SealedDeployKey {
         r.finish()?;
         Ok(SealedDeployKey { A, A_prime, item })
     }
-
 }
 
 /// `A` is not the identity and `A = [8]A′` (three doublings): `A` lies in the
 /// prime-order subgroup.
 #[allow(non_snake_case)]
-fn check_cofactor_preimage(A: &EdwardsElement, A_prime: &EdwardsElement) -> Result<(), DecodeFailure> {
-    if A.compressed == CompressedEdwardsY::identity() {
+fn check_cofactor_preimage(
+    A: &EdwardsElement,
+    A_prime: &EdwardsElement,
+) -> Result<(), DecodeFailure> {
+    if A.point.is_identity() {
         return Err(DecodeFailure::Identity);
     }
     if A_prime.point.mul_by_cofactor() != A.point {

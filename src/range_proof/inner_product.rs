@@ -59,7 +59,7 @@ use alloc::vec::Vec;
 
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::{VartimeMultiscalarMul, VartimePrecomputedMultiscalarMul};
+use curve25519_dalek::traits::VartimeMultiscalarMul;
 use merlin::Transcript;
 use zeroize::Zeroizing;
 
