@@ -59,9 +59,17 @@ pub fn ciphertext_from_bytes(bytes: &[u8], k: usize) -> Result<Ciphertext, Error
 /// values and 1 if every chunk was confirmed, 0 otherwise.
 pub fn decrypt(params: &Params, ciphertext: &Ciphertext, x: &[u8; 32]) -> (Vec<u16>, u8) {
     let x = zeroize::Zeroizing::new(curve25519_dalek::Scalar::from_bytes_mod_order(*x));
-    match ciphertext.0.decrypt_chunks_ct(params, 0, &x, &mut ()) {
+    let handles = ciphertext.0.handles(0).unwrap_or_default();
+    match crate::elgamal::decrypt_chunks_ct(
+        params,
+        ciphertext.0.commitments(),
+        handles,
+        &x,
+        &mut (),
+    ) {
         Ok((m_vec, found)) => (m_vec.to_vec(), found.unwrap_u8()),
-        // Recipient 0 always exists: unreachable, and public if it were not.
+        // Recipient 0 always exists and the lengths agree: unreachable, and
+        // public if it were not.
         Err(_) => (Vec::new(), 0),
     }
 }

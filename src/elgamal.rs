@@ -286,70 +286,27 @@ impl ChunkedCiphertext {
         Ok(ChunkedCiphertext { C_vec, D_vec })
     }
 
-    /// Decrypt the chunks as recipient `j` with its sealing secret `x`.
-    ///
-    /// Constant time in the chunk values (see the module's `# Constant
-    /// time`). Crate-internal: callers verify the item first.
+    /// Decrypt the chunks as recipient `j` with its sealing secret `x`
+    /// (see [`decrypt_chunks`]).
     ///
     /// # Errors
-    /// [`Error::Decryption`] if `j` is not a recipient index or some chunk is
-    /// not in \\([0, 2^{16})\\) under this key (a wrong key, a tampered
-    /// ciphertext).
+    /// [`Error::Decryption`] if `j` is not a recipient index, or as
+    /// [`decrypt_chunks`].
     pub(crate) fn decrypt_chunks(
         &self,
         params: &Params,
         j: usize,
         x: &Scalar,
     ) -> Result<ChunkValues, Error> {
-        self.decrypt_chunks_counted(params, j, x, &mut ())
+        decrypt_chunks(params, &self.C_vec, self.handles(j).ok_or(Error::Decryption)?, x)
     }
 
-    /// [`ChunkedCiphertext::decrypt_chunks`], reporting its operations.
-    fn decrypt_chunks_counted(
-        &self,
-        params: &Params,
-        j: usize,
-        x: &Scalar,
-        ops: &mut impl OpCounter,
-    ) -> Result<ChunkValues, Error> {
-        dlog::declassify(self.decrypt_chunks_ct(params, j, x, ops)?)
-    }
-
-    /// Decryption up to, not including, the declassification: the candidate
-    /// chunk values and whether all were confirmed, both secret. Everything
-    /// before the final `bool` is constant time (the `ctgrind` harness runs
-    /// this with `x` marked undefined).
+    /// Decrypt the first `payload_len` bytes as recipient `j` (see
+    /// [`decrypt_payload`]).
     ///
     /// # Errors
-    /// [`Error::Decryption`] only for public reasons: `j` is not a recipient
-    /// index.
-    pub(crate) fn decrypt_chunks_ct(
-        &self,
-        params: &Params,
-        j: usize,
-        x: &Scalar,
-        ops: &mut impl OpCounter,
-    ) -> Result<(Zeroizing<Vec<u16>>, subtle::Choice), Error> {
-        let D_j = self.handles(j).ok_or(Error::Decryption)?;
-        let mut M_vec: Zeroizing<Vec<RistrettoPoint>> =
-            Zeroizing::new(Vec::with_capacity(self.C_vec.len()));
-        for (C, D) in self.C_vec.iter().zip(D_j) {
-            // M_i = C_i − x·D_ij = m_i·G (constant-time variable-base mul).
-            let xD = Zeroizing::new(x * D.point);
-            let mut M = C.point;
-            M -= &*xD;
-            M_vec.push(M);
-            ops.count(Op::HandleMul);
-        }
-        dlog::with_table(params, |table| table.solve_ct(params, &M_vec, ops))
-    }
-
-    /// Decrypt the first `payload_len` bytes as recipient `j`. The padding
-    /// byte of an odd length is ignored.
-    ///
-    /// # Errors
-    /// [`Error::Decryption`] as [`ChunkedCiphertext::decrypt_chunks`], or if
-    /// `⌈payload_len / 2⌉ ≠ k`.
+    /// [`Error::Decryption`] if `j` is not a recipient index, or as
+    /// [`decrypt_payload`].
     pub(crate) fn decrypt(
         &self,
         params: &Params,
@@ -357,11 +314,82 @@ impl ChunkedCiphertext {
         x: &Scalar,
         payload_len: usize,
     ) -> Result<Zeroizing<Vec<u8>>, Error> {
-        if payload_len == 0 || chunks::chunk_count(payload_len) != self.C_vec.len() {
-            return Err(Error::Decryption);
-        }
-        self.decrypt_chunks(params, j, x)?.to_payload(payload_len)
+        let D_j = self.handles(j).ok_or(Error::Decryption)?;
+        decrypt_payload(params, &self.C_vec, D_j, x, payload_len)
     }
+}
+
+/// Decrypt chunks with one recipient's sealing secret `x`, given the
+/// commitments \(C_i\) and that recipient's handles \(D_{ij}\) (for
+/// example slices of a verified sealed item, recipient-major).
+///
+/// Constant time in the chunk values (module `# Constant time`).
+/// Crate-internal: callers verify the item first.
+///
+/// # Errors
+/// [`Error::Decryption`] if some chunk is not in \([0, 2^{16})\) under this
+/// key (a wrong key, a tampered ciphertext), decided after all the work; or,
+/// for public reasons, if the slices differ in length or hold no or more than
+/// 64 chunks.
+#[allow(non_snake_case)]
+pub(crate) fn decrypt_chunks(
+    params: &Params,
+    C_vec: &[Commitment],
+    D_j: &[DecryptHandle],
+    x: &Scalar,
+) -> Result<ChunkValues, Error> {
+    dlog::declassify(decrypt_chunks_ct(params, C_vec, D_j, x, &mut ())?)
+}
+
+/// Decrypt the first `payload_len` bytes: [`decrypt_chunks`] joined
+/// little-endian; the padding byte of an odd length is ignored.
+///
+/// # Errors
+/// [`Error::Decryption`] as [`decrypt_chunks`], or if
+/// `⌈payload_len / 2⌉ ≠ k`.
+#[allow(non_snake_case)]
+pub(crate) fn decrypt_payload(
+    params: &Params,
+    C_vec: &[Commitment],
+    D_j: &[DecryptHandle],
+    x: &Scalar,
+    payload_len: usize,
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    if payload_len == 0 || chunks::chunk_count(payload_len) != C_vec.len() {
+        return Err(Error::Decryption);
+    }
+    decrypt_chunks(params, C_vec, D_j, x)?.to_payload(payload_len)
+}
+
+/// Decryption up to, not including, the declassification: the candidate
+/// chunk values and whether all were confirmed, both secret. Everything here
+/// is constant time in the secrets (the `ctgrind` harness runs it with `x`
+/// marked undefined).
+///
+/// # Errors
+/// [`Error::Decryption`] only for public reasons: the slices differ in
+/// length, or hold no or more than 64 chunks.
+#[allow(non_snake_case)]
+pub(crate) fn decrypt_chunks_ct(
+    params: &Params,
+    C_vec: &[Commitment],
+    D_j: &[DecryptHandle],
+    x: &Scalar,
+    ops: &mut impl OpCounter,
+) -> Result<(Zeroizing<Vec<u16>>, subtle::Choice), Error> {
+    if C_vec.len() != D_j.len() || !(1..=MAX_CHUNKS).contains(&C_vec.len()) {
+        return Err(Error::Decryption);
+    }
+    let mut M_vec: Zeroizing<Vec<RistrettoPoint>> = Zeroizing::new(Vec::with_capacity(C_vec.len()));
+    for (C, D) in C_vec.iter().zip(D_j) {
+        // M_i = C_i − x·D_ij = m_i·G (constant-time variable-base mul).
+        let xD = Zeroizing::new(x * D.point);
+        let mut M = C.point;
+        M -= &*xD;
+        M_vec.push(M);
+        ops.count(Op::HandleMul);
+    }
+    dlog::with_table(params, |table| table.solve_ct(params, &M_vec, ops))
 }
 
 #[cfg(all(test, feature = "std"))]
@@ -524,6 +552,13 @@ mod tests {
         assert_eq!(ct.decrypt(params, 0, x0, 34), Err(Error::Decryption));
         assert_eq!(ct.decrypt(params, 0, x0, 0), Err(Error::Decryption));
         assert!(ct.decrypt(params, 0, x0, 31).is_ok());
+        // The slice API refuses handle lists that do not match the commitments.
+        let (C_vec, D_all) = (ct.commitments(), ct.all_handles());
+        assert_eq!(decrypt_chunks(params, C_vec, &D_all[..15], x0), Err(Error::Decryption));
+        assert_eq!(decrypt_chunks(params, C_vec, D_all, x0), Err(Error::Decryption));
+        assert_eq!(decrypt_chunks(params, &[], &[], x0), Err(Error::Decryption));
+        let opened = decrypt_payload(params, C_vec, &D_all[..16], x0, 32);
+        assert_eq!(opened.map(|p| p.to_vec()), Ok(vec![0x42; 32]));
     }
 
     /// Decryption does the same work whatever the plaintext, and whether it
@@ -550,14 +585,28 @@ mod tests {
         for (n, payload) in plaintexts.iter().enumerate() {
             let (ct, _) = seal(params, payload, &vault, 16 + n as u64);
             let mut ops = OpCounts::default();
-            let opened = ct.decrypt_chunks_counted(params, 0, x, &mut ops);
+            let opened = decrypt_chunks_ct(
+                params,
+                &ct.C_vec,
+                ct.handles(0).unwrap_or_default(),
+                x,
+                &mut ops,
+            )
+            .and_then(dlog::declassify);
             assert!(opened.is_ok());
             assert_eq!(ops, expected, "plaintext #{n}");
             // The wrong key: the same work, then a failure.
             let mut ops = OpCounts::default();
             let wrong = Scalar::from(3u8) * x;
             assert_eq!(
-                ct.decrypt_chunks_counted(params, 0, &wrong, &mut ops),
+                decrypt_chunks_ct(
+                    params,
+                    &ct.C_vec,
+                    ct.handles(0).unwrap_or_default(),
+                    &wrong,
+                    &mut ops
+                )
+                .and_then(dlog::declassify),
                 Err(Error::Decryption)
             );
             assert_eq!(ops, expected, "plaintext #{n}, wrong key");
