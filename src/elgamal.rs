@@ -111,6 +111,7 @@ impl Blindings {
         Blindings(Zeroizing::new((0..k).map(|_| rng.scalar()).collect()))
     }
 
+    #[cfg(test)]
     /// Blindings given by the caller.
     pub(crate) fn from_scalars(r_vec: Zeroizing<Vec<Scalar>>) -> Self {
         Blindings(r_vec)
@@ -198,6 +199,7 @@ impl ChunkedCiphertext {
         Ok((ciphertext, r))
     }
 
+    #[cfg(test)]
     /// A ciphertext from its parts (`D_vec` recipient-major).
     ///
     /// # Errors
@@ -223,6 +225,7 @@ impl ChunkedCiphertext {
         self.C_vec.len()
     }
 
+    #[cfg(test)]
     /// The number of recipients `v`.
     pub(crate) fn recipient_count(&self) -> usize {
         // `from_parts`, `encrypt` and `read` keep k ≥ 1.
@@ -286,6 +289,7 @@ impl ChunkedCiphertext {
         Ok(ChunkedCiphertext { C_vec, D_vec })
     }
 
+    #[cfg(test)]
     /// Decrypt the chunks as recipient `j` with its sealing secret `x`
     /// (see [`decrypt_chunks`]).
     ///

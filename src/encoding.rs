@@ -126,11 +126,6 @@ impl<'a> Reader<'a> {
         Error::decode(self.what, why)
     }
 
-    /// Bytes not yet read.
-    pub(crate) fn remaining(&self) -> usize {
-        self.rest.len()
-    }
-
     /// The next `n` bytes.
     ///
     /// # Errors
@@ -176,14 +171,6 @@ impl<'a> Reader<'a> {
     /// [`DecodeFailure::Length`] at the end of input.
     pub(crate) fn u32(&mut self) -> Result<u32, Error> {
         Ok(u32::from_le_bytes(self.array()?))
-    }
-
-    /// A little-endian `u64`.
-    ///
-    /// # Errors
-    /// [`DecodeFailure::Length`] at the end of input.
-    pub(crate) fn u64(&mut self) -> Result<u64, Error> {
-        Ok(u64::from_le_bytes(self.array()?))
     }
 
     /// Check that a claimed count lies in `range` and that `count ·
@@ -361,12 +348,10 @@ mod tests {
         let mut identity_with_sign = [0u8; 32];
         identity_with_sign[0] = 1;
         identity_with_sign[31] = 0x80;
-        for bytes in [identity_with_sign] {
-            assert_eq!(
-                decode_edwards(bytes, Object::EdwardsPoint),
-                Err(Error::decode(Object::EdwardsPoint, DecodeFailure::NonCanonical))
-            );
-        }
+        assert_eq!(
+            decode_edwards(identity_with_sign, Object::EdwardsPoint),
+            Err(Error::decode(Object::EdwardsPoint, DecodeFailure::NonCanonical))
+        );
         assert!(decode_edwards(y_is_p, Object::EdwardsPoint).is_err());
     }
 }

@@ -148,24 +148,7 @@ impl Msm {
         self.edwards.push((s, *point));
     }
 
-    /// Add every term of `other`.
-    pub(crate) fn extend(&mut self, other: Msm) {
-        self.g += other.g;
-        self.h += other.h;
-        self.b += other.b;
-        for (acc, s) in grow(&mut self.g_vec, other.g_vec.len()).iter_mut().zip(&other.g_vec) {
-            *acc += s;
-        }
-        for (acc, s) in grow(&mut self.h_vec, other.h_vec.len()).iter_mut().zip(&other.h_vec) {
-            *acc += s;
-        }
-        for (key, (s, point)) in other.shared {
-            self.shared.entry(key).and_modify(|(acc, _)| *acc += s).or_insert((s, point));
-        }
-        self.dynamic.extend(other.dynamic);
-        self.edwards.extend(other.edwards);
-    }
-
+    #[cfg(test)]
     /// Number of dynamic and shared ristretto points (for profiling).
     pub(crate) fn dynamic_len(&self) -> usize {
         self.dynamic.len() + self.shared.len()

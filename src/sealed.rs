@@ -142,6 +142,7 @@ fn sorted_recipients(recipients: &[VaultPublicKey]) -> Result<Vec<RistrettoEleme
 /// Statement step 1, up to the ciphertext: protocol, kind, `L`, `k`, `v`,
 /// context, `Y_j`, and `A`, `A′` for deploy keys. Shared by prover and
 /// verifier.
+#[allow(non_snake_case)]
 fn absorb_header(
     context: &Context,
     len: usize,
@@ -164,6 +165,7 @@ fn absorb_header(
     t
 }
 
+#[allow(non_snake_case)]
 impl SealedItem {
     /// Seal `payload` (already checked against the purpose) to `recipients`.
     #[allow(non_snake_case)]
@@ -235,7 +237,8 @@ impl SealedItem {
 
     /// Append `v ‖ Y_j`, then (after the caller's deploy-key fields) the rest.
     fn write_recipients(&self, out: &mut Vec<u8>) {
-        out.push(self.recipients.len() as u8);
+        // 1..=8 recipients by construction and decoding.
+        out.push(u8::try_from(self.recipients.len()).unwrap_or(u8::MAX));
         for Y in &self.recipients {
             out.extend_from_slice(Y.compressed.as_bytes());
         }
@@ -430,7 +433,8 @@ impl SealedSecret {
         let v = self.item.recipients.len();
         let mut out = Vec::with_capacity(2 + SealedItem::encoded_len(self.item.L, v, false));
         out.push(SEALED_VERSION);
-        out.push(self.item.L as u8);
+        // 1..=128 by construction and decoding.
+        out.push(u8::try_from(self.item.L).unwrap_or(u8::MAX));
         self.item.write_recipients(&mut out);
         self.item.write_body(&mut out);
         out

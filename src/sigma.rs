@@ -158,15 +158,7 @@ impl SigmaProof {
         }
         let c = transcript.challenge_scalar(labels::SIGMA_C);
         self.absorb_responses(transcript);
-        self.validity.push_equations(
-            &c,
-            &t_powers,
-            statement.recipients,
-            statement.handles,
-            weights,
-            msm,
-            commitment_coeffs,
-        );
+        self.validity.push_equations(&c, &t_powers, statement, weights, msm, commitment_coeffs);
         if let (Some(binding), Some(a)) = (&self.binding, statement.A) {
             binding.push_equations(&c, a, weights, msm, commitment_coeffs);
         }
@@ -214,6 +206,7 @@ impl SigmaProof {
 }
 
 #[cfg(test)]
+#[allow(non_snake_case)]
 mod tests {
     use super::*;
     use crate::transcript::new_transcript;

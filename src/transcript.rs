@@ -21,12 +21,9 @@ pub(crate) mod labels;
 use curve25519_dalek::edwards::CompressedEdwardsY;
 use curve25519_dalek::ristretto::CompressedRistretto;
 use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::IsIdentity;
 use merlin::{Transcript, TranscriptRng, TranscriptRngBuilder};
 use rand_core::CryptoRng;
 use zeroize::Zeroize;
-
-use crate::error::{DecodeFailure, Error, Object};
 
 /// A fresh transcript for the protocol named `protocol` (one of the
 /// `labels::PROTOCOL_*` constants).
@@ -38,17 +35,6 @@ pub(crate) fn new_transcript(protocol: &'static [u8]) -> Transcript {
 pub(crate) trait TranscriptProtocol {
     /// Absorb a compressed ristretto255 point.
     fn append_point(&mut self, label: &'static [u8], point: &CompressedRistretto);
-    /// Absorb a compressed ristretto255 point after checking that it is not
-    /// the identity (the check a verifier makes on prover messages that must
-    /// not be the identity).
-    ///
-    /// # Errors
-    /// [`Error::Decode`] with [`DecodeFailure::Identity`] for the identity.
-    fn validate_and_append_point(
-        &mut self,
-        label: &'static [u8],
-        point: &CompressedRistretto,
-    ) -> Result<(), Error>;
     /// Absorb a compressed edwards25519 point.
     fn append_edwards(&mut self, label: &'static [u8], point: &CompressedEdwardsY);
     /// Absorb a scalar (canonical 32 bytes).
@@ -66,18 +52,6 @@ pub(crate) trait TranscriptProtocol {
 impl TranscriptProtocol for Transcript {
     fn append_point(&mut self, label: &'static [u8], point: &CompressedRistretto) {
         self.append_message(label, point.as_bytes());
-    }
-
-    fn validate_and_append_point(
-        &mut self,
-        label: &'static [u8],
-        point: &CompressedRistretto,
-    ) -> Result<(), Error> {
-        if point.is_identity() {
-            return Err(Error::decode(Object::RistrettoPoint, DecodeFailure::Identity));
-        }
-        self.append_message(label, point.as_bytes());
-        Ok(())
     }
 
     fn append_edwards(&mut self, label: &'static [u8], point: &CompressedEdwardsY) {
@@ -141,12 +115,6 @@ impl ProverRng {
         let s = Scalar::from_bytes_mod_order_wide(&wide);
         wide.zeroize();
         s
-    }
-
-    /// Fill `out` with random bytes.
-    pub(crate) fn fill_bytes(&mut self, out: &mut [u8]) {
-        use rand_core_06::RngCore as _;
-        self.0.fill_bytes(out);
     }
 }
 
@@ -215,14 +183,5 @@ mod tests {
         t1.append_u64_value(labels::KIND, 1);
         t2.append_u64_value(labels::KIND, 2);
         assert_ne!(t1.challenge_scalar(b"c"), t2.challenge_scalar(b"c"));
-    }
-
-    #[test]
-    fn identity_prover_message_is_refused() {
-        let mut t = new_transcript(labels::PROTOCOL_SEALED);
-        assert_eq!(
-            t.validate_and_append_point(labels::RP_A, &CompressedRistretto::default()),
-            Err(Error::decode(Object::RistrettoPoint, DecodeFailure::Identity))
-        );
     }
 }

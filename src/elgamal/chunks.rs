@@ -83,6 +83,7 @@ impl ChunkValues {
         self.m_vec.len()
     }
 
+    #[cfg(test)]
     /// The chunk values.
     pub(crate) fn as_slice(&self) -> &[u16] {
         &self.m_vec

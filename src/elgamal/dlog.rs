@@ -128,6 +128,7 @@ impl DlogTable {
         m_vec
     }
 
+    #[cfg(test)]
     /// The discrete logarithms `m_i ∈ [0, 2¹⁶)` of `M_vec[i] = m_i·G`, in time
     /// independent of the `m_i`.
     ///

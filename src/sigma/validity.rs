@@ -38,6 +38,7 @@ use zeroize::Zeroizing;
 use crate::encoding::{Reader, RistrettoElement};
 use crate::msm::{Msm, Weights};
 use crate::params::Params;
+use crate::sigma::SigmaStatement;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
 
 /// The validity proof's messages and responses.
@@ -100,6 +101,7 @@ pub(crate) fn respond(
     ValidityProof { T_0, T_j, z_m: *nonces.a + c * m_star, z_r: *nonces.b + c * r_star }
 }
 
+#[allow(non_snake_case)]
 impl ValidityProof {
     /// Absorb the responses.
     pub(crate) fn absorb_responses(&self, transcript: &mut Transcript) {
@@ -114,8 +116,7 @@ impl ValidityProof {
         &self,
         c: &Scalar,
         t_powers: &[Scalar],
-        recipients: &[RistrettoElement],
-        handles: &[RistrettoElement],
+        statement: &SigmaStatement<'_>,
         weights: &mut Weights,
         msm: &mut Msm,
         commitment_coeffs: &mut [Scalar],
@@ -131,7 +132,9 @@ impl ValidityProof {
             *coeff -= omega_c * t_i;
         }
         // (Vj): ω_j·z_r·Y_j − ω_j·T_j − Σ ω_j·c·tⁱ·D_ij.
-        for ((Y, T), row) in recipients.iter().zip(&self.T_j).zip(handles.chunks_exact(k)) {
+        for ((Y, T), row) in
+            statement.recipients.iter().zip(&self.T_j).zip(statement.handles.chunks_exact(k))
+        {
             let omega_j = weights.next();
             msm.push_shared(omega_j * self.z_r, Y);
             msm.push(-omega_j, T);

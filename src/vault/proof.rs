@@ -32,7 +32,6 @@
 //! # Encoding
 //! `T (32) ‖ z (32)`: 64 bytes.
 
-use alloc::vec::Vec;
 use merlin::Transcript;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
@@ -145,10 +144,5 @@ impl VaultKeyProof {
         let z = r.scalar()?;
         r.finish()?;
         Ok(VaultKeyProof { T, z })
-    }
-
-    /// Append the encoding to `out`.
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_bytes());
     }
 }
