@@ -86,6 +86,14 @@ impl Params {
         SHARED.get_or_init(Params::new)
     }
 
+    /// Build the vault-side decryption table now (the 2¹⁶ chunk images,
+    /// ≈ 512 KiB, tens of milliseconds) instead of on the first opening.
+    /// Only vaults need it; it is built once per `Params`.
+    #[cfg(feature = "std")]
+    pub fn prepare_decryption(&self) {
+        self.dlog_table.get_or_init(|| crate::elgamal::dlog::DlogTable::new(self));
+    }
+
     /// `s·G` in constant time.
     #[allow(non_snake_case)]
     pub(crate) fn mul_G(&self, s: &Scalar) -> RistrettoPoint {
