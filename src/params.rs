@@ -91,7 +91,7 @@ impl Params {
     /// Only vaults need it; it is built once per `Params`.
     #[cfg(feature = "std")]
     pub fn prepare_decryption(&self) {
-        self.dlog_table.get_or_init(|| crate::elgamal::dlog::DlogTable::new(self));
+        self.dlog_table.get_or_init(|| DlogTable::new(self));
     }
 
     /// `s·G` in constant time.
