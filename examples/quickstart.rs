@@ -11,7 +11,8 @@
 //! hybrid mode); the vault verifies, opens, and uses what it opened.
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+use core::time::Duration;
+use std::time::Instant;
 
 use rand_core::UnwrapErr;
 use vaultseal::{
