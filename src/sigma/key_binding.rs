@@ -14,21 +14,21 @@
 //! z_s G + z_{rs} H - U_0 - c\\,C_s = 0, \tag{B0}
 //! $$
 //! $$
-//! [8]\\,(z_s B - U_1 - c A) = 0. \tag{B1}
+//! \[8\]\\,(z_s B - U_1 - c A) = 0. \tag{B1}
 //! $$
 //! (B1) is checked cofactored in single and batch verification alike (single
 //! verification is a batch of one), so a torsion component in `U_1` can never
 //! make the two paths disagree.
 //!
 //! `A` itself is torsion-free: the prover supplies \\(A'\\) with
-//! \\(A = [8]A'\\) (honestly \\(A' = (s \cdot 8^{-1} \bmod \ell) B\\)), which the
+//! \\(A = \[8\]A'\\) (honestly \\(A' = (s \cdot 8^{-1} \bmod \ell) B\\)), which the
 //! verifier checks with three doublings; `A` must not be the identity. `A′` is
 //! absorbed with the statement, so replacing it by `A′` plus a torsion point
 //! changes every challenge.
 //!
 //! # Security
 //! Special soundness over the shared challenge gives one \\(s\\) with
-//! \\(C_s = sG + r_s H\\) and \\(sB = A\\) exactly (no torsion: \\(A = [8]A'\\)).
+//! \\(C_s = sG + r_s H\\) and \\(sB = A\\) exactly (no torsion: \\(A = \[8\]A'\\)).
 //! Together with the range proof (each \\(m_i < 2^{16}\\)) and the validity
 //! proof, the vault that decrypts the chunks gets an integer
 //! \\(\sum_i 2^{16i} m_i \equiv s \pmod \ell\\), and re-checks \\(sB = A\\).

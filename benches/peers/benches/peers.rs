@@ -20,6 +20,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group};
+
+#[path = "../../shared/sealed.rs"]
+mod sealed;
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 
@@ -284,42 +287,18 @@ mod solana {
 // vaultseal
 // ---------------------------------------------------------------------------
 
-/// vaultseal's own operations, in the same run as the peers.
-///
-/// ==== LEAD: add vaultseal's sealed-deploy-key benches HERE ====
-/// (`SealedDeployKey` seal / verify / open, and the batch of 1024 through
-/// `BatchVerifier`, serial and `parallel` — the latter needs
-/// `features = ["parallel"]` on the `vaultseal` dependency in `Cargo.toml`),
-/// one group per operation, named `vaultseal/<operation>` with id `single`,
-/// so each SPEC §12 ratio in [`RATIOS`] prints at the end of the run:
-/// - `vaultseal/sealed_deploy_key_verify/single` ÷
-///   `bulletproofs/range_verify/values_x16bit/16` and ÷
-///   `solana/range_u256_verify/8x32bit` (target ≤ 0.8);
-/// - `vaultseal/sealed_deploy_key_seal/single` ÷
-///   `bulletproofs/range_prove/values_x16bit/16` (target ≤ 0.8);
-/// - `vaultseal/sealed_deploy_key_open/single` (target ≤ 5 ms; reference
-///   `solana/decrypt_u32`).
-///
-/// The per-item batch target (≤ 1.25× the floor) is against the main crate's
-/// `cargo bench --bench msm_floor`.
-///
-/// For now: what vaultseal already has publicly.
+/// vaultseal's own operations, in the same run as the peers: proofs of
+/// possession here, and the sealed-item benchmarks shared with the main
+/// crate's `benches/sealed.rs` (`benches/shared/sealed.rs`), whose ids the
+/// SPEC §12 ratios in [`RATIOS`] use.
 fn vaultseal_benches(c: &mut Criterion) {
     use vaultseal::{Params, VaultKeyProof, VaultKeypair};
 
-    let mut g = c.benchmark_group("vaultseal/params_new");
-    g.sampling_mode(SamplingMode::Flat).sample_size(10);
-    g.bench_function("g_h_b_1024x2_with_tables", |b| b.iter(Params::new));
-    g.finish();
-
-    let params = Params::new();
+    let params = Params::shared();
     let mut r = rng(0x5EA1);
-    let keypair = VaultKeypair::generate(&params, &mut r);
+    let keypair = VaultKeypair::generate(params, &mut r);
     let record: &[u8] = b"vaultseal peer bench: vault record";
     let proof = VaultKeyProof::prove(&keypair, record, &mut r);
-    proof
-        .verify(&params, keypair.public(), record, &mut r)
-        .expect("vaultseal: vault key proof verifies");
 
     let mut g = c.benchmark_group("vaultseal/vault_key_proof_prove");
     g.bench_function("single", |b| {
@@ -331,11 +310,13 @@ fn vaultseal_benches(c: &mut Criterion) {
     g.bench_function("single", |b| {
         b.iter(|| {
             black_box(&proof)
-                .verify(&params, keypair.public(), black_box(record), &mut r)
+                .verify(params, keypair.public(), black_box(record), &mut r)
                 .expect("vaultseal: vault key proof verifies")
         })
     });
     g.finish();
+
+    sealed::sealed_benches(c);
 }
 
 fn config() -> Criterion {
