@@ -5,7 +5,7 @@
 //! Groups: `vaultseal/sealed_{deploy_key,secret}_{seal,verify,decode_verify,open}`,
 //! ids `single` (one vault) and `3_vaults`.
 
-use std::hint::black_box;
+use core::hint::black_box;
 
 use criterion::Criterion;
 use rand_chacha::ChaCha20Rng;
@@ -22,7 +22,7 @@ const VAULTS: [(usize, &str); 2] = [(1, "single"), (3, "3_vaults")];
 pub fn sealed_benches(c: &mut Criterion) {
     let params = Params::shared();
     params.prepare_decryption();
-    let mut rng = ChaCha20Rng::seed_from_u64(0x5EA1_ED);
+    let mut rng = ChaCha20Rng::seed_from_u64(0x005E_A1ED);
     let key_ctx =
         Context::new(b"bench-project", b"github:1", Purpose::DeployKey, [3; 32]).expect("context");
     let secret_ctx = key_ctx.with_purpose(Purpose::WebhookSecret);
