@@ -12,3 +12,14 @@ pub mod notation {
 pub mod twisted_elgamal {
     #![doc = include_str!("../docs/notes/twisted_elgamal.md")]
 }
+
+/// The aggregated range proof: relation, equations, the single
+/// multiscalar multiplication and its coefficients.
+pub mod range_proof {
+    #![doc = include_str!("../docs/notes/range_proof.md")]
+}
+
+/// Sealing: what a verified sealed item guarantees, and why.
+pub mod sealing {
+    #![doc = include_str!("../docs/notes/sealing.md")]
+}

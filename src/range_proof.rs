@@ -24,7 +24,7 @@
 //! are implicit on both sides and never absorbed.
 //!
 //! # Prover messages
-//! Bits \\( a_L[nj + i] \\) = bit \\( i \\) of \\( v_j \\), \\( a_R = a_L - 1^N \\);
+//! Bits \\( a_{L, nj + i} \\) = bit \\( i \\) of \\( v_j \\), \\( a_R = a_L - 1^N \\);
 //! random \\( \alpha, \rho, \tau_1, \tau_2 \\) and vectors \\( s_L, s_R \\).
 //! 1. \\( A = \alpha H + \langle a_L, G \rangle + \langle a_R, H \rangle \\),
 //!    \\( S = \rho H + \langle s_L, G \rangle + \langle s_R, H \rangle \\) → \\( y, z \\).
@@ -40,7 +40,7 @@
 //!
 //! # Verification
 //! With \\( \delta(y,z) = (z - z^2) \sum_{i<N} y^i - (2^n - 1) \sum_{j<M} z^{3+j} \\)
-//! and the inner-product exponents \\( s_i \\) (`inner_product::s_vector`):
+//! and the inner-product exponents \\( s_i \\) (`inner_product`):
 //! $$
 //! \sum_{j<k} z^{2+j} C_j + (\delta(y,z) - \hat t) G - \tau_x H + x T_1 + x^2 T_2 = 0, \tag{1}
 //! $$
@@ -84,7 +84,7 @@
 //! # Constant time
 //! The prover runs in time independent of the values and blindings: bits are
 //! extracted with shifts and used through `subtle` selection
-//! (\\( A = \alpha H + \sum_i \mathrm{select}(a_L[i]; -H_i, G_i) \\), since
+//! (\\( A = \alpha H + \sum_i \mathrm{select}(a_{L,i}; -H_i, G_i) \\), since
 //! \\( a_R = a_L - 1 \\)); \\( S \\) uses curve25519-dalek's constant-time
 //! multiscalar multiplication; \\( T_1, T_2 \\) use the constant-time
 //! fixed-base multiplications of [`Params`]; polynomial arithmetic is
@@ -101,10 +101,6 @@
 //! 32 bytes each: \\( 32 (2K + 9) \\) bytes, \\( K = \log_2(16M) \\)
 //! ([`RangeProof::encoded_len`]): 544, 608, 672, 736, 800, 864, 928 bytes for
 //! \\( M \\) = 1, 2, 4, …, 64.
-
-// The sealing code (the only caller) arrives in a later merge; until then
-// the prover and verifier are used by the tests only.
-#![cfg_attr(not(test), allow(dead_code))]
 
 mod inner_product;
 mod poly;
@@ -123,7 +119,7 @@ use crate::error::{DecodeFailure, Error, Object};
 use crate::msm::{Msm, Weights};
 use crate::params::Params;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
-use inner_product::{InnerProductProof, s_vector};
+use inner_product::{InnerProductProof, doubling_products};
 use poly::{VecPoly1, powers, sum_of_powers};
 
 /// \\( n \\): bits per value (one 16-bit chunk).
@@ -405,9 +401,9 @@ impl RangeProof {
         inverses.push(y);
         Scalar::invert_batch_alloc(&mut inverses);
         let y_inv = inverses.pop().unwrap_or_default();
+        let u_inv = inverses;
         let u_sq: Vec<Scalar> = u.iter().map(|u_j| u_j * u_j).collect();
-        let s_0 = inverses.iter().product();
-        let s = s_vector(&u_sq, s_0);
+        let u_inv_sq: Vec<Scalar> = u_inv.iter().map(|u_j| u_j * u_j).collect();
 
         let (a, b) = (self.ipp.a, self.ipp.b);
         let omega_1 = weights.next();
@@ -430,34 +426,46 @@ impl RangeProof {
         msm.push(omega_1 * x * x, &self.T_2);
         msm.push(omega_2, &self.A);
         msm.push(omega_2 * x, &self.S);
-        for (((L, R), u_sq_j), u_inv_j) in
-            self.ipp.L_vec.iter().zip(&self.ipp.R_vec).zip(&u_sq).zip(&inverses)
+        for ((L, R), (u_sq_j, u_inv_sq_j)) in
+            self.ipp.L_vec.iter().zip(&self.ipp.R_vec).zip(u_sq.iter().zip(&u_inv_sq))
         {
             msm.push(omega_2 * u_sq_j, L);
-            msm.push(omega_2 * u_inv_j * u_inv_j, R);
+            msm.push(omega_2 * u_inv_sq_j, R);
         }
 
-        // Static G_vec: −ω₂z − ω₂a·s_i.
-        let minus_omega_2_z = -(omega_2 * z);
-        let omega_2_a = omega_2 * a;
-        for (coeff, s_i) in msm.g_vec_mut(n).iter_mut().zip(&s) {
-            *coeff += minus_omega_2_z - omega_2_a * s_i;
-        }
-
-        // Static H_vec: ω₂z + e_i·(z^(2+j)·2^i − b·s_{N−1−i}), e_i = ω₂·y^{−idx}.
+        // Static G_vec: −ω₂z − ω₂a·s_i, the second term by the doubling
+        // recurrence from ω₂a·s_0 (one multiplication per element).
         let omega_2_z = omega_2 * z;
-        let mut e = omega_2;
-        let mut z_pow = z;
-        let mut two_pow = Scalar::ZERO;
-        for (idx, (coeff, s_rev)) in msm.h_vec_mut(n).iter_mut().zip(s.iter().rev()).enumerate() {
-            if idx % RANGE_BITS == 0 {
-                z_pow *= z;
-                two_pow = z_pow;
-            } else {
-                two_pow += two_pow;
+        let s_0: Scalar = u_inv.iter().product();
+        let g_factors: Vec<Scalar> = u_sq.iter().rev().copied().collect();
+        let a_s = doubling_products(omega_2 * a * s_0, &g_factors);
+        for (coeff, a_s_i) in msm.g_vec_mut(n).iter_mut().zip(&a_s) {
+            *coeff -= omega_2_z + a_s_i;
+        }
+
+        // Static H_vec: ω₂z + τ_i − σ_i with
+        //   σ_i = ω₂b·s_{N−1−i}·y^{−i}: a doubling recurrence from
+        //         ω₂b·s_{N−1} = ω₂b·Π u_j with factors u_{K−1−k}^{−2}·y^{−2^k};
+        //   τ_i = ω₂z^{2+j}·2^k·y^{−i} = β_j·(2/y)^k, i = nj + k,
+        //         β_j = ω₂z^{2+j}·y^{−nj}.
+        let rounds = u.len();
+        let mut h_factors = Vec::with_capacity(rounds);
+        let mut y_inv_pow = y_inv; // y^(−2^k)
+        for u_inv_sq_j in u_inv_sq.iter().rev() {
+            h_factors.push(u_inv_sq_j * y_inv_pow);
+            y_inv_pow = y_inv_pow * y_inv_pow;
+        }
+        let s_last: Scalar = u.iter().product();
+        let b_s_rev = doubling_products(omega_2 * b * s_last, &h_factors);
+        let two_over_y = powers(&(y_inv + y_inv), RANGE_BITS);
+        let z_over_y_n = z * powers(&y_inv, RANGE_BITS + 1).last().copied().unwrap_or_default();
+        let mut beta = omega_2_z * z;
+        let h_vec = msm.h_vec_mut(n);
+        for (coeffs, sigmas) in h_vec.chunks_mut(RANGE_BITS).zip(b_s_rev.chunks(RANGE_BITS)) {
+            for ((coeff, sigma), two_over_y_k) in coeffs.iter_mut().zip(sigmas).zip(&two_over_y) {
+                *coeff += omega_2_z + beta * two_over_y_k - sigma;
             }
-            *coeff += omega_2_z + e * (two_pow - b * s_rev);
-            e *= y_inv;
+            beta *= z_over_y_n;
         }
         Ok(())
     }

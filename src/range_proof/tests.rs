@@ -13,15 +13,13 @@ use rand_core::{Rng, SeedableRng};
 
 use crate::transcript::new_transcript;
 
+// The test harness links std even when the crate is built without it.
+extern crate std;
+
+/// One `Params` for every test (building it is the slow part).
 fn params() -> &'static Params {
-    #[cfg(feature = "std")]
-    {
-        Params::shared()
-    }
-    #[cfg(not(feature = "std"))]
-    {
-        alloc::boxed::Box::leak(alloc::boxed::Box::new(Params::new()))
-    }
+    static PARAMS: std::sync::OnceLock<Params> = std::sync::OnceLock::new();
+    PARAMS.get_or_init(Params::new)
 }
 
 /// The caller's part of the transcript: the statement, every `C_j`.
