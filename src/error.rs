@@ -67,6 +67,8 @@ pub enum Object {
     SealedDeployKey,
     /// A sealed secret.
     SealedSecret,
+    /// A vault directory record.
+    VaultRecord,
     /// A deploy key's secret scalar ([`DeployKey`](crate::DeployKey)).
     DeployKey,
     /// An OpenSSH public key line (`ssh-ed25519 AAAA… comment`).
@@ -126,6 +128,10 @@ pub enum InvalidInput {
     EmptyWebhookKey,
     /// A recipient key cannot be used (an HPKE encapsulation to it failed).
     RecipientKey,
+    /// A vault record field is empty, too long or out of range.
+    RecordField,
+    /// Fewer eligible vaults than requested.
+    NotEnoughVaults,
 }
 
 impl fmt::Display for Error {
@@ -154,6 +160,7 @@ impl fmt::Display for Object {
             Object::DeployPublicKey => "deploy public key",
             Object::SealedDeployKey => "sealed deploy key",
             Object::SealedSecret => "sealed secret",
+            Object::VaultRecord => "vault record",
             Object::DeployKey => "deploy key",
             Object::OpensshPublicKey => "OpenSSH public key",
             Object::WebhookSecret => "webhook secret",
@@ -190,6 +197,8 @@ impl fmt::Display for InvalidInput {
             InvalidInput::OpensshComment => "OpenSSH comment contains a control character",
             InvalidInput::EmptyWebhookKey => "webhook key is empty",
             InvalidInput::RecipientKey => "recipient key cannot be used",
+            InvalidInput::RecordField => "vault record field empty, too long or out of range",
+            InvalidInput::NotEnoughVaults => "fewer eligible vaults than requested",
         })
     }
 }

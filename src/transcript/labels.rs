@@ -161,6 +161,11 @@ pub(crate) const GENERATOR_G_VEC: &[u8] = b"vaultseal-generator-G-vec-v1";
 /// `H_vec[i]`, followed by `i` as 4 little-endian bytes.
 pub(crate) const GENERATOR_H_VEC: &[u8] = b"vaultseal-generator-H-vec-v1";
 
+// ----- Vault selection -----
+
+/// SHA-512 label of the rendezvous hash of (project id, vault key).
+pub(crate) const RENDEZVOUS: &[u8] = b"vaultseal-rendezvous-v1";
+
 // ----- Key derivation -----
 
 /// SHA-512 label deriving a vault's sealing secret `x` from a seed.
@@ -249,6 +254,7 @@ pub(crate) const ALL: &[&[u8]] = &[
     GENERATOR_H_VEC,
     VAULT_SEED_X,
     VAULT_SEED_W,
+    RENDEZVOUS,
     DEPLOY_KEY_NONCE_PREFIX,
     HYBRID_HPKE_INFO,
     HYBRID_KDF_SALT,
