@@ -15,12 +15,17 @@
 //!   fail verification, so `open_*` refuses them;
 //! - **the padding byte**: a sealer may set it to anything; opening returns
 //!   the first `L` bytes.
-#![allow(non_snake_case, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    non_snake_case,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_arguments,
+    clippy::cast_possible_truncation
+)]
 
 use super::*;
-use alloc::boxed::Box;
 use alloc::vec;
-use curve25519_dalek::constants::EIGHT_TORSION;
 use curve25519_dalek::edwards::EdwardsPoint;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -565,7 +570,9 @@ fn nonzero_padding_byte_opens_to_the_first_l_bytes() {
 mod coverage {
     use super::*;
     use crate::transcript::challenge_log::{Log, capture};
+    use alloc::boxed::Box;
     use alloc::string::String;
+    use curve25519_dalek::constants::EIGHT_TORSION;
 
     /// Label of the probe challenge drawn from the verifier's transcript
     /// after the whole replay: it depends on everything absorbed.

@@ -1,5 +1,5 @@
 //! Seeded sealed items and helpers shared by the sealed-item tests.
-#![allow(dead_code, non_snake_case)]
+#![allow(dead_code, non_snake_case, clippy::cast_possible_truncation)]
 
 use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
 use curve25519_dalek::scalar::Scalar;

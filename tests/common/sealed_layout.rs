@@ -16,7 +16,7 @@
 //! This module only locates fields: it checks nothing a decoder checks.
 #![allow(dead_code, non_snake_case)]
 
-use std::ops::Range;
+use core::ops::Range;
 
 use vaultseal::{DecodeFailure, Object};
 
@@ -363,7 +363,7 @@ impl Parts {
             .chain(&self.C)
             .chain(self.D.iter().flatten())
             .chain(&self.range_proof)
-            .chain(std::iter::once(&self.T0))
+            .chain(core::iter::once(&self.T0))
             .chain(&self.Tj)
             .chain(&self.binding)
             .chain(&self.z);
