@@ -49,6 +49,8 @@
 //! decrypts with a fixed number of steps whatever the plaintext.
 
 mod open;
+#[cfg(test)]
+mod tests;
 
 use alloc::vec::Vec;
 use curve25519_dalek::ristretto::CompressedRistretto;
@@ -120,6 +122,15 @@ struct KeyStatement<'a> {
     A_prime: &'a EdwardsElement,
 }
 
+/// The prover's witness: the payload (keys the prover RNG), the chunk values
+/// `m_i` and the blindings `r_i`.
+#[derive(Clone, Copy)]
+struct Witness<'a> {
+    payload: &'a [u8],
+    m: &'a [Scalar],
+    r: &'a [Scalar],
+}
+
 /// Number of 16-bit chunks of an `L`-byte payload.
 const fn chunk_count(len: usize) -> usize {
     len.div_ceil(2)
@@ -183,29 +194,60 @@ impl SealedItem {
         let recipients = sorted_recipients(recipients)?;
         let chunks = ChunkValues::from_payload(payload)?;
         let m = chunks.scalars();
-        let mut t = absorb_header(context, payload.len(), &recipients, key);
+        let t = absorb_header(context, payload.len(), &recipients, key);
 
         // r_i from the transcript RNG keyed with the payload.
         let mut rng_r = t.prover_rng().witness_bytes(payload).finalize(rng);
         let (ciphertext, r) =
             ChunkedCiphertext::encrypt_with_rng(params, &chunks, &recipients, &mut rng_r)?;
+        Ok(Self::prove(
+            params,
+            t,
+            payload.len(),
+            recipients,
+            ciphertext,
+            Witness { payload, m: &m, r: r.as_slice() },
+            key,
+            rng,
+        ))
+    }
+
+    /// Statement steps after the header, and the proofs: absorb the
+    /// ciphertext, then prove the range and sigma statements for the witness
+    /// `(m_i, r_i)` on transcript `t` (which has absorbed [`absorb_header`]).
+    ///
+    /// Shared by [`SealedItem::seal`] and the test-only sealer of the
+    /// soundness tests, which differ only in how they build the witness and
+    /// the ciphertext.
+    #[allow(clippy::too_many_arguments)]
+    fn prove<R: CryptoRng + ?Sized>(
+        params: &Params,
+        mut t: Transcript,
+        len: usize,
+        recipients: Vec<RistrettoElement>,
+        ciphertext: ChunkedCiphertext,
+        witness: Witness<'_>,
+        key: Option<KeyStatement<'_>>,
+        rng: &mut R,
+    ) -> Self {
         ciphertext.append_to(&mut t);
 
         // Proof randomness: keyed with the payload and every r_i.
-        let mut builder = t.prover_rng().witness_bytes(payload);
-        for r_i in r.as_slice() {
+        let mut builder = t.prover_rng().witness_bytes(witness.payload);
+        for r_i in witness.r {
             builder = builder.witness_scalar(r_i);
         }
         let mut rng_proof = builder.finalize(rng);
-        let range_proof = RangeProof::prove(params, &mut t, &m, r.as_slice(), &mut rng_proof);
+        let range_proof = RangeProof::prove(params, &mut t, witness.m, witness.r, &mut rng_proof);
         let statement = SigmaStatement {
             recipients: &recipients,
             commitments: ciphertext.commitments(),
             handles: ciphertext.all_handles(),
             A: key.map(|key| &key.A.point),
         };
-        let sigma = SigmaProof::prove(params, &mut t, &statement, &m, r.as_slice(), &mut rng_proof);
-        Ok(SealedItem { L: payload.len(), recipients, ciphertext, range_proof, sigma })
+        let sigma =
+            SigmaProof::prove(params, &mut t, &statement, witness.m, witness.r, &mut rng_proof);
+        SealedItem { L: len, recipients, ciphertext, range_proof, sigma }
     }
 
     /// Replay the transcript and add every weighted equation of the item.
@@ -217,6 +259,20 @@ impl SealedItem {
         weights: &mut Weights,
         msm: &mut Msm,
     ) -> Result<(), Error> {
+        self.replay(params, context, key, weights, msm).map(|_| ())
+    }
+
+    /// [`SealedItem::push_equations`], returning the transcript in its final
+    /// state (after the last response), so tests can check that everything
+    /// was absorbed.
+    fn replay(
+        &self,
+        params: &Params,
+        context: &Context,
+        key: Option<KeyStatement<'_>>,
+        weights: &mut Weights,
+        msm: &mut Msm,
+    ) -> Result<Transcript, Error> {
         let k = self.ciphertext.chunk_count();
         let mut t = absorb_header(context, self.L, &self.recipients, key);
         self.ciphertext.append_to(&mut t);
@@ -232,7 +288,7 @@ impl SealedItem {
         for (coeff, C) in commitment_coeffs.into_iter().zip(self.ciphertext.commitments()) {
             msm.push(coeff, C);
         }
-        Ok(())
+        Ok(t)
     }
 
     /// Append `v ‖ Y_j`, then (after the caller's deploy-key fields) the rest.

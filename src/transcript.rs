@@ -73,7 +73,10 @@ impl TranscriptProtocol for Transcript {
     fn challenge_scalar(&mut self, label: &'static [u8]) -> Scalar {
         let mut wide = [0u8; 64];
         self.challenge_bytes(label, &mut wide);
-        Scalar::from_bytes_mod_order_wide(&wide)
+        let challenge = Scalar::from_bytes_mod_order_wide(&wide);
+        #[cfg(all(test, feature = "std"))]
+        challenge_log::record(label, &challenge);
+        challenge
     }
 
     fn prover_rng(&self) -> ProverRngBuilder {
@@ -148,6 +151,40 @@ impl<R: CryptoRng + ?Sized> rand_core_06::RngCore for Rng06<'_, R> {
 }
 
 impl<R: CryptoRng + ?Sized> rand_core_06::CryptoRng for Rng06<'_, R> {}
+
+/// Test-only record of the challenges derived on the current thread, so that
+/// tests can compare a verifier's challenges with and without a change to the
+/// statement or a prover message (transcript coverage, LESSONS A1).
+#[cfg(all(test, feature = "std"))]
+pub(crate) mod challenge_log {
+    use alloc::vec::Vec;
+    use core::cell::RefCell;
+    use curve25519_dalek::scalar::Scalar;
+
+    /// The challenges of one run, in derivation order, with their labels.
+    pub(crate) type Log = Vec<(&'static [u8], Scalar)>;
+
+    std::thread_local! {
+        static LOG: RefCell<Option<Log>> = const { RefCell::new(None) };
+    }
+
+    /// Called by `challenge_scalar`: append to the log if one is open.
+    pub(crate) fn record(label: &'static [u8], challenge: &Scalar) {
+        LOG.with(|log| {
+            if let Some(log) = log.borrow_mut().as_mut() {
+                log.push((label, *challenge));
+            }
+        });
+    }
+
+    /// Run `f` and return its result with every challenge it derived.
+    pub(crate) fn capture<T>(f: impl FnOnce() -> T) -> (T, Log) {
+        LOG.with(|log| *log.borrow_mut() = Some(Vec::new()));
+        let out = f();
+        let log = LOG.with(|log| log.borrow_mut().take()).unwrap_or_default();
+        (out, log)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,8 @@
 //! (and say why in the commit).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+#[path = "common/sealed_layout.rs"]
+mod sealed_layout;
 #[path = "common/vectors.rs"]
 mod vectors;
 
@@ -13,3 +15,5 @@ mod deploy_key;
 mod foundation;
 #[path = "kat/hybrid.rs"]
 mod hybrid;
+#[path = "kat/sealed.rs"]
+mod sealed;
