@@ -42,7 +42,11 @@ pub mod sealed;
 mod sigma;
 pub use sealed::{SealedDeployKey, SealedSecret, seal_deploy_key, seal_secret};
 
-// ---- sealing, batch verification, registration (later issues) ----
+// ---- batch verification ----
+pub mod batch;
+pub use batch::{BatchError, BatchVerifier};
+
+// ---- registration (later issues) ----
 
 /// Secret-taint (ctgrind) hooks; not part of the API.
 #[cfg(feature = "__ctgrind")]

@@ -58,13 +58,14 @@ use merlin::Transcript;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
+use crate::batch::BatchVerifier;
 use crate::context::{Context, Purpose};
 use crate::deploy_key::{DeployKey, DeployPublicKey};
 use crate::elgamal::ChunkedCiphertext;
 use crate::elgamal::chunks::ChunkValues;
 use crate::encoding::{EdwardsElement, Reader, RistrettoElement};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
-use crate::msm::{Msm, Weights, verify_single};
+use crate::msm::{Msm, Weights};
 use crate::params::Params;
 use crate::range_proof::RangeProof;
 use crate::sigma::{SigmaProof, SigmaStatement};
@@ -209,6 +210,8 @@ impl SealedItem {
     }
 
     /// Replay the transcript and add every weighted equation of the item.
+    /// Every refusal comes before the first term is added, so a refused item
+    /// leaves `msm` as it was (the batch relies on it).
     fn push_equations(
         &self,
         params: &Params,
@@ -218,16 +221,19 @@ impl SealedItem {
         msm: &mut Msm,
     ) -> Result<(), Error> {
         let k = self.ciphertext.chunk_count();
-        let mut t = absorb_header(context, self.L, &self.recipients, key);
-        self.ciphertext.append_to(&mut t);
-        let mut commitment_coeffs = alloc::vec![Scalar::ZERO; k];
-        self.range_proof.push_equations(params, &mut t, k, weights, msm, &mut commitment_coeffs)?;
         let statement = SigmaStatement {
             recipients: &self.recipients,
             commitments: self.ciphertext.commitments(),
             handles: self.ciphertext.all_handles(),
             A: key.map(|key| &key.A.point),
         };
+        // The sigma proof's shape first: the range proof pushes terms as soon
+        // as its own checks pass.
+        self.sigma.check_shape(&statement)?;
+        let mut t = absorb_header(context, self.L, &self.recipients, key);
+        self.ciphertext.append_to(&mut t);
+        let mut commitment_coeffs = alloc::vec![Scalar::ZERO; k];
+        self.range_proof.push_equations(params, &mut t, k, weights, msm, &mut commitment_coeffs)?;
         self.sigma.push_equations(&mut t, &statement, weights, msm, &mut commitment_coeffs)?;
         for (coeff, C) in commitment_coeffs.into_iter().zip(self.ciphertext.commitments()) {
             msm.push(coeff, C);
@@ -396,14 +402,13 @@ impl SealedSecret {
         context: &Context,
         rng: &mut R,
     ) -> Result<(), Error> {
-        let bytes = self.to_bytes();
-        let context_bytes = context.to_bytes();
-        verify_single(params, [&bytes[..], &context_bytes[..]], rng, |weights, msm| {
-            self.push_equations(params, context, weights, msm)
-        })
+        let mut batch = BatchVerifier::new(params);
+        batch.push_sealed_secret(self, context);
+        batch.verify(rng).map_err(|e| e.into_single())
     }
 
-    /// Add the item's weighted equations to `msm` (the batch path).
+    /// Add the item's weighted equations to `msm` (the batch path); a
+    /// refusal adds nothing.
     pub(crate) fn push_equations(
         &self,
         params: &Params,
@@ -475,14 +480,13 @@ impl SealedDeployKey {
         context: &Context,
         rng: &mut R,
     ) -> Result<(), Error> {
-        let bytes = self.to_bytes();
-        let context_bytes = context.to_bytes();
-        verify_single(params, [&bytes[..], &context_bytes[..]], rng, |weights, msm| {
-            self.push_equations(params, context, weights, msm)
-        })
+        let mut batch = BatchVerifier::new(params);
+        batch.push_sealed_deploy_key(self, context);
+        batch.verify(rng).map_err(|e| e.into_single())
     }
 
-    /// Add the item's weighted equations to `msm` (the batch path).
+    /// Add the item's weighted equations to `msm` (the batch path); a
+    /// refusal adds nothing.
     pub(crate) fn push_equations(
         &self,
         params: &Params,

@@ -142,13 +142,8 @@ impl SigmaProof {
         msm: &mut Msm,
         commitment_coeffs: &mut [Scalar],
     ) -> Result<(), Error> {
-        let v = statement.recipients.len();
-        let k = statement.commitments.len();
-        if self.validity.T_j.len() != v
-            || statement.handles.len() != v * k
-            || commitment_coeffs.len() != k
-            || statement.A.is_some() != self.binding.is_some()
-        {
+        self.check_shape(statement)?;
+        if commitment_coeffs.len() != statement.commitments.len() {
             return Err(Error::Verification);
         }
         let t_powers = absorb_prelude(transcript, statement);
@@ -161,6 +156,24 @@ impl SigmaProof {
         self.validity.push_equations(&c, &t_powers, statement, weights, msm, commitment_coeffs);
         if let (Some(binding), Some(a)) = (&self.binding, statement.A) {
             binding.push_equations(&c, a, weights, msm, commitment_coeffs);
+        }
+        Ok(())
+    }
+
+    /// Whether the proof's shape matches the statement: one handle
+    /// commitment per recipient, `v·k` handles, a key-binding part exactly
+    /// for a deploy key.
+    ///
+    /// # Errors
+    /// [`Error::Verification`] on a mismatch.
+    pub(crate) fn check_shape(&self, statement: &SigmaStatement<'_>) -> Result<(), Error> {
+        let v = statement.recipients.len();
+        let k = statement.commitments.len();
+        if self.validity.T_j.len() != v
+            || statement.handles.len() != v * k
+            || statement.A.is_some() != self.binding.is_some()
+        {
+            return Err(Error::Verification);
         }
         Ok(())
     }
