@@ -96,7 +96,7 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::msm::{Msm, WeightSource, Weights};
 use crate::params::Params;
-use crate::sealed::{SealedDeployKey, SealedSecret};
+use crate::sealed::{RecipientCache, SealedDeployKey, SealedSecret};
 use crate::transcript::labels;
 use crate::vault::{VaultKeyProof, VaultPublicKey};
 
@@ -311,7 +311,7 @@ impl<'a> BatchVerifier<'a> {
         }
         let digests = bisect::map_items(&self.items, Pending::digest);
         clock.lap(bisect::Stage::Digest);
-        let ready = bisect::map_items(&self.items, Pending::decode);
+        let ready = bisect::map_items_with(&self.items, RecipientCache::default, Pending::decode);
         clock.lap(bisect::Stage::Decode);
         let mut source = WeightSource::new(&digests, rng);
         clock.lap(bisect::Stage::Weights);
@@ -382,9 +382,10 @@ impl<'a> Pending<'a> {
         }
     }
 
-    /// Decode what was pushed encoded (step 2).
-    fn decode(&self) -> Result<Ready<'a>, Error> {
-        Ok(match *self {
+    /// Decode what was pushed encoded (step 2), with the recipient keys
+    /// this thread decoded before.
+    fn decode(cache: &mut RecipientCache, item: &Self) -> Result<Ready<'a>, Error> {
+        Ok(match *item {
             Pending::VaultKeyProof { proof, public, record } => Ready::VaultKeyProof {
                 proof: held(proof, VaultKeyProof::from_bytes)?,
                 public: held(public, VaultPublicKey::from_bytes)?,
@@ -394,7 +395,8 @@ impl<'a> Pending<'a> {
                 Ready::DeployKey { sealed: held(sealed, SealedDeployKey::from_bytes)?, context }
             }
             Pending::Secret { sealed, context } => {
-                Ready::Secret { sealed: held(sealed, SealedSecret::from_bytes)?, context }
+                let sealed = held(sealed, |b| SealedSecret::from_bytes_cached(b, cache))?;
+                Ready::Secret { sealed, context }
             }
         })
     }

@@ -104,17 +104,30 @@ pub(crate) struct Weights {
     seed: WeightSeed,
     item: u64,
     counter: u64,
+    /// Tests only: every weight is 1 (what a careless verifier would use).
+    #[cfg(test)]
+    unit: bool,
 }
 
 impl Weights {
     /// The weights of item `item` under `seed`.
     pub(crate) fn for_item(seed: &WeightSeed, item: usize) -> Self {
-        Weights { seed: seed.clone(), item: item as u64, counter: 0 }
+        Weights {
+            seed: seed.clone(),
+            item: item as u64,
+            counter: 0,
+            #[cfg(test)]
+            unit: false,
+        }
     }
 
     /// The next weight: a uniform non-zero scalar (64 bytes reduced modulo ℓ;
     /// zero, probability 2⁻²⁵², is skipped).
     pub(crate) fn next(&mut self) -> Scalar {
+        #[cfg(test)]
+        if self.unit {
+            return Scalar::ONE;
+        }
         loop {
             let digest = Sha512::new()
                 .chain_update(labels::BATCH_WEIGHT)
@@ -130,6 +143,12 @@ impl Weights {
                 return omega;
             }
         }
+    }
+
+    /// Test weights that are all 1: the equations summed unweighted.
+    #[cfg(test)]
+    pub(crate) fn unit() -> Self {
+        Weights { unit: true, ..Weights::for_item(&WeightSeed([0; 32]), 0) }
     }
 
     /// Test weights for one item whose bytes are `items`, from `rng` (the

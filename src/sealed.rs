@@ -49,6 +49,8 @@
 //! decrypts with a fixed number of steps whatever the plaintext.
 
 mod open;
+#[cfg(test)]
+mod tests;
 
 use alloc::vec::Vec;
 use curve25519_dalek::ristretto::CompressedRistretto;
@@ -121,6 +123,36 @@ struct KeyStatement<'a> {
     A_prime: &'a EdwardsElement,
 }
 
+/// Recipient keys already decoded, so that a batch of items sealed to the
+/// same vaults decompresses each key once per thread rather than once per
+/// item. Holds at most [`RecipientCache::CAPACITY`] keys (a linear search).
+#[derive(Debug, Default)]
+pub(crate) struct RecipientCache(Vec<RistrettoElement>);
+
+impl RecipientCache {
+    /// Most keys kept.
+    const CAPACITY: usize = 32;
+
+    /// A non-identity ristretto point from `r`, as
+    /// [`Reader::ristretto_non_identity`] (same result, same errors), from
+    /// the cache when these bytes decoded before.
+    #[allow(non_snake_case)]
+    fn read(&mut self, r: &mut Reader<'_>) -> Result<RistrettoElement, Error> {
+        let bytes: [u8; 32] = r.array()?;
+        if let Some(known) = self.0.iter().find(|Y| Y.compressed.as_bytes() == &bytes) {
+            return Ok(*known);
+        }
+        let Y = crate::encoding::decode_ristretto(bytes, r.what())?;
+        if Y.is_identity() {
+            return Err(r.error(DecodeFailure::Identity));
+        }
+        if self.0.len() < Self::CAPACITY {
+            self.0.push(Y);
+        }
+        Ok(Y)
+    }
+}
+
 /// Number of 16-bit chunks of an `L`-byte payload.
 const fn chunk_count(len: usize) -> usize {
     len.div_ceil(2)
@@ -169,7 +201,6 @@ fn absorb_header(
 #[allow(non_snake_case)]
 impl SealedItem {
     /// Seal `payload` (already checked against the purpose) to `recipients`.
-    #[allow(non_snake_case)]
     fn seal<R: CryptoRng + ?Sized>(
         params: &Params,
         recipients: &[VaultPublicKey],
@@ -177,6 +208,21 @@ impl SealedItem {
         payload: &[u8],
         key: Option<KeyStatement<'_>>,
         rng: &mut R,
+    ) -> Result<Self, Error> {
+        Self::seal_tweaked(params, recipients, context, payload, key, rng, |_| {})
+    }
+
+    /// [`SealedItem::seal`] with a hook on the sigma proofs' first move (see
+    /// [`SigmaProof::prove_tweaked`]; tests only pass a cheating one).
+    #[allow(non_snake_case)]
+    fn seal_tweaked<R: CryptoRng + ?Sized>(
+        params: &Params,
+        recipients: &[VaultPublicKey],
+        context: &Context,
+        payload: &[u8],
+        key: Option<KeyStatement<'_>>,
+        rng: &mut R,
+        tweak: impl FnOnce(&mut crate::sigma::FirstMove<'_>),
     ) -> Result<Self, Error> {
         if !(1..=MAX_PAYLOAD_LEN).contains(&payload.len()) {
             return Err(Error::input(InvalidInput::PayloadLength));
@@ -205,7 +251,15 @@ impl SealedItem {
             handles: ciphertext.all_handles(),
             A: key.map(|key| &key.A.point),
         };
-        let sigma = SigmaProof::prove(params, &mut t, &statement, &m, r.as_slice(), &mut rng_proof);
+        let sigma = SigmaProof::prove_tweaked(
+            params,
+            &mut t,
+            &statement,
+            &m,
+            r.as_slice(),
+            &mut rng_proof,
+            tweak,
+        );
         Ok(SealedItem { L: payload.len(), recipients, ciphertext, range_proof, sigma })
     }
 
@@ -267,12 +321,15 @@ impl SealedItem {
             + SigmaProof::encoded_len(v, deploy_key)
     }
 
-    /// Read `v ‖ Y_j` (strictly increasing, not the identity).
-    fn read_recipients(r: &mut Reader<'_>) -> Result<Vec<RistrettoElement>, Error> {
+    /// Read `v ‖ Y_j` (strictly increasing, not the identity), taking keys
+    /// already decompressed from `cache`.
+    fn read_recipients(
+        r: &mut Reader<'_>,
+        cache: &mut RecipientCache,
+    ) -> Result<Vec<RistrettoElement>, Error> {
         let claimed = usize::from(r.u8()?);
         let v = r.count(claimed, 1..=MAX_RECIPIENTS, 32)?;
-        let recipients =
-            (0..v).map(|_| r.ristretto_non_identity()).collect::<Result<Vec<_>, _>>()?;
+        let recipients = (0..v).map(|_| cache.read(r)).collect::<Result<Vec<_>, _>>()?;
         if recipients.windows(2).any(|w| w[0].compressed.as_bytes() >= w[1].compressed.as_bytes()) {
             return Err(r.error(DecodeFailure::Unsorted));
         }
@@ -453,13 +510,21 @@ impl SealedSecret {
     /// commitments, handles or range-proof messages, invalid points,
     /// non-canonical scalars, short input, trailing data.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        Self::from_bytes_cached(bytes, &mut RecipientCache::default())
+    }
+
+    /// [`SealedSecret::from_bytes`], with recipient keys from `cache`.
+    pub(crate) fn from_bytes_cached(
+        bytes: &[u8],
+        cache: &mut RecipientCache,
+    ) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, Object::SealedSecret);
         if r.u8()? != SEALED_VERSION {
             return Err(r.error(DecodeFailure::Tag));
         }
         let claimed = usize::from(r.u8()?);
         let len = r.count(claimed, 1..=MAX_PAYLOAD_LEN, 0)?;
-        let recipients = SealedItem::read_recipients(&mut r)?;
+        let recipients = SealedItem::read_recipients(&mut r, cache)?;
         let item = SealedItem::read_body(&mut r, len, recipients, false)?;
         r.finish()?;
         Ok(SealedSecret { item })
@@ -529,13 +594,21 @@ impl SealedDeployKey {
     /// [`Error::Decode`] (`Object::SealedDeployKey`): as
     /// [`SealedSecret::from_bytes`], and `A` non-canonical, the identity, or
     /// not `[8]A′` (a torsion component: [`DecodeFailure::Torsion`]).
-    #[allow(non_snake_case)]
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        Self::from_bytes_cached(bytes, &mut RecipientCache::default())
+    }
+
+    /// [`SealedDeployKey::from_bytes`], with recipient keys from `cache`.
+    #[allow(non_snake_case)]
+    pub(crate) fn from_bytes_cached(
+        bytes: &[u8],
+        cache: &mut RecipientCache,
+    ) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, Object::SealedDeployKey);
         if r.u8()? != SEALED_VERSION {
             return Err(r.error(DecodeFailure::Tag));
         }
-        let recipients = SealedItem::read_recipients(&mut r)?;
+        let recipients = SealedItem::read_recipients(&mut r, cache)?;
         let A = r.edwards()?;
         let A_prime = r.edwards()?;
         check_cofactor_preimage(&A, &A_prime).map_err(|why| r.error(why))?;

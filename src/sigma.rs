@@ -50,6 +50,19 @@ pub(crate) struct SigmaStatement<'a> {
     pub(crate) A: Option<&'a EdwardsPoint>,
 }
 
+/// The ristretto first-move messages of the sigma proofs, as
+/// [`SigmaProof::prove_tweaked`] hands them to its hook.
+#[allow(non_snake_case)]
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) struct FirstMove<'a> {
+    /// `T_0`.
+    pub(crate) T_0: &'a mut RistrettoElement,
+    /// `T_j`, one per recipient.
+    pub(crate) T_j: &'a mut [RistrettoElement],
+    /// `U_0` (deploy keys).
+    pub(crate) U_0: Option<&'a mut RistrettoElement>,
+}
+
 /// Validity proof, plus the key-binding proof for deploy keys.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct SigmaProof {
@@ -84,7 +97,7 @@ fn absorb_prelude(transcript: &mut Transcript, statement: &SigmaStatement<'_>) -
 impl SigmaProof {
     /// Prove, for chunk values `m_i` and blindings `r_i` (the witness of the
     /// statement's commitments and handles).
-    #[allow(non_snake_case)]
+    #[cfg(test)]
     pub(crate) fn prove(
         params: &Params,
         transcript: &mut Transcript,
@@ -92,6 +105,22 @@ impl SigmaProof {
         m: &[Scalar],
         r: &[Scalar],
         rng: &mut ProverRng,
+    ) -> Self {
+        Self::prove_tweaked(params, transcript, statement, m, r, rng, |_| {})
+    }
+
+    /// [`SigmaProof::prove`], letting `tweak` alter the first-move messages
+    /// before they are absorbed: a cheating prover for the tests (errors
+    /// built to cancel across equations); `prove` passes a no-op.
+    #[allow(non_snake_case)]
+    pub(crate) fn prove_tweaked(
+        params: &Params,
+        transcript: &mut Transcript,
+        statement: &SigmaStatement<'_>,
+        m: &[Scalar],
+        r: &[Scalar],
+        rng: &mut ProverRng,
+        tweak: impl FnOnce(&mut FirstMove<'_>),
     ) -> Self {
         let t_powers = absorb_prelude(transcript, statement);
         let fold = |values: &[Scalar]| {
@@ -102,8 +131,14 @@ impl SigmaProof {
             acc
         };
         let (m_star, r_star) = (fold(m), fold(r));
-        let (validity_nonces, T_0, T_j) = validity::commit(params, statement.recipients, rng);
-        let binding = statement.A.map(|_| key_binding::commit(params, rng));
+        let (validity_nonces, mut T_0, mut T_j) =
+            validity::commit(params, statement.recipients, rng);
+        let mut binding = statement.A.map(|_| key_binding::commit(params, rng));
+        tweak(&mut FirstMove {
+            T_0: &mut T_0,
+            T_j: &mut T_j,
+            U_0: binding.as_mut().map(|(_, U_0, _)| U_0),
+        });
         validity::absorb_commitments(transcript, &T_0, &T_j);
         if let Some((_, U_0, U_1)) = &binding {
             key_binding::absorb_commitments(transcript, U_0, U_1);

@@ -71,12 +71,23 @@ pub(super) fn map_items<T: Sync, U: Send>(
     items: &[T],
     f: impl Fn(&T) -> U + Sync + Send,
 ) -> Vec<U> {
+    map_items_with(items, || (), |(), item| f(item))
+}
+
+/// `items.map(f)` with per-thread scratch state from `init`, in parallel
+/// under `parallel` for two items or more.
+pub(super) fn map_items_with<T: Sync, U: Send, S>(
+    items: &[T],
+    init: impl Fn() -> S + Sync + Send,
+    f: impl Fn(&mut S, &T) -> U + Sync + Send,
+) -> Vec<U> {
     #[cfg(feature = "parallel")]
     if items.len() >= PARALLEL_MIN_ITEMS {
         use rayon::prelude::*;
-        return items.par_iter().map(f).collect();
+        return items.par_iter().map_init(init, f).collect();
     }
-    items.iter().map(f).collect()
+    let mut state = init();
+    items.iter().map(|item| f(&mut state, item)).collect()
 }
 
 /// The outcome of one check.
