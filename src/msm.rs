@@ -52,6 +52,10 @@ use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::{Identity, IsIdentity, VartimeMultiscalarMul};
 use sha2::{Digest, Sha512};
 
+mod montgomery;
+
+pub(crate) use montgomery::MontgomeryScalar;
+
 use crate::encoding::RistrettoElement;
 use crate::params::Params;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels, new_transcript};
@@ -174,8 +178,8 @@ impl Weights {
 pub(crate) struct Msm {
     g: Scalar,
     h: Scalar,
-    g_vec: Vec<Scalar>,
-    h_vec: Vec<Scalar>,
+    g_vec: VecCoefficients,
+    h_vec: VecCoefficients,
     b: Scalar,
     shared: BTreeMap<[u8; 32], (Scalar, RistrettoPoint)>,
     dynamic: Vec<(Scalar, RistrettoPoint)>,
@@ -219,12 +223,39 @@ impl Msm {
 
     /// Mutable coefficients of `G_vec[0..len]`, to add into in place.
     pub(crate) fn g_vec_mut(&mut self, len: usize) -> &mut [Scalar] {
-        grow(&mut self.g_vec, len)
+        grow(&mut self.g_vec.scalars, len, Scalar::ZERO)
     }
 
     /// Mutable coefficients of `H_vec[0..len]`, to add into in place.
     pub(crate) fn h_vec_mut(&mut self, len: usize) -> &mut [Scalar] {
-        grow(&mut self.h_vec, len)
+        grow(&mut self.h_vec.scalars, len, Scalar::ZERO)
+    }
+
+    /// Mutable coefficients of `G_vec[0..len]` in Montgomery form (a second
+    /// set of slots, added to the first when the sum is computed): the
+    /// cheap way for a proof to add thousands of coefficients.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn g_vec_montgomery_mut(&mut self, len: usize) -> &mut [MontgomeryScalar] {
+        grow(&mut self.g_vec.montgomery, len, MontgomeryScalar::ZERO)
+    }
+
+    /// Mutable coefficients of `H_vec[0..len]` in Montgomery form.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn h_vec_montgomery_mut(&mut self, len: usize) -> &mut [MontgomeryScalar] {
+        grow(&mut self.h_vec.montgomery, len, MontgomeryScalar::ZERO)
+    }
+
+    /// Add `s` to the coefficient of every `G_vec[i]`, `i < n`: one addition
+    /// instead of `n` (the range proof's \( -\omega_2 z \) term).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn add_g_vec_all(&mut self, n: usize, s: MontgomeryScalar) {
+        self.g_vec.add_all(n, s);
+    }
+
+    /// Add `s` to the coefficient of every `H_vec[i]`, `i < n`.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn add_h_vec_all(&mut self, n: usize, s: MontgomeryScalar) {
+        self.h_vec.add_all(n, s);
     }
 
     /// Add `s·P` for a per-item point.
@@ -253,12 +284,8 @@ impl Msm {
         self.g += other.g;
         self.h += other.h;
         self.b += other.b;
-        for (acc, s) in grow(&mut self.g_vec, other.g_vec.len()).iter_mut().zip(&other.g_vec) {
-            *acc += s;
-        }
-        for (acc, s) in grow(&mut self.h_vec, other.h_vec.len()).iter_mut().zip(&other.h_vec) {
-            *acc += s;
-        }
+        self.g_vec.append(other.g_vec);
+        self.h_vec.append(other.h_vec);
         for (key, (s, point)) in other.shared {
             self.shared.entry(key).and_modify(|(acc, _)| *acc += s).or_insert((s, point));
         }
@@ -307,10 +334,12 @@ impl Msm {
     /// cache), and the static points are at most 2 050 of any batch (see
     /// `docs/notes/batching.md` and `benches/msm_floor.rs`).
     pub(crate) fn vartime_ristretto_sum(&self, params: &Params) -> RistrettoPoint {
+        let g_vec = self.g_vec.coefficients();
+        let h_vec = self.h_vec.coefficients();
         let statics: Vec<(&Scalar, &RistrettoPoint)> = [(&self.g, &params.G), (&self.h, &params.H)]
             .into_iter()
-            .chain(self.g_vec.iter().zip(&params.G_vec))
-            .chain(self.h_vec.iter().zip(&params.H_vec))
+            .chain(g_vec.iter().zip(&params.G_vec))
+            .chain(h_vec.iter().zip(&params.H_vec))
             .chain(self.shared.values().map(|(s, p)| (s, p)))
             .collect();
         split_msm(&statics, &self.dynamic, |statics, run| {
@@ -377,10 +406,73 @@ where
     msm(statics, dynamic)
 }
 
-/// `v[0..len]`, zero-extending `v` if it is shorter.
-fn grow(v: &mut Vec<Scalar>, len: usize) -> &mut [Scalar] {
+/// Coefficients of one static vector (`G_vec` or `H_vec`): slots as
+/// `Scalar`s, slots in Montgomery form, and constants added to a whole
+/// prefix `0..n`; summed once per check ([`VecCoefficients::coefficients`]).
+#[derive(Clone, Debug, Default)]
+struct VecCoefficients {
+    scalars: Vec<Scalar>,
+    montgomery: Vec<MontgomeryScalar>,
+    /// `(n, s)`: `s` added to every coefficient `0..n` (one entry per `n`).
+    all: Vec<(usize, MontgomeryScalar)>,
+}
+
+impl VecCoefficients {
+    /// The number of generators with a coefficient.
+    fn len(&self) -> usize {
+        let prefix = self.all.iter().map(|(n, _)| *n).max().unwrap_or(0);
+        self.scalars.len().max(self.montgomery.len()).max(prefix)
+    }
+
+    fn add_all(&mut self, n: usize, s: MontgomeryScalar) {
+        match self.all.iter_mut().find(|(m, _)| *m == n) {
+            Some((_, acc)) => *acc += s,
+            None => self.all.push((n, s)),
+        }
+    }
+
+    fn append(&mut self, other: VecCoefficients) {
+        let n = other.scalars.len();
+        for (acc, s) in grow(&mut self.scalars, n, Scalar::ZERO).iter_mut().zip(&other.scalars) {
+            *acc += s;
+        }
+        let n = other.montgomery.len();
+        let zero = MontgomeryScalar::ZERO;
+        for (acc, s) in grow(&mut self.montgomery, n, zero).iter_mut().zip(&other.montgomery) {
+            *acc += *s;
+        }
+        for (n, s) in other.all {
+            self.add_all(n, s);
+        }
+    }
+
+    /// Every coefficient as a `Scalar`: the slots, plus the prefix constants
+    /// as suffix sums over the distinct `n` (one addition per coefficient).
+    fn coefficients(&self) -> Vec<Scalar> {
+        let len = self.len();
+        let mut all = self.all.clone();
+        all.sort_unstable_by_key(|(n, _)| core::cmp::Reverse(*n));
+        let mut pending = all.iter().peekable();
+        let mut constant = MontgomeryScalar::ZERO;
+        let mut out = alloc::vec![Scalar::ZERO; len];
+        for (i, coefficient) in out.iter_mut().enumerate().rev() {
+            while let Some((_, s)) = pending.next_if(|(n, _)| *n > i) {
+                constant += *s;
+            }
+            let montgomery = self.montgomery.get(i).map_or(constant, |m| *m + constant);
+            *coefficient = montgomery.to_scalar();
+            if let Some(s) = self.scalars.get(i) {
+                *coefficient += s;
+            }
+        }
+        out
+    }
+}
+
+/// `v[0..len]`, extending `v` with `zero` if it is shorter.
+fn grow<T: Clone>(v: &mut Vec<T>, len: usize, zero: T) -> &mut [T] {
     if v.len() < len {
-        v.resize(len, Scalar::ZERO);
+        v.resize(len, zero);
     }
     &mut v[..len]
 }
@@ -467,6 +559,41 @@ mod tests {
         assert_eq!(merged.size().dynamic_points, 1 + 701 + 1401);
         assert_eq!(merged.vartime_ristretto_sum(&params), naive);
         assert_eq!(merged.vartime_edwards_sum(&params), naive_edwards);
+    }
+
+    /// Montgomery slots and whole-prefix constants, alone and merged,
+    /// against a naive sum.
+    #[test]
+    fn montgomery_slots_and_prefix_constants_match_naive_sum() {
+        let params = Params::new();
+        let mut rng = rng();
+        let mut naive = RistrettoPoint::identity();
+        let mut parts = [Msm::new(), Msm::new()];
+        for (p, msm) in parts.iter_mut().enumerate() {
+            for (n, i) in [(16usize, 3usize), (256, 255), (64, 0)] {
+                let (a, b) = (Scalar::random(&mut rng), Scalar::random(&mut rng));
+                let (c, d) = (Scalar::random(&mut rng), Scalar::random(&mut rng));
+                msm.add_g_vec_all(n, MontgomeryScalar::from_scalar(&a));
+                msm.add_h_vec_all(n >> p, MontgomeryScalar::from_scalar(&b));
+                msm.g_vec_montgomery_mut(n)[i] += MontgomeryScalar::from_scalar(&c);
+                msm.h_vec_montgomery_mut(n)[i] -= MontgomeryScalar::from_scalar(&d);
+                msm.g_vec_mut(i + 1)[i] += d;
+                for j in 0..n {
+                    naive += a * params.G_vec[j];
+                }
+                for j in 0..(n >> p) {
+                    naive += b * params.H_vec[j];
+                }
+                naive += (c + d) * params.G_vec[i] - d * params.H_vec[i];
+            }
+        }
+        let [a, b] = parts;
+        let alone = a.clone();
+        let mut merged = a;
+        merged.append(b);
+        assert_eq!(merged.size().static_points, 2 + 256 + 256);
+        assert_eq!(merged.vartime_ristretto_sum(&params), naive);
+        assert_ne!(alone.vartime_ristretto_sum(&params), naive);
     }
 
     #[test]

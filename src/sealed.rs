@@ -67,7 +67,7 @@ use crate::elgamal::ChunkedCiphertext;
 use crate::elgamal::chunks::ChunkValues;
 use crate::encoding::{EdwardsElement, Reader, RistrettoElement};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
-use crate::msm::{Msm, Weights};
+use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::params::Params;
 use crate::range_proof::RangeProof;
 use crate::sigma::{SigmaProof, SigmaStatement};
@@ -286,11 +286,17 @@ impl SealedItem {
         self.sigma.check_shape(&statement)?;
         let mut t = absorb_header(context, self.L, &self.recipients, key);
         self.ciphertext.append_to(&mut t);
-        let mut commitment_coeffs = alloc::vec![Scalar::ZERO; k];
-        self.range_proof.push_equations(params, &mut t, k, weights, msm, &mut commitment_coeffs)?;
-        self.sigma.push_equations(&mut t, &statement, weights, msm, &mut commitment_coeffs)?;
-        for (coeff, C) in commitment_coeffs.into_iter().zip(self.ciphertext.commitments()) {
-            msm.push(coeff, C);
+        // Each C_i is pushed once, with its coefficients from every equation
+        // summed (the range proof's as `Scalar`s, the sigma proofs' in
+        // Montgomery form).
+        let mut range_coeffs = alloc::vec![Scalar::ZERO; k];
+        self.range_proof.push_equations(params, &mut t, k, weights, msm, &mut range_coeffs)?;
+        let mut sigma_coeffs = alloc::vec![MontgomeryScalar::ZERO; k];
+        self.sigma.push_equations(&mut t, &statement, weights, msm, &mut sigma_coeffs)?;
+        for ((range, sigma), C) in
+            range_coeffs.into_iter().zip(sigma_coeffs).zip(self.ciphertext.commitments())
+        {
+            msm.push(range + sigma.to_scalar(), C);
         }
         Ok(())
     }
