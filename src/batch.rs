@@ -74,7 +74,7 @@
 //! Verification is variable time: every input is public.
 //!
 //! # Adding an item kind
-//! A kind is a [`Pending`] variant (how it was pushed), a [`Ready`] variant
+//! A kind is a `Pending` variant (how it was pushed), a `Ready` variant
 //! (decoded) and one arm in each of `Pending::digest`, `Pending::decode` and
 //! `Ready::push_equations`. An item may push the equations of several
 //! proofs (a registration pushes its four sealed items'), each drawing its own

@@ -377,13 +377,14 @@ mod tests {
     /// each with both sign bits.
     #[test]
     fn canonical_edwards_test_matches_recompression() {
+        use alloc::vec::Vec;
         use curve25519_dalek::edwards::EdwardsPoint;
         use rand_chacha::ChaCha20Rng;
         use rand_core::{Rng, SeedableRng};
         let by_compression = |bytes: &[u8; 32]| {
             CompressedEdwardsY(*bytes).decompress().map(|p: EdwardsPoint| p.compress().0 == *bytes)
         };
-        let mut cases: alloc::vec::Vec<[u8; 32]> = alloc::vec::Vec::new();
+        let mut cases: Vec<[u8; 32]> = Vec::new();
         let mut p = [0xffu8; 32];
         p[0] = 0xed;
         p[31] = 0x7f;

@@ -12,3 +12,9 @@ pub mod notation {
 pub mod twisted_elgamal {
     #![doc = include_str!("../docs/notes/twisted_elgamal.md")]
 }
+
+/// Batch verification: weights and their soundness, the cofactored Edwards
+/// check, bisection and its cost, what a check costs and what was measured.
+pub mod batching {
+    #![doc = include_str!("../docs/notes/batching.md")]
+}

@@ -39,6 +39,7 @@ pub enum Mode {
 
 /// A decoded item.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Decoded {
     Proof(VaultKeyProof, VaultPublicKey),
     DeployKey(SealedDeployKey),
@@ -221,7 +222,7 @@ fn build_pool() -> Pool {
     entries.push(Entry::new("webhook1", Kind::Secret, sealed.to_bytes(), webhook_ctx));
     for (len, v) in [(5usize, 2usize), (17, 4)] {
         let ctx = context(Purpose::Secret, &format!("gitlab:{len}"));
-        let payload: Vec<u8> = (0..len).map(|i| (i * 7 + 1) as u8).collect();
+        let payload: Vec<u8> = (0..len).map(|i| u8::try_from((i * 7 + 1) % 256).unwrap()).collect();
         let sealed = seal_secret(params, &publics[2..2 + v], &ctx, &payload, &mut rng).unwrap();
         entries.push(Entry::new(&format!("secret{len}"), Kind::Secret, sealed.to_bytes(), ctx));
     }
@@ -299,7 +300,7 @@ fn build_pool() -> Pool {
         let mut carry = 0u16;
         for (byte, l) in wide.iter_mut().zip(ELL) {
             let sum = u16::from(*byte) + u16::from(l) + carry;
-            *byte = sum as u8;
+            *byte = sum.to_le_bytes()[0];
             carry = sum >> 8;
         }
         b[at..at + 32].copy_from_slice(&wide[..32]);
