@@ -627,6 +627,26 @@ mod tests {
         assert!(a.as_bytes()[16..].iter().any(|&byte| byte != 0));
     }
 
+    /// The seeds depend on every digest, their order and their number, and
+    /// on the caller's RNG; successive checks get different seeds.
+    #[test]
+    fn seeds_depend_on_every_item_and_the_order() {
+        let seed = |digests: &[[u8; 64]], rng_seed: u64| {
+            WeightSource::new(digests, &mut ChaCha20Rng::seed_from_u64(rng_seed)).seed().0
+        };
+        let (a, b, c) = ([1u8; 64], [2u8; 64], [3u8; 64]);
+        let base = seed(&[a, b, c], 1);
+        assert_eq!(base, seed(&[a, b, c], 1));
+        assert_ne!(base, seed(&[a, b, c], 2));
+        assert_ne!(base, seed(&[b, a, c], 1));
+        assert_ne!(base, seed(&[a, b], 1));
+        let mut changed = c;
+        changed[63] ^= 1;
+        assert_ne!(base, seed(&[a, b, changed], 1));
+        let mut source = WeightSource::new(&[a], &mut ChaCha20Rng::seed_from_u64(1));
+        assert_ne!(source.seed().0, source.seed().0);
+    }
+
     #[test]
     fn test_weights_depend_on_rng_and_items() {
         let a = Weights::new([&b"item"[..]], &mut rng()).next();
