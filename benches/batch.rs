@@ -9,6 +9,9 @@
 //! - `batch/mixed_sets_bytes_{..}/N`: `N` whole registration-like sets of
 //!   encoded items (a proof of possession, two deploy keys, two webhook
 //!   secrets; five items per set);
+//! - `batch/deploy_key_v1_bytes_one_thread/{256,1024}` (`parallel` builds
+//!   only): the one-vault batches on a one-thread rayon pool, so that the
+//!   parallel speed-up is also measured within one run;
 //! - `batch_floor/{msm_65536,decompress_ristretto,decompress_edwards}`: the
 //!   floor (as `benches/msm_floor.rs`), in the same run.
 //!
@@ -269,6 +272,25 @@ fn batch(c: &mut Criterion) {
         }
     }
 
+    // Under `parallel`: the same batches on a one-thread pool, so that the
+    // parallel speed-up is also measured within one run.
+    #[cfg(feature = "parallel")]
+    {
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let items = deploy_keys(params, 1, 1024);
+        for n in [256usize, 1024] {
+            g.throughput(Throughput::Elements(n as u64));
+            g.bench_with_input(
+                BenchmarkId::new("deploy_key_v1_bytes_one_thread", n),
+                &n,
+                |b, &n| {
+                    let batch = bytes_batch(params, &items[..n], &contexts[..n]);
+                    b.iter(|| one.install(|| black_box(&batch).verify(&mut rng).unwrap()));
+                },
+            );
+        }
+    }
+
     let mixed = Mixed::new(params, *MIXED_SIZES.iter().max().unwrap());
     for sets in MIXED_SIZES {
         g.throughput(Throughput::Elements(sets as u64));
@@ -404,6 +426,7 @@ fn summary() {
         "{:<24} {:>6} {:>9} {:>12} {:>12} {:>11} {:>9} {:>8}",
         "workload", "N", "mode", "µs/item", "items/s", "floor µs", "ratio", "par ×"
     );
+    println!("(floor: points × (msm + decompression); for `_decoded`, points × msm)");
     let mut workloads: Vec<(&str, Vec<usize>)> = vec![
         ("deploy_key_v1_bytes", SIZES.to_vec()),
         ("deploy_key_v1_decoded", SIZES.to_vec()),
@@ -414,14 +437,23 @@ fn summary() {
     workloads[1].1.push(4096);
     for (workload, ns) in workloads {
         let (r, e, a) = points_per_item(workload);
-        let floor_item = r * (msm + dr) + e * (msm + de) + a * de;
+        // Items pushed decoded skip decompression: their floor is the
+        // multiscalar multiplication alone.
+        let floor_item = if workload.ends_with("_decoded") {
+            (r + e) * msm
+        } else {
+            r * (msm + dr) + e * (msm + de) + a * de
+        };
         for n in ns {
             let serial = median_ns("batch", &format!("{workload}_serial"), n);
             let parallel = median_ns("batch", &format!("{workload}_parallel"), n);
-            for (m, t) in [("serial", serial), ("parallel", parallel)] {
+            let one_thread = median_ns("batch", &format!("{workload}_one_thread"), n);
+            for (m, t) in [("serial", serial), ("1-thread", one_thread), ("parallel", parallel)] {
                 let Some(t) = t else { continue };
                 let per_item = t / n as f64 / 1e3;
-                let speedup = match (m, serial) {
+                // Parallel speed-up: against the one-thread pool of the same
+                // run when there is one, else against the serial build.
+                let speedup = match (m, one_thread.or(serial)) {
                     ("parallel", Some(s)) => format!("{:.2}", s / t),
                     _ => String::new(),
                 };
@@ -461,11 +493,13 @@ fn summary() {
             "points: {} dynamic ristretto ({r:.1}/item), {} shared, {} static, {} edwards",
             p.dynamic_points, p.shared_points, p.static_points, p.edwards_points
         );
-        println!(
-            "decompression floor ≈ {:.1} µs/item ({decompressed:.0} points); decode beyond it ≈ {:.1} µs/item",
-            (r + v as f64) * dr + 3.0 * de,
-            us(p.decode) - ((r + v as f64) * dr + 3.0 * de)
-        );
+        if !cfg!(feature = "parallel") {
+            println!(
+                "decompression floor ≈ {:.1} µs/item ({decompressed:.0} points); decode beyond it ≈ {:.1} µs/item",
+                (r + v as f64) * dr + 3.0 * de,
+                us(p.decode) - ((r + v as f64) * dr + 3.0 * de)
+            );
+        }
         println!(
             "msm floor ≈ {:.1} µs/item ({:.0} points at {msm:.3} µs)",
             (p.dynamic_points + p.static_points + p.shared_points + p.edwards_points) as f64 * msm
