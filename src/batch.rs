@@ -414,6 +414,15 @@ fn held<'a, T>(
 }
 
 impl Ready<'_> {
+    /// Ristretto and Edwards terms the item pushes (capacity hint).
+    fn msm_terms(&self) -> (usize, usize) {
+        match self {
+            Ready::VaultKeyProof { .. } => (1, 0),
+            Ready::DeployKey { sealed, .. } => sealed.msm_terms(),
+            Ready::Secret { sealed, .. } => sealed.msm_terms(),
+        }
+    }
+
     /// Add the item's weighted equations (step 4). Refuses before pushing
     /// anything, so a refused item leaves `msm` untouched.
     fn push_equations(

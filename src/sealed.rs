@@ -301,6 +301,17 @@ impl SealedItem {
         Ok(())
     }
 
+    /// How many ristretto and Edwards terms `push_equations` adds (each
+    /// `C_i` once, each `D_ij`, `A`, `S`, `T_1`, `T_2`, every `L_j`, `R_j`,
+    /// `T_0`, every `T_j`, and `U_0`; `U_1` and `A` in Edwards): a capacity
+    /// hint for the batch's accumulators.
+    fn msm_terms(&self, deploy_key: bool) -> (usize, usize) {
+        let (k, v) = (self.ciphertext.chunk_count(), self.recipients.len());
+        let rounds = self.range_proof.ipp.L_vec.len();
+        let dynamic = k * (1 + v) + 4 + 2 * rounds + 1 + v + usize::from(deploy_key);
+        (dynamic, if deploy_key { 2 } else { 0 })
+    }
+
     /// Append `v ‖ Y_j`, then (after the caller's deploy-key fields) the rest.
     fn write_recipients(&self, out: &mut Vec<u8>) {
         // 1..=8 recipients by construction and decoding.
@@ -486,6 +497,11 @@ impl SealedSecret {
         self.item.push_equations(params, context, None, weights, msm)
     }
 
+    /// Ristretto and Edwards terms the item pushes (capacity hint).
+    pub(crate) fn msm_terms(&self) -> (usize, usize) {
+        self.item.msm_terms(false)
+    }
+
     /// The payload length `L`.
     pub fn payload_len(&self) -> usize {
         self.item.L
@@ -570,6 +586,11 @@ impl SealedDeployKey {
         }
         let key = KeyStatement { A: &self.A, A_prime: &self.A_prime };
         self.item.push_equations(params, context, Some(key), weights, msm)
+    }
+
+    /// Ristretto and Edwards terms the item pushes (capacity hint).
+    pub(crate) fn msm_terms(&self) -> (usize, usize) {
+        self.item.msm_terms(true)
     }
 
     /// The deploy public key `A` that the proofs bind.

@@ -115,20 +115,33 @@ fn check<C: Clock>(
         }
         (msm, refused)
     };
-    let empty = || (Msm::new(), Vec::new());
+    // Room for every term up front (a thread's share of it in parallel;
+    // untouched capacity costs no more than address space).
+    let (dynamic, edwards) = subset
+        .iter()
+        .filter_map(|&index| ready.get(index)?.as_ref().ok())
+        .map(Ready::msm_terms)
+        .fold((0, 0), |(d, e), (di, ei)| (d + di, e + ei));
     #[cfg(feature = "parallel")]
     let (msm, refused) = if subset.len() >= PARALLEL_MIN_ITEMS {
         use rayon::prelude::*;
-        subset.par_iter().fold(empty, push).reduce(empty, |(mut a, mut ra), (b, rb)| {
-            a.append(b);
-            ra.extend(rb);
-            (a, ra)
-        })
+        let threads = rayon::current_num_threads();
+        let share = |n: usize| n.div_ceil(threads) + n / 16;
+        let empty = || (Msm::with_capacity(share(dynamic), share(edwards)), Vec::new());
+        subset.par_iter().fold(empty, push).reduce(
+            || (Msm::new(), Vec::new()),
+            |(mut a, mut ra), (b, rb)| {
+                a.append(b);
+                ra.extend(rb);
+                (a, ra)
+            },
+        )
     } else {
-        subset.iter().fold(empty(), push)
+        subset.iter().fold((Msm::with_capacity(dynamic, edwards), Vec::new()), push)
     };
     #[cfg(not(feature = "parallel"))]
-    let (msm, refused) = subset.iter().fold(empty(), push);
+    let (msm, refused) =
+        subset.iter().fold((Msm::with_capacity(dynamic, edwards), Vec::new()), push);
     clock.sizes(msm.size());
     clock.lap(Stage::Equations);
     let ristretto = msm.vartime_ristretto_sum(params);
