@@ -251,6 +251,7 @@ pub(crate) struct MsmSize {
 
 impl Msm {
     /// An empty accumulator (it is satisfied).
+    #[cfg_attr(not(any(test, feature = "parallel")), allow(dead_code))]
     pub(crate) fn new() -> Self {
         Msm::default()
     }
