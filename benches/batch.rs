@@ -9,6 +9,9 @@
 //! - `batch/mixed_sets_bytes_{..}/N`: `N` whole registration-like sets of
 //!   encoded items (a proof of possession, two deploy keys, two webhook
 //!   secrets; five items per set);
+//! - `batch/deploy_key_v1_bytes_one_bad_{..}/1024`: the same 1024 items with
+//!   one forged at index 500: the batch check, then bisection (10 more
+//!   checks of 512, 256, …, 1 items) names it;
 //! - `batch/deploy_key_v1_bytes_one_thread/{256,1024}` (`parallel` builds
 //!   only): the one-vault batches on a one-thread rayon pool, so that the
 //!   parallel speed-up is also measured within one run;
@@ -272,6 +275,25 @@ fn batch(c: &mut Criterion) {
         }
     }
 
+    // Bisection: one forged item (z_m + 1) at index 500 of 1024, named by
+    // `verify`; compare with `deploy_key_v1_bytes_*/1024`.
+    {
+        let mut items = deploy_keys(params, 1, 1024);
+        let forged = &mut items[500];
+        let at = forged.len() - 128;
+        let z = Scalar::from_canonical_bytes(forged[at..at + 32].try_into().unwrap()).unwrap();
+        forged[at..at + 32].copy_from_slice((z + Scalar::ONE).as_bytes());
+        g.throughput(Throughput::Elements(1024));
+        let id = format!("deploy_key_v1_bytes_one_bad_{}", mode());
+        g.bench_function(BenchmarkId::new(id, 1024), |b| {
+            let batch = bytes_batch(params, &items, &contexts[..1024]);
+            b.iter(|| {
+                let err = black_box(&batch).verify(&mut rng).unwrap_err();
+                assert_eq!(err.invalid_indices().collect::<Vec<_>>(), [500]);
+            });
+        });
+    }
+
     // Under `parallel`: the same batches on a one-thread pool, so that the
     // parallel speed-up is also measured within one run.
     #[cfg(feature = "parallel")]
@@ -384,7 +406,9 @@ fn points_per_item(workload: &str) -> (f64, f64, f64) {
     // U_0; Edwards U_1, A (in the MSM) and A′.
     let deploy = |v: f64| (16.0 + 16.0 * v + 4.0 + 16.0 + 1.0 + v + 1.0, 2.0, 1.0);
     match workload {
-        "deploy_key_v1_bytes" | "deploy_key_v1_decoded" => deploy(1.0),
+        "deploy_key_v1_bytes" | "deploy_key_v1_decoded" | "deploy_key_v1_bytes_one_bad" => {
+            deploy(1.0)
+        }
         "deploy_key_v3_bytes" => deploy(3.0),
         // Set: proof of possession (T), 2 deploy keys, 2 webhook secrets
         // (16 C, 16 D, A, S, T1, T2, 16 L/R, T_0, T_1).
@@ -429,6 +453,7 @@ fn summary() {
     println!("(floor: points × (msm + decompression); for `_decoded`, points × msm)");
     let mut workloads: Vec<(&str, Vec<usize>)> = vec![
         ("deploy_key_v1_bytes", SIZES.to_vec()),
+        ("deploy_key_v1_bytes_one_bad", vec![1024]),
         ("deploy_key_v1_decoded", SIZES.to_vec()),
         ("deploy_key_v3_bytes", SIZES.to_vec()),
         ("mixed_sets_bytes", MIXED_SIZES.to_vec()),
