@@ -96,10 +96,44 @@ pub(crate) fn decode_ristretto(bytes: [u8; 32], what: Object) -> Result<Ristrett
 pub(crate) fn decode_edwards(bytes: [u8; 32], what: Object) -> Result<EdwardsElement, Error> {
     let compressed = CompressedEdwardsY(bytes);
     let point = compressed.decompress().ok_or(Error::decode(what, DecodeFailure::NotOnCurve))?;
-    if point.compress() != compressed {
+    if !is_canonical_edwards(&bytes) {
         return Err(Error::decode(what, DecodeFailure::NonCanonical));
     }
     Ok(EdwardsElement { compressed, point })
+}
+
+/// For bytes that decompress: whether they are the point's canonical
+/// encoding, `decompress(b).compress() == b`, decided on the bytes (a
+/// re-compression costs a field inversion, ~4 µs, on every Edwards point a
+/// batch decodes). Decompression reduces `y` modulo p and sets the sign of
+/// `x` from bit 255, except that `x = 0` has no negative; so the encoding is
+/// canonical exactly when `y < p` and the sign bit is clear whenever `x = 0`,
+/// that is whenever `y = ±1`.
+fn is_canonical_edwards(bytes: &[u8; 32]) -> bool {
+    // p = 2²⁵⁵ − 19 and p − 1, little-endian.
+    const P: [u8; 32] = {
+        let mut p = [0xffu8; 32];
+        p[0] = 0xed;
+        p[31] = 0x7f;
+        p
+    };
+    const P_MINUS_ONE: [u8; 32] = {
+        let mut p = P;
+        p[0] = 0xec;
+        p
+    };
+    const ONE: [u8; 32] = {
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        one
+    };
+    let mut y = *bytes;
+    y[31] &= 0x7f;
+    let sign = bytes[31] >> 7 == 1;
+    // y < p, comparing from the most significant byte.
+    let below_p =
+        y.iter().rev().zip(P.iter().rev()).find(|(a, b)| a != b).is_some_and(|(a, b)| a < b);
+    below_p && !(sign && (y == ONE || y == P_MINUS_ONE))
 }
 
 /// A bounded cursor over untrusted bytes. Every read is checked; errors name
@@ -336,6 +370,54 @@ mod tests {
         let mut ell_minus_one = ell;
         ell_minus_one[0] -= 1;
         assert!(decode_scalar(ell_minus_one, Object::Scalar).is_ok());
+    }
+
+    /// The byte-level canonicity test agrees with re-compression on random
+    /// encodings and on every edge case: `y` in `[p, 2²⁵⁵)`, `y = ±1`, `y = 0`,
+    /// each with both sign bits.
+    #[test]
+    fn canonical_edwards_test_matches_recompression() {
+        use alloc::vec::Vec;
+        use curve25519_dalek::edwards::EdwardsPoint;
+        use rand_chacha::ChaCha20Rng;
+        use rand_core::{Rng, SeedableRng};
+        let by_compression = |bytes: &[u8; 32]| {
+            CompressedEdwardsY(*bytes).decompress().map(|p: EdwardsPoint| p.compress().0 == *bytes)
+        };
+        let mut cases: Vec<[u8; 32]> = Vec::new();
+        let mut p = [0xffu8; 32];
+        p[0] = 0xed;
+        p[31] = 0x7f;
+        for delta in 0u8..19 {
+            let mut y = p;
+            y[0] += delta;
+            cases.push(y);
+        }
+        let mut minus_one = p;
+        minus_one[0] = 0xec;
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        cases.extend([minus_one, one, [0u8; 32]]);
+        let mut rng = ChaCha20Rng::seed_from_u64(11);
+        for _ in 0..2000 {
+            let mut bytes = [0u8; 32];
+            rng.fill_bytes(&mut bytes);
+            cases.push(bytes);
+            let point = EdwardsPoint::mul_base(&Scalar::from(rng.next_u64()));
+            cases.push(point.compress().0);
+        }
+        let mut checked = 0;
+        for case in cases {
+            for sign in [0u8, 0x80] {
+                let mut bytes = case;
+                bytes[31] = (bytes[31] & 0x7f) | sign;
+                if let Some(canonical) = by_compression(&bytes) {
+                    assert_eq!(is_canonical_edwards(&bytes), canonical, "{bytes:02x?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 2000);
     }
 
     #[test]

@@ -35,14 +35,21 @@ pub mod webhook;
 pub use deploy_key::{DeployKey, DeployPublicKey};
 pub use webhook::{Secret, WebhookSecret, verify_github_signature, verify_gitlab_token};
 
-// ---- range proof ----
+// ---- proofs and sealed items ----
 mod range_proof;
-
 pub mod sealed;
 mod sigma;
 pub use sealed::{SealedDeployKey, SealedSecret, seal_deploy_key, seal_secret};
 
-// ---- sealing, batch verification, registration (later issues) ----
+// ---- batch verification ----
+pub mod batch;
+pub use batch::{BatchError, BatchVerifier};
+
+// ---- vault directory and selection ----
+pub mod selection;
+pub use selection::{SelectionPolicy, VaultFields, VaultRecord, select_vaults};
+
+// ---- registration ----
 
 /// Secret-taint (ctgrind) hooks; not part of the API.
 #[cfg(feature = "__ctgrind")]

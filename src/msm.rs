@@ -11,77 +11,165 @@
 //! If some equation \\( e \\) does not hold, the left side is a non-zero
 //! combination that vanishes only if \\( \omega_e \\) hits one value fixed by
 //! the others: probability \\( \le 1/\ell \\) per failed equation, since the
-//! weights are drawn by the verifier after every prover message is fixed.
+//! weights are drawn by the verifier after every prover message is fixed
+//! (the argument in full: `docs/notes/batching.md`).
 //!
 //! Points are kept in three classes:
 //! - **static** points (`G`, `H`, `G_vec`, `H_vec` in ristretto255, `B` in
-//!   edwards25519) get one accumulated coefficient each and are multiplied with
-//!   precomputed tables ([`Params`]);
+//!   edwards25519) get one accumulated coefficient each, for the whole batch;
 //! - **shared** points (vault keys `Y_j`) are keyed by their encoding, so a key
 //!   used by many items is one point with one accumulated coefficient;
 //! - **dynamic** points (per-item commitments, handles and prover messages)
-//!   are `(scalar, point)` pairs.
+//!   are `(scalar, point)` pairs, decompressed once when their item was
+//!   decoded.
 //!
 //! Ristretto terms are checked with ristretto equality (the identity test of
 //! the sum); Edwards terms with the cofactored test `[8]·Σ = 0`, in single and
 //! batch verification alike.
+//!
+//! # Weights
+//! Every check (a batch, or one step of bisection) draws a fresh 32-byte
+//! [`WeightSeed`] from the batch's randomness (merlin's `TranscriptRng` over a
+//! digest of every item, finalized with the verifier's CSPRNG; see
+//! `batch`). Item `i`'s weights are
+//! `SHA-512("vaultseal-batch-weight-v1" ‖ seed ‖ u64(i) ‖ u64(counter))`
+//! reduced modulo ℓ, counter = 0, 1, 2, …: uniform 252-bit scalars,
+//! independent across equations and items, never zero, and reproducible from
+//! `(seed, i)` alone, so items can push their equations in any order and on
+//! any thread.
+//!
+//! # Constant time
+//! Everything here is variable time (`vartime_*`): the inputs are public
+//! proofs and statements, and the weights are public once drawn.
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
+use core::fmt;
 
 use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
-use rand_core::CryptoRng;
+use curve25519_dalek::traits::{Identity, IsIdentity, VartimeMultiscalarMul};
+use sha2::{Digest, Sha512};
+
+mod montgomery;
+
+pub(crate) use montgomery::MontgomeryScalar;
 
 use crate::encoding::RistrettoElement;
-use crate::error::Error;
 use crate::params::Params;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels, new_transcript};
+use rand_core::CryptoRng;
 
-/// The verifier's weights: uniform scalars from merlin's `TranscriptRng` over
-/// a digest of the items, finalized with the verifier's CSPRNG. The prover
-/// data only adds to the CSPRNG output, so the weights are unpredictable to a
-/// prover even if every item is attacker-chosen.
+/// The seed of one check's weights: 32 bytes from the verifier's randomness.
+#[derive(Clone)]
+pub(crate) struct WeightSeed(pub(crate) [u8; 32]);
+
+impl fmt::Debug for WeightSeed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WeightSeed(..)")
+    }
+}
+
+/// The verifier's randomness for one batch: merlin's `TranscriptRng` over
+/// the number of items and every item's digest, finalized with the caller's
+/// CSPRNG. Each check (the batch, then every bisection step) draws a fresh
+/// [`WeightSeed`] from it.
+pub(crate) struct WeightSource(ProverRng);
+
+impl WeightSource {
+    /// Randomness for a batch whose items have the given digests.
+    pub(crate) fn new<R: CryptoRng + ?Sized>(digests: &[[u8; 64]], rng: &mut R) -> Self {
+        let mut t = new_transcript(labels::PROTOCOL_BATCH_WEIGHTS);
+        t.append_u64_value(labels::BATCH_LEN, digests.len() as u64);
+        for digest in digests {
+            t.append_bytes(labels::BATCH_ITEM, digest);
+        }
+        WeightSource(t.prover_rng().finalize(rng))
+    }
+
+    /// A fresh seed for one check.
+    pub(crate) fn seed(&mut self) -> WeightSeed {
+        let mut seed = [0u8; 32];
+        self.0.fill_bytes(&mut seed);
+        WeightSeed(seed)
+    }
+}
+
+impl fmt::Debug for WeightSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WeightSource(..)")
+    }
+}
+
+/// The weight stream of one item in one check (see the module documentation).
 #[derive(Debug)]
-pub(crate) struct Weights(ProverRng);
+pub(crate) struct Weights {
+    seed: WeightSeed,
+    item: u64,
+    counter: u64,
+    /// Tests only: every weight is 1 (what a careless verifier would use).
+    #[cfg(test)]
+    unit: bool,
+}
 
 impl Weights {
-    /// Weights for a batch whose items encode to `items`.
+    /// The weights of item `item` under `seed`.
+    pub(crate) fn for_item(seed: &WeightSeed, item: usize) -> Self {
+        Weights {
+            seed: seed.clone(),
+            item: item as u64,
+            counter: 0,
+            #[cfg(test)]
+            unit: false,
+        }
+    }
+
+    /// The next weight: a uniform non-zero scalar (64 bytes reduced modulo ℓ;
+    /// zero, probability 2⁻²⁵², is skipped).
+    pub(crate) fn next(&mut self) -> Scalar {
+        #[cfg(test)]
+        if self.unit {
+            return Scalar::ONE;
+        }
+        loop {
+            let digest = Sha512::new()
+                .chain_update(labels::BATCH_WEIGHT)
+                .chain_update(self.seed.0)
+                .chain_update(self.item.to_le_bytes())
+                .chain_update(self.counter.to_le_bytes())
+                .finalize();
+            self.counter += 1;
+            let mut wide = [0u8; 64];
+            wide.copy_from_slice(&digest);
+            let omega = Scalar::from_bytes_mod_order_wide(&wide);
+            if omega != Scalar::ZERO {
+                return omega;
+            }
+        }
+    }
+
+    /// Test weights that are all 1: the equations summed unweighted.
+    #[cfg(test)]
+    pub(crate) fn unit() -> Self {
+        Weights { unit: true, ..Weights::for_item(&WeightSeed([0; 32]), 0) }
+    }
+
+    /// Test weights for one item whose bytes are `items`, from `rng` (the
+    /// batch derivation of a one-item batch).
+    #[cfg(test)]
     pub(crate) fn new<'a, R: CryptoRng + ?Sized>(
         items: impl IntoIterator<Item = &'a [u8]>,
         rng: &mut R,
     ) -> Self {
-        let mut transcript = new_transcript(labels::PROTOCOL_BATCH_WEIGHTS);
+        let mut t = new_transcript(labels::PROTOCOL_BATCH_WEIGHTS);
         for item in items {
-            transcript.append_bytes(labels::BATCH_ITEM, item);
+            t.append_bytes(labels::BATCH_ITEM, item);
         }
-        Weights(transcript.prover_rng().finalize(rng))
+        let mut seed = [0u8; 32];
+        t.prover_rng().finalize(rng).fill_bytes(&mut seed);
+        Weights::for_item(&WeightSeed(seed), 0)
     }
-
-    /// The next weight: a uniform scalar (non-zero except with probability
-    /// 2⁻²⁵²).
-    pub(crate) fn next(&mut self) -> Scalar {
-        self.0.scalar()
-    }
-}
-
-/// Verify one item: draw weights over `item` (its canonical bytes and
-/// statement), let `push` add the item's weighted equations, check them.
-///
-/// # Errors
-/// What `push` returns (a decode-level refusal), or [`Error::Verification`].
-pub(crate) fn verify_single<'a, R: CryptoRng + ?Sized>(
-    params: &Params,
-    item: impl IntoIterator<Item = &'a [u8]>,
-    rng: &mut R,
-    push: impl FnOnce(&mut Weights, &mut Msm) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let mut weights = Weights::new(item, rng);
-    let mut msm = Msm::new();
-    push(&mut weights, &mut msm)?;
-    if msm.vartime_is_satisfied(params) { Ok(()) } else { Err(Error::Verification) }
 }
 
 /// Accumulated weighted terms of any number of equations (see the module
@@ -90,18 +178,93 @@ pub(crate) fn verify_single<'a, R: CryptoRng + ?Sized>(
 pub(crate) struct Msm {
     g: Scalar,
     h: Scalar,
-    g_vec: Vec<Scalar>,
-    h_vec: Vec<Scalar>,
+    g_vec: VecCoefficients,
+    h_vec: VecCoefficients,
     b: Scalar,
     shared: BTreeMap<[u8; 32], (Scalar, RistrettoPoint)>,
-    dynamic: Vec<(Scalar, RistrettoPoint)>,
-    edwards: Vec<(Scalar, EdwardsPoint)>,
+    dynamic: Terms<RistrettoPoint>,
+    edwards: Terms<EdwardsPoint>,
+}
+
+/// `(scalar, point)` terms in segments: accumulators built on different
+/// threads are merged by moving their segments, never by copying terms
+/// (~190 bytes each, ~57 000 of them in a batch of 1 024 deploy keys).
+#[derive(Clone, Debug)]
+struct Terms<P> {
+    segments: Vec<Vec<(Scalar, P)>>,
+}
+
+impl<P> Default for Terms<P> {
+    fn default() -> Self {
+        Terms { segments: Vec::new() }
+    }
+}
+
+impl<P> Terms<P> {
+    fn with_capacity(capacity: usize) -> Self {
+        Terms { segments: alloc::vec![Vec::with_capacity(capacity)] }
+    }
+
+    fn push(&mut self, term: (Scalar, P)) {
+        match self.segments.last_mut() {
+            Some(segment) => segment.push(term),
+            None => self.segments.push(alloc::vec![term]),
+        }
+    }
+
+    fn append(&mut self, other: Terms<P>) {
+        self.segments.extend(other.segments.into_iter().filter(|s| !s.is_empty()));
+    }
+
+    fn len(&self) -> usize {
+        self.segments.iter().map(Vec::len).sum()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.segments.iter().all(Vec::is_empty)
+    }
+
+    /// Every term, by reference, after `statics`.
+    fn with_statics<'a>(&'a self, statics: &[(&'a Scalar, &'a P)]) -> Vec<(&'a Scalar, &'a P)> {
+        let mut all = Vec::with_capacity(statics.len() + self.len());
+        all.extend_from_slice(statics);
+        for segment in &self.segments {
+            all.extend(segment.iter().map(|(s, p)| (s, p)));
+        }
+        all
+    }
+}
+
+/// Sizes of an accumulator (for profiles).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct MsmSize {
+    /// Static ristretto points with a coefficient slot: `G`, `H`, and the
+    /// used prefixes of `G_vec`, `H_vec`.
+    pub(crate) static_points: usize,
+    /// Distinct shared points (vault keys).
+    pub(crate) shared_points: usize,
+    /// Dynamic ristretto points.
+    pub(crate) dynamic_points: usize,
+    /// Edwards points, `B` included when used.
+    pub(crate) edwards_points: usize,
 }
 
 impl Msm {
     /// An empty accumulator (it is satisfied).
+    #[cfg_attr(not(any(test, feature = "parallel")), allow(dead_code))]
     pub(crate) fn new() -> Self {
         Msm::default()
+    }
+
+    /// An empty accumulator with room for `dynamic` ristretto and `edwards`
+    /// Edwards terms (growing a vector of 57 000 terms by doubling copies
+    /// them all once more).
+    pub(crate) fn with_capacity(dynamic: usize, edwards: usize) -> Self {
+        Msm {
+            dynamic: Terms::with_capacity(dynamic),
+            edwards: Terms::with_capacity(edwards),
+            ..Msm::default()
+        }
     }
 
     /// Add `s·G`.
@@ -121,12 +284,39 @@ impl Msm {
 
     /// Mutable coefficients of `G_vec[0..len]`, to add into in place.
     pub(crate) fn g_vec_mut(&mut self, len: usize) -> &mut [Scalar] {
-        grow(&mut self.g_vec, len)
+        grow(&mut self.g_vec.scalars, len, Scalar::ZERO)
     }
 
     /// Mutable coefficients of `H_vec[0..len]`, to add into in place.
     pub(crate) fn h_vec_mut(&mut self, len: usize) -> &mut [Scalar] {
-        grow(&mut self.h_vec, len)
+        grow(&mut self.h_vec.scalars, len, Scalar::ZERO)
+    }
+
+    /// Mutable coefficients of `G_vec[0..len]` in Montgomery form (a second
+    /// set of slots, added to the first when the sum is computed): the
+    /// cheap way for a proof to add thousands of coefficients.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn g_vec_montgomery_mut(&mut self, len: usize) -> &mut [MontgomeryScalar] {
+        grow(&mut self.g_vec.montgomery, len, MontgomeryScalar::ZERO)
+    }
+
+    /// Mutable coefficients of `H_vec[0..len]` in Montgomery form.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn h_vec_montgomery_mut(&mut self, len: usize) -> &mut [MontgomeryScalar] {
+        grow(&mut self.h_vec.montgomery, len, MontgomeryScalar::ZERO)
+    }
+
+    /// Add `s` to the coefficient of every `G_vec[i]`, `i < n`: one addition
+    /// instead of `n` (the range proof's \( -\omega_2 z \) term).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn add_g_vec_all(&mut self, n: usize, s: MontgomeryScalar) {
+        self.g_vec.add_all(n, s);
+    }
+
+    /// Add `s` to the coefficient of every `H_vec[i]`, `i < n`.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn add_h_vec_all(&mut self, n: usize, s: MontgomeryScalar) {
+        self.h_vec.add_all(n, s);
     }
 
     /// Add `s·P` for a per-item point.
@@ -148,56 +338,181 @@ impl Msm {
         self.edwards.push((s, *point));
     }
 
-    #[cfg(test)]
-    /// Number of dynamic and shared ristretto points (for profiling).
-    pub(crate) fn dynamic_len(&self) -> usize {
-        self.dynamic.len() + self.shared.len()
+    /// Add every term of `other` (accumulators of disjoint item sets, built
+    /// on different threads, are merged this way).
+    #[cfg_attr(not(any(test, feature = "parallel")), allow(dead_code))]
+    pub(crate) fn append(&mut self, other: Msm) {
+        self.g += other.g;
+        self.h += other.h;
+        self.b += other.b;
+        self.g_vec.append(other.g_vec);
+        self.h_vec.append(other.h_vec);
+        for (key, (s, point)) in other.shared {
+            self.shared.entry(key).and_modify(|(acc, _)| *acc += s).or_insert((s, point));
+        }
+        self.dynamic.append(other.dynamic);
+        self.edwards.append(other.edwards);
+    }
+
+    /// The number of points of each class.
+    pub(crate) fn size(&self) -> MsmSize {
+        let b_used = usize::from(self.b != Scalar::ZERO || !self.edwards.is_empty());
+        MsmSize {
+            static_points: 2 + self.g_vec.len() + self.h_vec.len(),
+            shared_points: self.shared.len(),
+            dynamic_points: self.dynamic.len(),
+            edwards_points: self.edwards.len() + b_used,
+        }
     }
 
     /// Whether every accumulated equation holds: the ristretto sum is the
     /// identity and `[8]·` the Edwards sum is the identity.
     ///
-    /// Variable time: every input is public.
+    /// Variable time: every input is public. (The batch checks the two sums
+    /// itself, to time them apart; the proofs' unit tests use this.)
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn vartime_is_satisfied(&self, params: &Params) -> bool {
         self.vartime_ristretto_sum(params).is_identity()
             && self.vartime_edwards_sum(params).mul_by_cofactor().is_identity()
     }
 
-    /// `Σ s·P` over the ristretto terms: one variable-time multiscalar
+    /// `Σ s·P` over the ristretto terms: variable-time multiscalar
     /// multiplication (Straus for small inputs, Pippenger above ~190 points)
-    /// over the used static points and every shared and dynamic point.
+    /// over the used static points and every shared and dynamic point; under
+    /// `parallel`, large sums are split into one Pippenger per thread.
     ///
-    /// dalek's precomputed-table call is not used: on the benchmark machine
-    /// it costs about 3× Pippenger per static point (its width-8 tables for
-    /// 2 050 points do not fit in cache), and the static points are a small
-    /// share of any batch (see `benches/msm_floor.rs`).
-    fn vartime_ristretto_sum(&self, params: &Params) -> RistrettoPoint {
-        let terms = [(&self.g, &params.G), (&self.h, &params.H)]
+    /// Static points are not given precomputed tables: on the benchmark
+    /// machine dalek's precomputed-table call costs about 3× Pippenger per
+    /// static point (its width-8 tables for 2 050 points do not fit in
+    /// cache), and the static points are at most 2 050 of any batch (see
+    /// `docs/notes/batching.md` and `benches/msm_floor.rs`).
+    pub(crate) fn vartime_ristretto_sum(&self, params: &Params) -> RistrettoPoint {
+        let g_vec = self.g_vec.coefficients();
+        let h_vec = self.h_vec.coefficients();
+        let statics: Vec<(&Scalar, &RistrettoPoint)> = [(&self.g, &params.G), (&self.h, &params.H)]
             .into_iter()
-            .chain(self.g_vec.iter().zip(&params.G_vec))
-            .chain(self.h_vec.iter().zip(&params.H_vec))
-            .chain(self.dynamic.iter().chain(self.shared.values()).map(|(s, p)| (s, p)));
-        RistrettoPoint::vartime_multiscalar_mul(
-            terms.clone().map(|(s, _)| s),
-            terms.map(|(_, p)| p),
-        )
+            .chain(g_vec.iter().zip(&params.G_vec))
+            .chain(h_vec.iter().zip(&params.H_vec))
+            .chain(self.shared.values().map(|(s, p)| (s, p)))
+            .collect();
+        split_msm(&self.dynamic.with_statics(&statics), |run| {
+            RistrettoPoint::vartime_multiscalar_mul(
+                run.iter().map(|(s, _)| *s),
+                run.iter().map(|(_, p)| *p),
+            )
+        })
     }
 
-    /// `Σ s·P` over the Edwards terms.
-    fn vartime_edwards_sum(&self, params: &Params) -> EdwardsPoint {
+    /// `Σ s·P` over the Edwards terms (`B` included).
+    pub(crate) fn vartime_edwards_sum(&self, params: &Params) -> EdwardsPoint {
         if self.edwards.is_empty() && self.b == Scalar::ZERO {
-            return EdwardsPoint::default();
+            return EdwardsPoint::identity();
         }
-        let terms =
-            self.edwards.iter().map(|(s, p)| (*s, *p)).chain(core::iter::once((self.b, params.B)));
-        EdwardsPoint::vartime_multiscalar_mul(terms.clone().map(|(s, _)| s), terms.map(|(_, p)| p))
+        split_msm(&self.edwards.with_statics(&[(&self.b, &params.B)]), |run| {
+            EdwardsPoint::vartime_multiscalar_mul(
+                run.iter().map(|(s, _)| *s),
+                run.iter().map(|(_, p)| *p),
+            )
+        })
     }
 }
 
-/// `v[0..len]`, zero-extending `v` if it is shorter.
-fn grow(v: &mut Vec<Scalar>, len: usize) -> &mut [Scalar] {
+/// Fewest points worth splitting one multiscalar multiplication across
+/// threads (below it, one call takes well under a millisecond and the fork
+/// costs more than it saves).
+#[cfg(feature = "parallel")]
+const PARALLEL_MSM_MIN_POINTS: usize = 1024;
+
+/// `Σ s·P` over `terms` (a list of `(scalar, point)` pairs), where
+/// `msm(run)` is one multiscalar multiplication. Serial: one call over
+/// everything. Under `parallel`, with enough points: one run per thread,
+/// and the partial sums added.
+fn split_msm<P, F>(terms: &[(&Scalar, &P)], msm: F) -> P
+where
+    P: Copy + Send + Sync + core::ops::Add<Output = P> + Identity,
+    F: Fn(&[(&Scalar, &P)]) -> P + Sync,
+{
+    #[cfg(feature = "parallel")]
+    {
+        let threads = rayon::current_num_threads();
+        if threads > 1 && terms.len() >= PARALLEL_MSM_MIN_POINTS {
+            use rayon::prelude::*;
+            return terms
+                .par_chunks(terms.len().div_ceil(threads))
+                .map(&msm)
+                .reduce(P::identity, |x, y| x + y);
+        }
+    }
+    msm(terms)
+}
+
+/// Coefficients of one static vector (`G_vec` or `H_vec`): slots as
+/// `Scalar`s, slots in Montgomery form, and constants added to a whole
+/// prefix `0..n`; summed once per check ([`VecCoefficients::coefficients`]).
+#[derive(Clone, Debug, Default)]
+struct VecCoefficients {
+    scalars: Vec<Scalar>,
+    montgomery: Vec<MontgomeryScalar>,
+    /// `(n, s)`: `s` added to every coefficient `0..n` (one entry per `n`).
+    all: Vec<(usize, MontgomeryScalar)>,
+}
+
+impl VecCoefficients {
+    /// The number of generators with a coefficient.
+    fn len(&self) -> usize {
+        let prefix = self.all.iter().map(|(n, _)| *n).max().unwrap_or(0);
+        self.scalars.len().max(self.montgomery.len()).max(prefix)
+    }
+
+    fn add_all(&mut self, n: usize, s: MontgomeryScalar) {
+        match self.all.iter_mut().find(|(m, _)| *m == n) {
+            Some((_, acc)) => *acc += s,
+            None => self.all.push((n, s)),
+        }
+    }
+
+    fn append(&mut self, other: VecCoefficients) {
+        let n = other.scalars.len();
+        for (acc, s) in grow(&mut self.scalars, n, Scalar::ZERO).iter_mut().zip(&other.scalars) {
+            *acc += s;
+        }
+        let n = other.montgomery.len();
+        let zero = MontgomeryScalar::ZERO;
+        for (acc, s) in grow(&mut self.montgomery, n, zero).iter_mut().zip(&other.montgomery) {
+            *acc += *s;
+        }
+        for (n, s) in other.all {
+            self.add_all(n, s);
+        }
+    }
+
+    /// Every coefficient as a `Scalar`: the slots, plus the prefix constants
+    /// as suffix sums over the distinct `n` (one addition per coefficient).
+    fn coefficients(&self) -> Vec<Scalar> {
+        let len = self.len();
+        let mut all = self.all.clone();
+        all.sort_unstable_by_key(|(n, _)| core::cmp::Reverse(*n));
+        let mut pending = all.iter().peekable();
+        let mut constant = MontgomeryScalar::ZERO;
+        let mut out = alloc::vec![Scalar::ZERO; len];
+        for (i, coefficient) in out.iter_mut().enumerate().rev() {
+            while let Some((_, s)) = pending.next_if(|(n, _)| *n > i) {
+                constant += *s;
+            }
+            let montgomery = self.montgomery.get(i).map_or(constant, |m| *m + constant);
+            *coefficient = montgomery.to_scalar();
+            if let Some(s) = self.scalars.get(i) {
+                *coefficient += s;
+            }
+        }
+        out
+    }
+}
+
+/// `v[0..len]`, extending `v` with `zero` if it is shorter.
+fn grow<T: Clone>(v: &mut Vec<T>, len: usize, zero: T) -> &mut [T] {
     if v.len() < len {
-        v.resize(len, Scalar::ZERO);
+        v.resize(len, zero);
     }
     &mut v[..len]
 }
@@ -236,12 +551,89 @@ mod tests {
         msm.push_shared(s2, &p);
         msm.push_shared(s3, &p);
         naive += (s1 + s2 + s3) * p.point;
-        assert_eq!(msm.dynamic_len(), 2);
+        let size = msm.size();
+        assert_eq!((size.dynamic_points, size.shared_points), (1, 1));
         assert_eq!(msm.vartime_ristretto_sum(&params), naive);
         assert!(!msm.vartime_is_satisfied(&params));
         // Cancel the sum exactly: now satisfied.
         msm.push(-Scalar::ONE, &RistrettoElement::from_point(naive));
         assert!(msm.vartime_is_satisfied(&params));
+    }
+
+    /// Large sums (split across threads under `parallel`) and merged
+    /// accumulators against a naive sum.
+    #[test]
+    fn large_and_merged_sums_match_naive_sum() {
+        let params = Params::new();
+        let mut rng = rng();
+        let mut parts = [Msm::new(), Msm::new(), Msm::new()];
+        let mut naive = RistrettoPoint::identity();
+        let mut naive_edwards = EdwardsPoint::identity();
+        for (n, part) in parts.iter_mut().enumerate() {
+            for _ in 0..(700 * n + 1) {
+                let s = Scalar::random(&mut rng);
+                let p = RistrettoPoint::random(&mut rng);
+                part.push(s, &RistrettoElement::from_point(p));
+                naive += s * p;
+                let e = EdwardsPoint::mul_base(&Scalar::random(&mut rng));
+                part.push_edwards(s, &e);
+                naive_edwards += s * e;
+            }
+            let s = Scalar::random(&mut rng);
+            part.g_vec_mut(4 + n)[3] += s;
+            naive += s * params.G_vec[3];
+            let s = Scalar::random(&mut rng);
+            part.add_b(s);
+            naive_edwards += s * params.B;
+            let key = RistrettoElement::from_point(params.H * Scalar::from(5u64));
+            let s = Scalar::random(&mut rng);
+            part.push_shared(s, &key);
+            naive += s * key.point;
+        }
+        let [a, b, c] = parts;
+        let mut merged = Msm::new();
+        merged.append(a);
+        merged.append(b);
+        merged.append(c);
+        assert_eq!(merged.size().shared_points, 1);
+        assert_eq!(merged.size().dynamic_points, 1 + 701 + 1401);
+        assert_eq!(merged.vartime_ristretto_sum(&params), naive);
+        assert_eq!(merged.vartime_edwards_sum(&params), naive_edwards);
+    }
+
+    /// Montgomery slots and whole-prefix constants, alone and merged,
+    /// against a naive sum.
+    #[test]
+    fn montgomery_slots_and_prefix_constants_match_naive_sum() {
+        let params = Params::new();
+        let mut rng = rng();
+        let mut naive = RistrettoPoint::identity();
+        let mut parts = [Msm::new(), Msm::new()];
+        for (p, msm) in parts.iter_mut().enumerate() {
+            for (n, i) in [(16usize, 3usize), (256, 255), (64, 0)] {
+                let (a, b) = (Scalar::random(&mut rng), Scalar::random(&mut rng));
+                let (c, d) = (Scalar::random(&mut rng), Scalar::random(&mut rng));
+                msm.add_g_vec_all(n, MontgomeryScalar::from_scalar(&a));
+                msm.add_h_vec_all(n >> p, MontgomeryScalar::from_scalar(&b));
+                msm.g_vec_montgomery_mut(n)[i] += MontgomeryScalar::from_scalar(&c);
+                msm.h_vec_montgomery_mut(n)[i] -= MontgomeryScalar::from_scalar(&d);
+                msm.g_vec_mut(i + 1)[i] += d;
+                for j in 0..n {
+                    naive += a * params.G_vec[j];
+                }
+                for j in 0..(n >> p) {
+                    naive += b * params.H_vec[j];
+                }
+                naive += (c + d) * params.G_vec[i] - d * params.H_vec[i];
+            }
+        }
+        let [a, b] = parts;
+        let alone = a.clone();
+        let mut merged = a;
+        merged.append(b);
+        assert_eq!(merged.size().static_points, 2 + 256 + 256);
+        assert_eq!(merged.vartime_ristretto_sum(&params), naive);
+        assert_ne!(alone.vartime_ristretto_sum(&params), naive);
     }
 
     #[test]
@@ -259,16 +651,50 @@ mod tests {
     }
 
     #[test]
-    fn weights_depend_on_rng_and_items() {
-        let mut r1 = rng();
-        let mut r2 = rng();
-        let a = Weights::new([&b"item"[..]], &mut r1).next();
-        let b = Weights::new([&b"item"[..]], &mut r2).next();
+    fn weights_depend_on_seed_item_and_position() {
+        let seed = WeightSeed([1; 32]);
+        let other_seed = WeightSeed([2; 32]);
+        let first = |seed: &WeightSeed, item: usize| Weights::for_item(seed, item).next();
+        assert_eq!(first(&seed, 0), first(&seed, 0));
+        assert_ne!(first(&seed, 0), first(&seed, 1));
+        assert_ne!(first(&seed, 0), first(&other_seed, 0));
+        let mut w = Weights::for_item(&seed, 0);
+        let (a, b) = (w.next(), w.next());
+        assert_ne!(a, b);
+        assert_ne!(a, Scalar::ZERO);
+        // Full-width: the top bytes are not all zero (a 128-bit weight would
+        // leave bytes 16..32 zero; probability 2⁻¹²⁸·ε for a uniform one).
+        assert!(a.as_bytes()[16..].iter().any(|&byte| byte != 0));
+    }
+
+    /// The seeds depend on every digest, their order and their number, and
+    /// on the caller's RNG; successive checks get different seeds.
+    #[test]
+    fn seeds_depend_on_every_item_and_the_order() {
+        let seed = |digests: &[[u8; 64]], rng_seed: u64| {
+            WeightSource::new(digests, &mut ChaCha20Rng::seed_from_u64(rng_seed)).seed().0
+        };
+        let (a, b, c) = ([1u8; 64], [2u8; 64], [3u8; 64]);
+        let base = seed(&[a, b, c], 1);
+        assert_eq!(base, seed(&[a, b, c], 1));
+        assert_ne!(base, seed(&[a, b, c], 2));
+        assert_ne!(base, seed(&[b, a, c], 1));
+        assert_ne!(base, seed(&[a, b], 1));
+        let mut changed = c;
+        changed[63] ^= 1;
+        assert_ne!(base, seed(&[a, b, changed], 1));
+        let mut source = WeightSource::new(&[a], &mut ChaCha20Rng::seed_from_u64(1));
+        assert_ne!(source.seed().0, source.seed().0);
+    }
+
+    #[test]
+    fn test_weights_depend_on_rng_and_items() {
+        let a = Weights::new([&b"item"[..]], &mut rng()).next();
+        let b = Weights::new([&b"item"[..]], &mut rng()).next();
         let c = Weights::new([&b"other"[..]], &mut rng()).next();
         let d = Weights::new([&b"item"[..]], &mut ChaCha20Rng::seed_from_u64(8)).next();
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_ne!(a, d);
-        assert_ne!(a, Scalar::ZERO);
     }
 }

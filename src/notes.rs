@@ -23,3 +23,9 @@ pub mod range_proof {
 pub mod sealing {
     #![doc = include_str!("../docs/notes/sealing.md")]
 }
+
+/// Batch verification: weights, soundness, the cofactored Edwards check,
+/// bisection and measurements.
+pub mod batching {
+    #![doc = include_str!("../docs/notes/batching.md")]
+}

@@ -48,6 +48,8 @@
 //! arithmetic only. Verification is variable-time on public data. Opening
 //! decrypts with a fixed number of steps whatever the plaintext.
 
+#[cfg(test)]
+mod cancellation_tests;
 mod open;
 #[cfg(test)]
 mod tests;
@@ -60,13 +62,14 @@ use merlin::Transcript;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
+use crate::batch::BatchVerifier;
 use crate::context::{Context, Purpose};
 use crate::deploy_key::{DeployKey, DeployPublicKey};
 use crate::elgamal::ChunkedCiphertext;
 use crate::elgamal::chunks::ChunkValues;
 use crate::encoding::{EdwardsElement, Reader, RistrettoElement};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
-use crate::msm::{Msm, Weights, verify_single};
+use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::params::Params;
 use crate::range_proof::RangeProof;
 use crate::sigma::{SigmaProof, SigmaStatement};
@@ -131,6 +134,36 @@ struct Witness<'a> {
     r: &'a [Scalar],
 }
 
+/// Recipient keys already decoded, so that a batch of items sealed to the
+/// same vaults decompresses each key once per thread rather than once per
+/// item. Holds at most [`RecipientCache::CAPACITY`] keys (a linear search).
+#[derive(Debug, Default)]
+pub(crate) struct RecipientCache(Vec<RistrettoElement>);
+
+impl RecipientCache {
+    /// Most keys kept.
+    const CAPACITY: usize = 32;
+
+    /// A non-identity ristretto point from `r`, as
+    /// [`Reader::ristretto_non_identity`] (same result, same errors), from
+    /// the cache when these bytes decoded before.
+    #[allow(non_snake_case)]
+    fn read(&mut self, r: &mut Reader<'_>) -> Result<RistrettoElement, Error> {
+        let bytes: [u8; 32] = r.array()?;
+        if let Some(known) = self.0.iter().find(|Y| Y.compressed.as_bytes() == &bytes) {
+            return Ok(*known);
+        }
+        let Y = crate::encoding::decode_ristretto(bytes, r.what())?;
+        if Y.is_identity() {
+            return Err(r.error(DecodeFailure::Identity));
+        }
+        if self.0.len() < Self::CAPACITY {
+            self.0.push(Y);
+        }
+        Ok(Y)
+    }
+}
+
 /// Number of 16-bit chunks of an `L`-byte payload.
 const fn chunk_count(len: usize) -> usize {
     len.div_ceil(2)
@@ -179,7 +212,6 @@ fn absorb_header(
 #[allow(non_snake_case)]
 impl SealedItem {
     /// Seal `payload` (already checked against the purpose) to `recipients`.
-    #[allow(non_snake_case)]
     fn seal<R: CryptoRng + ?Sized>(
         params: &Params,
         recipients: &[VaultPublicKey],
@@ -187,6 +219,21 @@ impl SealedItem {
         payload: &[u8],
         key: Option<KeyStatement<'_>>,
         rng: &mut R,
+    ) -> Result<Self, Error> {
+        Self::seal_tweaked(params, recipients, context, payload, key, rng, |_| {})
+    }
+
+    /// [`SealedItem::seal`] with a hook on the sigma proofs' first move (see
+    /// [`SigmaProof::prove_tweaked`]; tests only pass a cheating one).
+    #[allow(non_snake_case)]
+    fn seal_tweaked<R: CryptoRng + ?Sized>(
+        params: &Params,
+        recipients: &[VaultPublicKey],
+        context: &Context,
+        payload: &[u8],
+        key: Option<KeyStatement<'_>>,
+        rng: &mut R,
+        tweak: impl FnOnce(&mut crate::sigma::FirstMove<'_>),
     ) -> Result<Self, Error> {
         if !(1..=MAX_PAYLOAD_LEN).contains(&payload.len()) {
             return Err(Error::input(InvalidInput::PayloadLength));
@@ -200,7 +247,7 @@ impl SealedItem {
         let mut rng_r = t.prover_rng().witness_bytes(payload).finalize(rng);
         let (ciphertext, r) =
             ChunkedCiphertext::encrypt_with_rng(params, &chunks, &recipients, &mut rng_r)?;
-        Ok(Self::prove(
+        Ok(Self::prove_tweaked(
             params,
             t,
             payload.len(),
@@ -209,6 +256,7 @@ impl SealedItem {
             Witness { payload, m: &m, r: r.as_slice() },
             key,
             rng,
+            tweak,
         ))
     }
 
@@ -219,8 +267,25 @@ impl SealedItem {
     /// Shared by [`SealedItem::seal`] and the test-only sealer of the
     /// soundness tests, which differ only in how they build the witness and
     /// the ciphertext.
+    #[cfg(test)]
     #[allow(clippy::too_many_arguments)]
     fn prove<R: CryptoRng + ?Sized>(
+        params: &Params,
+        t: Transcript,
+        len: usize,
+        recipients: Vec<RistrettoElement>,
+        ciphertext: ChunkedCiphertext,
+        witness: Witness<'_>,
+        key: Option<KeyStatement<'_>>,
+        rng: &mut R,
+    ) -> Self {
+        Self::prove_tweaked(params, t, len, recipients, ciphertext, witness, key, rng, |_| {})
+    }
+
+    /// [`SealedItem::prove`] with a hook on the sigma proofs' first move
+    /// (see [`SigmaProof::prove_tweaked`]; only tests pass a cheating one).
+    #[allow(clippy::too_many_arguments)]
+    fn prove_tweaked<R: CryptoRng + ?Sized>(
         params: &Params,
         mut t: Transcript,
         len: usize,
@@ -229,6 +294,7 @@ impl SealedItem {
         witness: Witness<'_>,
         key: Option<KeyStatement<'_>>,
         rng: &mut R,
+        tweak: impl FnOnce(&mut crate::sigma::FirstMove<'_>),
     ) -> Self {
         ciphertext.append_to(&mut t);
 
@@ -245,12 +311,21 @@ impl SealedItem {
             handles: ciphertext.all_handles(),
             A: key.map(|key| &key.A.point),
         };
-        let sigma =
-            SigmaProof::prove(params, &mut t, &statement, witness.m, witness.r, &mut rng_proof);
+        let sigma = SigmaProof::prove_tweaked(
+            params,
+            &mut t,
+            &statement,
+            witness.m,
+            witness.r,
+            &mut rng_proof,
+            tweak,
+        );
         SealedItem { L: len, recipients, ciphertext, range_proof, sigma }
     }
 
     /// Replay the transcript and add every weighted equation of the item.
+    /// Every refusal comes before the first term is added, so a refused item
+    /// leaves `msm` as it was (the batch relies on it).
     fn push_equations(
         &self,
         params: &Params,
@@ -274,21 +349,41 @@ impl SealedItem {
         msm: &mut Msm,
     ) -> Result<Transcript, Error> {
         let k = self.ciphertext.chunk_count();
-        let mut t = absorb_header(context, self.L, &self.recipients, key);
-        self.ciphertext.append_to(&mut t);
-        let mut commitment_coeffs = alloc::vec![Scalar::ZERO; k];
-        self.range_proof.push_equations(params, &mut t, k, weights, msm, &mut commitment_coeffs)?;
         let statement = SigmaStatement {
             recipients: &self.recipients,
             commitments: self.ciphertext.commitments(),
             handles: self.ciphertext.all_handles(),
             A: key.map(|key| &key.A.point),
         };
-        self.sigma.push_equations(&mut t, &statement, weights, msm, &mut commitment_coeffs)?;
-        for (coeff, C) in commitment_coeffs.into_iter().zip(self.ciphertext.commitments()) {
-            msm.push(coeff, C);
+        // The sigma proof's shape first: the range proof pushes terms as soon
+        // as its own checks pass.
+        self.sigma.check_shape(&statement)?;
+        let mut t = absorb_header(context, self.L, &self.recipients, key);
+        self.ciphertext.append_to(&mut t);
+        // Each C_i is pushed once, with its coefficients from every equation
+        // summed (the range proof's as `Scalar`s, the sigma proofs' in
+        // Montgomery form).
+        let mut range_coeffs = alloc::vec![Scalar::ZERO; k];
+        self.range_proof.push_equations(params, &mut t, k, weights, msm, &mut range_coeffs)?;
+        let mut sigma_coeffs = alloc::vec![MontgomeryScalar::ZERO; k];
+        self.sigma.push_equations(&mut t, &statement, weights, msm, &mut sigma_coeffs)?;
+        for ((range, sigma), C) in
+            range_coeffs.into_iter().zip(sigma_coeffs).zip(self.ciphertext.commitments())
+        {
+            msm.push(range + sigma.to_scalar(), C);
         }
         Ok(t)
+    }
+
+    /// How many ristretto and Edwards terms `push_equations` adds (each
+    /// `C_i` once, each `D_ij`, `A`, `S`, `T_1`, `T_2`, every `L_j`, `R_j`,
+    /// `T_0`, every `T_j`, and `U_0`; `U_1` and `A` in Edwards): a capacity
+    /// hint for the batch's accumulators.
+    fn msm_terms(&self, deploy_key: bool) -> (usize, usize) {
+        let (k, v) = (self.ciphertext.chunk_count(), self.recipients.len());
+        let rounds = self.range_proof.ipp.L_vec.len();
+        let dynamic = k * (1 + v) + 4 + 2 * rounds + 1 + v + usize::from(deploy_key);
+        (dynamic, if deploy_key { 2 } else { 0 })
     }
 
     /// Append `v ‖ Y_j`, then (after the caller's deploy-key fields) the rest.
@@ -317,12 +412,15 @@ impl SealedItem {
             + SigmaProof::encoded_len(v, deploy_key)
     }
 
-    /// Read `v ‖ Y_j` (strictly increasing, not the identity).
-    fn read_recipients(r: &mut Reader<'_>) -> Result<Vec<RistrettoElement>, Error> {
+    /// Read `v ‖ Y_j` (strictly increasing, not the identity), taking keys
+    /// already decompressed from `cache`.
+    fn read_recipients(
+        r: &mut Reader<'_>,
+        cache: &mut RecipientCache,
+    ) -> Result<Vec<RistrettoElement>, Error> {
         let claimed = usize::from(r.u8()?);
         let v = r.count(claimed, 1..=MAX_RECIPIENTS, 32)?;
-        let recipients =
-            (0..v).map(|_| r.ristretto_non_identity()).collect::<Result<Vec<_>, _>>()?;
+        let recipients = (0..v).map(|_| cache.read(r)).collect::<Result<Vec<_>, _>>()?;
         if recipients.windows(2).any(|w| w[0].compressed.as_bytes() >= w[1].compressed.as_bytes()) {
             return Err(r.error(DecodeFailure::Unsorted));
         }
@@ -452,14 +550,13 @@ impl SealedSecret {
         context: &Context,
         rng: &mut R,
     ) -> Result<(), Error> {
-        let bytes = self.to_bytes();
-        let context_bytes = context.to_bytes();
-        verify_single(params, [&bytes[..], &context_bytes[..]], rng, |weights, msm| {
-            self.push_equations(params, context, weights, msm)
-        })
+        let mut batch = BatchVerifier::new(params);
+        batch.push_sealed_secret(self, context);
+        batch.verify(rng).map_err(|e| e.into_single())
     }
 
-    /// Add the item's weighted equations to `msm` (the batch path).
+    /// Add the item's weighted equations to `msm` (the batch path); a
+    /// refusal adds nothing.
     pub(crate) fn push_equations(
         &self,
         params: &Params,
@@ -472,6 +569,11 @@ impl SealedSecret {
             return Err(Error::Verification);
         }
         self.item.push_equations(params, context, None, weights, msm)
+    }
+
+    /// Ristretto and Edwards terms the item pushes (capacity hint).
+    pub(crate) fn msm_terms(&self) -> (usize, usize) {
+        self.item.msm_terms(false)
     }
 
     /// The payload length `L`.
@@ -504,13 +606,21 @@ impl SealedSecret {
     /// commitments, handles or range-proof messages, invalid points,
     /// non-canonical scalars, short input, trailing data.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        Self::from_bytes_cached(bytes, &mut RecipientCache::default())
+    }
+
+    /// [`SealedSecret::from_bytes`], with recipient keys from `cache`.
+    pub(crate) fn from_bytes_cached(
+        bytes: &[u8],
+        cache: &mut RecipientCache,
+    ) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, Object::SealedSecret);
         if r.u8()? != SEALED_VERSION {
             return Err(r.error(DecodeFailure::Tag));
         }
         let claimed = usize::from(r.u8()?);
         let len = r.count(claimed, 1..=MAX_PAYLOAD_LEN, 0)?;
-        let recipients = SealedItem::read_recipients(&mut r)?;
+        let recipients = SealedItem::read_recipients(&mut r, cache)?;
         let item = SealedItem::read_body(&mut r, len, recipients, false)?;
         r.finish()?;
         Ok(SealedSecret { item })
@@ -531,14 +641,13 @@ impl SealedDeployKey {
         context: &Context,
         rng: &mut R,
     ) -> Result<(), Error> {
-        let bytes = self.to_bytes();
-        let context_bytes = context.to_bytes();
-        verify_single(params, [&bytes[..], &context_bytes[..]], rng, |weights, msm| {
-            self.push_equations(params, context, weights, msm)
-        })
+        let mut batch = BatchVerifier::new(params);
+        batch.push_sealed_deploy_key(self, context);
+        batch.verify(rng).map_err(|e| e.into_single())
     }
 
-    /// Add the item's weighted equations to `msm` (the batch path).
+    /// Add the item's weighted equations to `msm` (the batch path); a
+    /// refusal adds nothing.
     pub(crate) fn push_equations(
         &self,
         params: &Params,
@@ -551,6 +660,11 @@ impl SealedDeployKey {
         }
         let key = KeyStatement { A: &self.A, A_prime: &self.A_prime };
         self.item.push_equations(params, context, Some(key), weights, msm)
+    }
+
+    /// Ristretto and Edwards terms the item pushes (capacity hint).
+    pub(crate) fn msm_terms(&self) -> (usize, usize) {
+        self.item.msm_terms(true)
     }
 
     /// The deploy public key `A` that the proofs bind.
@@ -581,13 +695,21 @@ impl SealedDeployKey {
     /// [`Error::Decode`] (`Object::SealedDeployKey`): as
     /// [`SealedSecret::from_bytes`], and `A` non-canonical, the identity, or
     /// not `[8]A′` (a torsion component: [`DecodeFailure::Torsion`]).
-    #[allow(non_snake_case)]
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        Self::from_bytes_cached(bytes, &mut RecipientCache::default())
+    }
+
+    /// [`SealedDeployKey::from_bytes`], with recipient keys from `cache`.
+    #[allow(non_snake_case)]
+    pub(crate) fn from_bytes_cached(
+        bytes: &[u8],
+        cache: &mut RecipientCache,
+    ) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, Object::SealedDeployKey);
         if r.u8()? != SEALED_VERSION {
             return Err(r.error(DecodeFailure::Tag));
         }
-        let recipients = SealedItem::read_recipients(&mut r)?;
+        let recipients = SealedItem::read_recipients(&mut r, cache)?;
         let A = r.edwards()?;
         let A_prime = r.edwards()?;
         check_cofactor_preimage(&A, &A_prime).map_err(|why| r.error(why))?;

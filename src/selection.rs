@@ -54,7 +54,9 @@ use crate::encoding::Reader;
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 use crate::params::Params;
 use crate::transcript::labels;
-use crate::vault::{MAX_RECIPIENTS, VAULT_PUBLIC_KEY_LEN, VaultKeyProof, VaultKeypair, VaultPublicKey};
+use crate::vault::{
+    MAX_RECIPIENTS, VAULT_PUBLIC_KEY_LEN, VaultKeyProof, VaultKeypair, VaultPublicKey,
+};
 
 /// Wire version of a vault record.
 const RECORD_VERSION: u8 = 1;
@@ -84,8 +86,15 @@ impl VaultFields {
     /// # Errors
     /// [`InvalidInput::RecordField`] for an empty or too long region or
     /// endpoint.
-    pub fn new(region: &str, endpoint: &str, key_epoch: u64, expires_at: u64) -> Result<Self, Error> {
-        if !(1..=MAX_REGION_LEN).contains(&region.len()) || !(1..=MAX_ENDPOINT_LEN).contains(&endpoint.len()) {
+    pub fn new(
+        region: &str,
+        endpoint: &str,
+        key_epoch: u64,
+        expires_at: u64,
+    ) -> Result<Self, Error> {
+        if !(1..=MAX_REGION_LEN).contains(&region.len())
+            || !(1..=MAX_ENDPOINT_LEN).contains(&endpoint.len())
+        {
             return Err(Error::input(InvalidInput::RecordField));
         }
         Ok(VaultFields { region: region.into(), endpoint: endpoint.into(), key_epoch, expires_at })
@@ -122,7 +131,9 @@ impl VaultFields {
         // Lengths are bounded by the constructor and the decoder.
         out.push(u8::try_from(self.region.len()).unwrap_or(u8::MAX));
         out.extend_from_slice(self.region.as_bytes());
-        out.extend_from_slice(&u16::try_from(self.endpoint.len()).unwrap_or(u16::MAX).to_le_bytes());
+        out.extend_from_slice(
+            &u16::try_from(self.endpoint.len()).unwrap_or(u16::MAX).to_le_bytes(),
+        );
         out.extend_from_slice(self.endpoint.as_bytes());
         out.extend_from_slice(&self.key_epoch.to_le_bytes());
         out.extend_from_slice(&self.expires_at.to_le_bytes());
@@ -130,9 +141,10 @@ impl VaultFields {
 
     fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
         let utf8 = |bytes: &[u8]| core::str::from_utf8(bytes).map(String::from);
-        let region = utf8(r.bytes_u8(1..=MAX_REGION_LEN)?).map_err(|_| r.error(DecodeFailure::NonCanonical))?;
-        let endpoint =
-            utf8(r.bytes_u16(1..=MAX_ENDPOINT_LEN)?).map_err(|_| r.error(DecodeFailure::NonCanonical))?;
+        let region = utf8(r.bytes_u8(1..=MAX_REGION_LEN)?)
+            .map_err(|_| r.error(DecodeFailure::NonCanonical))?;
+        let endpoint = utf8(r.bytes_u16(1..=MAX_ENDPOINT_LEN)?)
+            .map_err(|_| r.error(DecodeFailure::NonCanonical))?;
         let key_epoch = u64::from_le_bytes(r.array()?);
         let expires_at = u64::from_le_bytes(r.array()?);
         Ok(VaultFields { region, endpoint, key_epoch, expires_at })
@@ -160,7 +172,11 @@ impl VaultRecord {
     /// The record a vault publishes: its key and fields with a fresh proof of
     /// possession; reputation and capacity start at zero until the network
     /// sets them ([`VaultRecord::with_network_metrics`]).
-    pub fn new<R: CryptoRng + ?Sized>(keypair: &VaultKeypair, fields: VaultFields, rng: &mut R) -> Self {
+    pub fn new<R: CryptoRng + ?Sized>(
+        keypair: &VaultKeypair,
+        fields: VaultFields,
+        rng: &mut R,
+    ) -> Self {
         let fields_bytes = fields.to_bytes();
         let proof = VaultKeyProof::prove(keypair, &fields_bytes, rng);
         VaultRecord {
@@ -178,7 +194,11 @@ impl VaultRecord {
     ///
     /// # Errors
     /// [`InvalidInput::RecordField`] for a reputation above 1000.
-    pub fn with_network_metrics(mut self, reputation: u16, free_capacity: u64) -> Result<Self, Error> {
+    pub fn with_network_metrics(
+        mut self,
+        reputation: u16,
+        free_capacity: u64,
+    ) -> Result<Self, Error> {
         if reputation > MAX_REPUTATION {
             return Err(Error::input(InvalidInput::RecordField));
         }
@@ -233,7 +253,8 @@ impl VaultRecord {
 
     /// The encoding (see the module documentation).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(1 + VAULT_PUBLIC_KEY_LEN + self.fields_bytes.len() + 64 + 10);
+        let mut out =
+            Vec::with_capacity(1 + VAULT_PUBLIC_KEY_LEN + self.fields_bytes.len() + 64 + 10);
         out.push(RECORD_VERSION);
         out.extend_from_slice(&self.public_key.to_bytes());
         out.extend_from_slice(&self.fields_bytes);
@@ -256,7 +277,8 @@ impl VaultRecord {
         }
         let public_key = VaultPublicKey::read(&mut r)?;
         let fields = VaultFields::read(&mut r)?;
-        let proof = VaultKeyProof::from_bytes(r.take(64)?).map_err(|_| r.error(DecodeFailure::NonCanonical))?;
+        let proof = VaultKeyProof::from_bytes(r.take(64)?)
+            .map_err(|_| r.error(DecodeFailure::NonCanonical))?;
         let reputation = u16::from_le_bytes(r.array()?);
         if reputation > MAX_REPUTATION {
             return Err(r.error(DecodeFailure::Limit));
@@ -409,7 +431,9 @@ mod tests {
 
     #[test]
     fn log2_fixed_point() {
-        for (v, expected) in [(1u64, 0u64), (2, 1 << 32), (1 << 40, 40 << 32), (u64::MAX, (63 << 32) | 0xffff_ffff)] {
+        for (v, expected) in
+            [(1u64, 0u64), (2, 1 << 32), (1 << 40, 40 << 32), (u64::MAX, (63 << 32) | 0xffff_ffff)]
+        {
             assert_eq!(log2_q32(v), expected, "log2({v})");
         }
         // Against ⌊log₂(v)·2³²⌋ computed with 60-digit decimals (Python's

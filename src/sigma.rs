@@ -28,7 +28,7 @@ use zeroize::Zeroizing;
 
 use crate::encoding::{Reader, RistrettoElement};
 use crate::error::Error;
-use crate::msm::{Msm, Weights};
+use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::params::Params;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
 
@@ -50,6 +50,19 @@ pub(crate) struct SigmaStatement<'a> {
     pub(crate) A: Option<&'a EdwardsPoint>,
 }
 
+/// The ristretto first-move messages of the sigma proofs, as
+/// [`SigmaProof::prove_tweaked`] hands them to its hook.
+#[allow(non_snake_case)]
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) struct FirstMove<'a> {
+    /// `T_0`.
+    pub(crate) T_0: &'a mut RistrettoElement,
+    /// `T_j`, one per recipient.
+    pub(crate) T_j: &'a mut [RistrettoElement],
+    /// `U_0` (deploy keys).
+    pub(crate) U_0: Option<&'a mut RistrettoElement>,
+}
+
 /// Validity proof, plus the key-binding proof for deploy keys.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct SigmaProof {
@@ -68,8 +81,20 @@ fn powers(t: &Scalar, k: usize) -> Vec<Scalar> {
     out
 }
 
+/// `(1, t, t², …, t^{k−1})` in Montgomery form (the verifier's copy).
+fn montgomery_powers(t: &Scalar, k: usize) -> Vec<MontgomeryScalar> {
+    let t = MontgomeryScalar::from_scalar(t);
+    let mut out = Vec::with_capacity(k);
+    let mut p = MontgomeryScalar::ONE;
+    for _ in 0..k {
+        out.push(p);
+        p *= t;
+    }
+    out
+}
+
 /// Steps 1–2: domain separators and the challenge `t`.
-fn absorb_prelude(transcript: &mut Transcript, statement: &SigmaStatement<'_>) -> Vec<Scalar> {
+fn absorb_prelude(transcript: &mut Transcript, statement: &SigmaStatement<'_>) -> Scalar {
     let k = statement.commitments.len();
     transcript.append_bytes(labels::DOM_SEP, labels::VALIDITY_DOM_SEP);
     transcript.append_u64_value(labels::CHUNK_COUNT, k as u64);
@@ -78,13 +103,13 @@ fn absorb_prelude(transcript: &mut Transcript, statement: &SigmaStatement<'_>) -
     if statement.A.is_some() {
         transcript.append_bytes(labels::DOM_SEP, labels::KEY_BINDING_DOM_SEP);
     }
-    powers(&t, k)
+    t
 }
 
 impl SigmaProof {
     /// Prove, for chunk values `m_i` and blindings `r_i` (the witness of the
     /// statement's commitments and handles).
-    #[allow(non_snake_case)]
+    #[cfg(test)]
     pub(crate) fn prove(
         params: &Params,
         transcript: &mut Transcript,
@@ -93,7 +118,23 @@ impl SigmaProof {
         r: &[Scalar],
         rng: &mut ProverRng,
     ) -> Self {
-        let t_powers = absorb_prelude(transcript, statement);
+        Self::prove_tweaked(params, transcript, statement, m, r, rng, |_| {})
+    }
+
+    /// [`SigmaProof::prove`], letting `tweak` alter the first-move messages
+    /// before they are absorbed: a cheating prover for the tests (errors
+    /// built to cancel across equations); `prove` passes a no-op.
+    #[allow(non_snake_case)]
+    pub(crate) fn prove_tweaked(
+        params: &Params,
+        transcript: &mut Transcript,
+        statement: &SigmaStatement<'_>,
+        m: &[Scalar],
+        r: &[Scalar],
+        rng: &mut ProverRng,
+        tweak: impl FnOnce(&mut FirstMove<'_>),
+    ) -> Self {
+        let t_powers = powers(&absorb_prelude(transcript, statement), statement.commitments.len());
         let fold = |values: &[Scalar]| {
             let mut acc = Zeroizing::new(Scalar::ZERO);
             for (v, t_i) in values.iter().zip(&t_powers) {
@@ -102,8 +143,14 @@ impl SigmaProof {
             acc
         };
         let (m_star, r_star) = (fold(m), fold(r));
-        let (validity_nonces, T_0, T_j) = validity::commit(params, statement.recipients, rng);
-        let binding = statement.A.map(|_| key_binding::commit(params, rng));
+        let (validity_nonces, mut T_0, mut T_j) =
+            validity::commit(params, statement.recipients, rng);
+        let mut binding = statement.A.map(|_| key_binding::commit(params, rng));
+        tweak(&mut FirstMove {
+            T_0: &mut T_0,
+            T_j: &mut T_j,
+            U_0: binding.as_mut().map(|(_, U_0, _)| U_0),
+        });
         validity::absorb_commitments(transcript, &T_0, &T_j);
         if let Some((_, U_0, U_1)) = &binding {
             key_binding::absorb_commitments(transcript, U_0, U_1);
@@ -128,7 +175,8 @@ impl SigmaProof {
     }
 
     /// Replay the transcript and add every weighted equation; commitment
-    /// coefficients are added into `commitment_coeffs` (length `k`).
+    /// coefficients are added into `commitment_coeffs` (length `k`, in
+    /// Montgomery form: the per-chunk arithmetic is the verifier's hot loop).
     ///
     /// # Errors
     /// [`Error::Verification`] if the proof's shape does not match the
@@ -140,27 +188,42 @@ impl SigmaProof {
         statement: &SigmaStatement<'_>,
         weights: &mut Weights,
         msm: &mut Msm,
-        commitment_coeffs: &mut [Scalar],
+        commitment_coeffs: &mut [MontgomeryScalar],
     ) -> Result<(), Error> {
-        let v = statement.recipients.len();
+        self.check_shape(statement)?;
         let k = statement.commitments.len();
-        if self.validity.T_j.len() != v
-            || statement.handles.len() != v * k
-            || commitment_coeffs.len() != k
-            || statement.A.is_some() != self.binding.is_some()
-        {
+        if commitment_coeffs.len() != k {
             return Err(Error::Verification);
         }
-        let t_powers = absorb_prelude(transcript, statement);
+        let t = absorb_prelude(transcript, statement);
         validity::absorb_commitments(transcript, &self.validity.T_0, &self.validity.T_j);
         if let Some(binding) = &self.binding {
             key_binding::absorb_commitments(transcript, &binding.U_0, &binding.U_1);
         }
         let c = transcript.challenge_scalar(labels::SIGMA_C);
         self.absorb_responses(transcript);
+        let t_powers = montgomery_powers(&t, k);
         self.validity.push_equations(&c, &t_powers, statement, weights, msm, commitment_coeffs);
         if let (Some(binding), Some(a)) = (&self.binding, statement.A) {
             binding.push_equations(&c, a, weights, msm, commitment_coeffs);
+        }
+        Ok(())
+    }
+
+    /// Whether the proof's shape matches the statement: one handle
+    /// commitment per recipient, `v·k` handles, a key-binding part exactly
+    /// for a deploy key.
+    ///
+    /// # Errors
+    /// [`Error::Verification`] on a mismatch.
+    pub(crate) fn check_shape(&self, statement: &SigmaStatement<'_>) -> Result<(), Error> {
+        let v = statement.recipients.len();
+        let k = statement.commitments.len();
+        if self.validity.T_j.len() != v
+            || statement.handles.len() != v * k
+            || statement.A.is_some() != self.binding.is_some()
+        {
+            return Err(Error::Verification);
         }
         Ok(())
     }
@@ -266,12 +329,12 @@ mod tests {
         let mut t = new_transcript(labels::PROTOCOL_SEALED);
         let mut weights = Weights::new([&b"test"[..]], &mut ChaCha20Rng::seed_from_u64(4));
         let mut msm = Msm::new();
-        let mut coeffs = alloc::vec![Scalar::ZERO; f.commitments.len()];
+        let mut coeffs = alloc::vec![MontgomeryScalar::ZERO; f.commitments.len()];
         if proof.push_equations(&mut t, &statement, &mut weights, &mut msm, &mut coeffs).is_err() {
             return false;
         }
         for (coeff, c) in coeffs.iter().zip(&f.commitments) {
-            msm.push(*coeff, c);
+            msm.push(coeff.to_scalar(), c);
         }
         msm.vartime_is_satisfied(&f.params)
     }
@@ -341,7 +404,7 @@ mod tests {
         let after = |p: &SigmaProof| {
             let mut t = new_transcript(labels::PROTOCOL_SEALED);
             let mut weights = Weights::new([&b"x"[..]], &mut ChaCha20Rng::seed_from_u64(1));
-            let mut coeffs = alloc::vec![Scalar::ZERO; 2];
+            let mut coeffs = alloc::vec![MontgomeryScalar::ZERO; 2];
             let _ =
                 p.push_equations(&mut t, &statement, &mut weights, &mut Msm::new(), &mut coeffs);
             t.challenge_scalar(b"after")

@@ -119,6 +119,12 @@ impl ProverRng {
         wide.zeroize();
         s
     }
+
+    /// Fill `dest` with RNG output (the batch verifier's weight seeds).
+    pub(crate) fn fill_bytes(&mut self, dest: &mut [u8]) {
+        use rand_core_06::RngCore as _;
+        self.0.fill_bytes(dest);
+    }
 }
 
 impl core::fmt::Debug for ProverRng {

@@ -181,9 +181,9 @@ fn proofs_hold(item: &SealedItem, context: &Context, key: Option<KeyStatement<'_
         A: key.map(|key| &key.A.point),
     };
     let mut sigma = Msm::new();
-    let mut coeffs = vec![Scalar::ZERO; k];
+    let mut coeffs = vec![MontgomeryScalar::ZERO; k];
     item.sigma.push_equations(&mut t, &statement, &mut weights, &mut sigma, &mut coeffs).unwrap();
-    [range_ok, check(&mut sigma, coeffs)]
+    [range_ok, check(&mut sigma, coeffs.into_iter().map(MontgomeryScalar::to_scalar).collect())]
 }
 
 // ----- The test-only sealer is complete (so its failures below mean something) -----

@@ -45,7 +45,7 @@ use zeroize::Zeroizing;
 
 use crate::encoding::{EdwardsElement, Reader, RistrettoElement};
 use crate::error::Error;
-use crate::msm::{Msm, Weights};
+use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::params::Params;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
 
@@ -138,15 +138,15 @@ impl KeyBindingProof {
         A: &EdwardsPoint,
         weights: &mut Weights,
         msm: &mut Msm,
-        commitment_coeffs: &mut [Scalar],
+        commitment_coeffs: &mut [MontgomeryScalar],
     ) {
         // (B0)
         let omega = weights.next();
         msm.add_g(omega * self.z_s);
         msm.add_h(omega * self.z_rs);
         msm.push(-omega, &self.U_0);
-        let radix = chunk_radix();
-        let mut term = omega * c;
+        let radix = MontgomeryScalar::from_scalar(&chunk_radix());
+        let mut term = MontgomeryScalar::from_scalar(&(omega * c));
         for coeff in commitment_coeffs.iter_mut() {
             *coeff -= term;
             term *= radix;

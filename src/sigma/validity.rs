@@ -36,7 +36,7 @@ use merlin::Transcript;
 use zeroize::Zeroizing;
 
 use crate::encoding::{Reader, RistrettoElement};
-use crate::msm::{Msm, Weights};
+use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::params::Params;
 use crate::sigma::SigmaStatement;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
@@ -115,11 +115,11 @@ impl ValidityProof {
     pub(crate) fn push_equations(
         &self,
         c: &Scalar,
-        t_powers: &[Scalar],
+        t_powers: &[MontgomeryScalar],
         statement: &SigmaStatement<'_>,
         weights: &mut Weights,
         msm: &mut Msm,
-        commitment_coeffs: &mut [Scalar],
+        commitment_coeffs: &mut [MontgomeryScalar],
     ) {
         let k = t_powers.len();
         // (V0): ω·z_m·G + ω·z_r·H − ω·T_0 − Σ ω·c·tⁱ·C_i.
@@ -127,9 +127,9 @@ impl ValidityProof {
         msm.add_g(omega * self.z_m);
         msm.add_h(omega * self.z_r);
         msm.push(-omega, &self.T_0);
-        let omega_c = omega * c;
+        let omega_c = MontgomeryScalar::from_scalar(&(omega * c));
         for (coeff, t_i) in commitment_coeffs.iter_mut().zip(t_powers) {
-            *coeff -= omega_c * t_i;
+            *coeff -= omega_c * *t_i;
         }
         // (Vj): ω_j·z_r·Y_j − ω_j·T_j − Σ ω_j·c·tⁱ·D_ij.
         for ((Y, T), row) in
@@ -138,9 +138,9 @@ impl ValidityProof {
             let omega_j = weights.next();
             msm.push_shared(omega_j * self.z_r, Y);
             msm.push(-omega_j, T);
-            let omega_c = omega_j * c;
+            let minus_omega_c = -MontgomeryScalar::from_scalar(&(omega_j * c));
             for (D, t_i) in row.iter().zip(t_powers) {
-                msm.push(-(omega_c * t_i), D);
+                msm.push((minus_omega_c * *t_i).to_scalar(), D);
             }
         }
     }

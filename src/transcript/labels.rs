@@ -151,6 +151,12 @@ pub(crate) const WITNESS: &[u8] = b"witness";
 
 /// One batch item's bytes, mixed into the weight RNG.
 pub(crate) const BATCH_ITEM: &[u8] = b"batch-item";
+/// The number of items of a batch, absorbed before their digests.
+pub(crate) const BATCH_LEN: &[u8] = b"batch-len";
+/// SHA-512 prefix of one item's digest (kind, encoding, statement).
+pub(crate) const BATCH_ITEM_DIGEST: &[u8] = b"vaultseal-batch-item-v1";
+/// SHA-512 prefix of one weight: `‖ seed ‖ u64(item) ‖ u64(counter)`.
+pub(crate) const BATCH_WEIGHT: &[u8] = b"vaultseal-batch-weight-v1";
 
 // ----- Generators (hash-to-group inputs, hashed with SHA-512) -----
 
@@ -249,6 +255,9 @@ pub(crate) const ALL: &[&[u8]] = &[
     SIGMA_Z_RS,
     WITNESS,
     BATCH_ITEM,
+    BATCH_LEN,
+    BATCH_ITEM_DIGEST,
+    BATCH_WEIGHT,
     GENERATOR_H,
     GENERATOR_G_VEC,
     GENERATOR_H_VEC,

@@ -36,9 +36,10 @@ use merlin::Transcript;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
+use crate::batch::BatchVerifier;
 use crate::encoding::{Reader, RistrettoElement};
 use crate::error::{Error, Object};
-use crate::msm::{Msm, Weights, verify_single};
+use crate::msm::{Msm, Weights};
 use crate::params::Params;
 use crate::transcript::{TranscriptProtocol, labels, new_transcript};
 use crate::vault::{VaultKeypair, VaultPublicKey};
@@ -99,11 +100,9 @@ impl VaultKeyProof {
         record: &[u8],
         rng: &mut R,
     ) -> Result<(), Error> {
-        let item = [&self.to_bytes()[..], &public.to_bytes(), record];
-        verify_single(params, item, rng, |weights, msm| {
-            self.push_equations(public, record, weights, msm);
-            Ok(())
-        })
+        let mut batch = BatchVerifier::new(params);
+        batch.push_vault_key_proof(self, public, record);
+        batch.verify(rng).map_err(|e| e.into_single())
     }
 
     /// Replay the transcript and add equation (1), weighted, to `msm`.

@@ -1,0 +1,307 @@
+//! Scalars modulo ℓ in Montgomery form, for the verifiers' per-item loops.
+//!
+//! A [`MontgomeryScalar`] holds \\( \bar x = x R \bmod \ell \\), \\( R = 2^{256} \\),
+//! as four 64-bit limbs, always fully reduced (\\( 0 \le \bar x < \ell \\)).
+//! Addition is limb addition with one conditional subtraction of ℓ;
+//! multiplication is Montgomery's reduction interleaved with the schoolbook
+//! product (the CIOS method of Koç, Acar and Kaliski, *Analyzing and
+//! comparing Montgomery multiplication algorithms*, IEEE Micro 1996):
+//! \\( \bar x \bar y R^{-1} = \overline{xy} \\), one reduction per product.
+//!
+//! Why not `curve25519_dalek::Scalar`: it stores canonical bytes and unpacks,
+//! multiplies, reduces twice (into and out of Montgomery form) and packs on
+//! every product. On the benchmark machine that is ~100 ns per product and
+//! ~25 ns per sum, against ~18 ns and ~3 ns here; a sealed deploy key's
+//! verification runs thousands of them (the range proof's `G_vec`/`H_vec`
+//! coefficients), more than its share of the multiscalar multiplication
+//! (`docs/notes/batching.md`). Values cross to and from `Scalar` at the
+//! edges ([`MontgomeryScalar::from_scalar`], [`MontgomeryScalar::to_scalar`],
+//! one product each).
+//!
+//! # Constant time
+//! Branch-free (the conditional subtractions select with masks), but only
+//! ever used on public data: verification challenges, weights and proof
+//! scalars.
+
+use core::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+
+use curve25519_dalek::scalar::Scalar;
+
+/// ℓ, little-endian 64-bit limbs.
+const ELL: [u64; 4] = [0x5812_631a_5cf5_d3ed, 0x14de_f9de_a2f7_9cd6, 0, 0x1000_0000_0000_0000];
+/// \\( -\ell^{-1} \bmod 2^{64} \\).
+const ELL_NEG_INV: u64 = 0xd2b5_1da3_1254_7e1b;
+/// \\( R \bmod \ell \\): the Montgomery form of 1.
+const R: [u64; 4] =
+    [0xd6ec_3174_8d98_951d, 0xc6ef_5bf4_737d_cf70, 0xffff_ffff_ffff_fffe, 0x0fff_ffff_ffff_ffff];
+/// \\( R^2 \bmod \ell \\): multiplying by it enters Montgomery form.
+const R2: [u64; 4] =
+    [0xa406_11e3_449c_0f01, 0xd00e_1ba7_6885_9347, 0xceec_73d2_17f5_be65, 0x0399_411b_7c30_9a3d];
+
+/// A scalar modulo ℓ in Montgomery form (see the module documentation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct MontgomeryScalar([u64; 4]);
+
+/// `a·b + c + carry` as (low, high) words.
+#[inline(always)]
+#[allow(clippy::cast_possible_truncation)]
+fn mac(a: u64, b: u64, c: u64, carry: u64) -> (u64, u64) {
+    let t = u128::from(a) * u128::from(b) + u128::from(c) + u128::from(carry);
+    (t as u64, (t >> 64) as u64)
+}
+
+/// `a + b + carry` as (sum, carry).
+#[inline(always)]
+#[allow(clippy::cast_possible_truncation)]
+fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {
+    let t = u128::from(a) + u128::from(b) + u128::from(carry);
+    (t as u64, (t >> 64) as u64)
+}
+
+/// `a − b − borrow` as (difference, borrow ∈ {0, 1}).
+#[inline(always)]
+fn sbb(a: u64, b: u64, borrow: u64) -> (u64, u64) {
+    let (d, b1) = a.overflowing_sub(b);
+    let (d, b2) = d.overflowing_sub(borrow);
+    (d, u64::from(b1 | b2))
+}
+
+/// `x − ℓ` if `x ≥ ℓ`, else `x` (for `x < 2ℓ`), branch-free.
+#[inline(always)]
+fn reduce_once(x: [u64; 4]) -> [u64; 4] {
+    let (d0, b) = sbb(x[0], ELL[0], 0);
+    let (d1, b) = sbb(x[1], ELL[1], b);
+    let (d2, b) = sbb(x[2], ELL[2], b);
+    let (d3, b) = sbb(x[3], ELL[3], b);
+    // Keep x when the subtraction borrowed.
+    let keep = 0u64.wrapping_sub(b);
+    [
+        (x[0] & keep) | (d0 & !keep),
+        (x[1] & keep) | (d1 & !keep),
+        (x[2] & keep) | (d2 & !keep),
+        (x[3] & keep) | (d3 & !keep),
+    ]
+}
+
+/// \\( a b R^{-1} \bmod \ell \\) for `a, b < ℓ` (CIOS).
+#[inline(always)]
+fn montgomery_mul(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
+    // t holds at most 2ℓ < 2²⁵⁴ between rounds, so t[4] stays tiny and
+    // t[5] is never needed beyond one bit.
+    let mut t = [0u64; 5];
+    for &b_i in b {
+        let mut carry = 0;
+        for j in 0..4 {
+            let (lo, hi) = mac(a[j], b_i, t[j], carry);
+            t[j] = lo;
+            carry = hi;
+        }
+        let (t4, top) = adc(t[4], carry, 0);
+        let m = t[0].wrapping_mul(ELL_NEG_INV);
+        let (_, mut carry) = mac(m, ELL[0], t[0], 0);
+        for j in 1..4 {
+            let (lo, hi) = mac(m, ELL[j], t[j], carry);
+            t[j - 1] = lo;
+            carry = hi;
+        }
+        let (lo, hi) = adc(t4, carry, 0);
+        t[3] = lo;
+        t[4] = top + hi;
+    }
+    debug_assert_eq!(t[4], 0);
+    reduce_once([t[0], t[1], t[2], t[3]])
+}
+
+impl MontgomeryScalar {
+    /// 0.
+    pub(crate) const ZERO: Self = MontgomeryScalar([0; 4]);
+    /// 1.
+    pub(crate) const ONE: Self = MontgomeryScalar(R);
+
+    /// Enter Montgomery form: \\( x R \bmod \ell \\) (one product).
+    pub(crate) fn from_scalar(x: &Scalar) -> Self {
+        let bytes = x.as_bytes();
+        let mut limbs = [0u64; 4];
+        for (limb, chunk) in limbs.iter_mut().zip(bytes.chunks_exact(8)) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            *limb = u64::from_le_bytes(word);
+        }
+        // A `Scalar` is canonical (< ℓ), as `montgomery_mul` requires.
+        MontgomeryScalar(montgomery_mul(&limbs, &R2))
+    }
+
+    /// Leave Montgomery form (one product).
+    pub(crate) fn to_scalar(self) -> Scalar {
+        let limbs = montgomery_mul(&self.0, &[1, 0, 0, 0]);
+        let mut bytes = [0u8; 32];
+        for (chunk, limb) in bytes.chunks_exact_mut(8).zip(limbs) {
+            chunk.copy_from_slice(&limb.to_le_bytes());
+        }
+        // Canonical by construction; `from_bytes_mod_order` is the identity
+        // on canonical input and never fails.
+        Scalar::from_bytes_mod_order(bytes)
+    }
+
+    /// `self²`.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn square(self) -> Self {
+        self * self
+    }
+}
+
+impl Add for MontgomeryScalar {
+    type Output = Self;
+    #[inline]
+    fn add(self, rhs: Self) -> Self {
+        let (d0, c) = adc(self.0[0], rhs.0[0], 0);
+        let (d1, c) = adc(self.0[1], rhs.0[1], c);
+        let (d2, c) = adc(self.0[2], rhs.0[2], c);
+        let (d3, _) = adc(self.0[3], rhs.0[3], c);
+        // Both < ℓ < 2²⁵³: no carry out, and the sum is < 2ℓ.
+        MontgomeryScalar(reduce_once([d0, d1, d2, d3]))
+    }
+}
+
+impl Sub for MontgomeryScalar {
+    type Output = Self;
+    #[inline]
+    fn sub(self, rhs: Self) -> Self {
+        let (d0, b) = sbb(self.0[0], rhs.0[0], 0);
+        let (d1, b) = sbb(self.0[1], rhs.0[1], b);
+        let (d2, b) = sbb(self.0[2], rhs.0[2], b);
+        let (d3, b) = sbb(self.0[3], rhs.0[3], b);
+        // Add ℓ back when it borrowed.
+        let mask = 0u64.wrapping_sub(b);
+        let (d0, c) = adc(d0, ELL[0] & mask, 0);
+        let (d1, c) = adc(d1, ELL[1] & mask, c);
+        let (d2, c) = adc(d2, ELL[2] & mask, c);
+        let (d3, _) = adc(d3, ELL[3] & mask, c);
+        MontgomeryScalar([d0, d1, d2, d3])
+    }
+}
+
+impl Neg for MontgomeryScalar {
+    type Output = Self;
+    #[inline]
+    fn neg(self) -> Self {
+        MontgomeryScalar::ZERO - self
+    }
+}
+
+impl Mul for MontgomeryScalar {
+    type Output = Self;
+    #[inline]
+    fn mul(self, rhs: Self) -> Self {
+        MontgomeryScalar(montgomery_mul(&self.0, &rhs.0))
+    }
+}
+
+impl AddAssign for MontgomeryScalar {
+    #[inline]
+    fn add_assign(&mut self, rhs: Self) {
+        *self = *self + rhs;
+    }
+}
+
+impl SubAssign for MontgomeryScalar {
+    #[inline]
+    fn sub_assign(&mut self, rhs: Self) {
+        *self = *self - rhs;
+    }
+}
+
+impl MulAssign for MontgomeryScalar {
+    #[inline]
+    fn mul_assign(&mut self, rhs: Self) {
+        *self = *self * rhs;
+    }
+}
+
+impl From<&Scalar> for MontgomeryScalar {
+    fn from(x: &Scalar) -> Self {
+        MontgomeryScalar::from_scalar(x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    fn edge_values() -> Vec<Scalar> {
+        let two_128 = Scalar::from(u128::MAX) + Scalar::ONE;
+        alloc::vec![
+            Scalar::ZERO,
+            Scalar::ONE,
+            -Scalar::ONE,
+            -Scalar::from(2u64),
+            Scalar::from(u64::MAX),
+            two_128,
+            two_128 * two_128 * Scalar::from(1u64 << 60).invert(), // 2²⁵² − …
+            Scalar::from(2u64).invert(),
+        ]
+    }
+
+    /// Every operation against `Scalar` on edge values and random ones.
+    #[test]
+    fn matches_dalek_scalar() {
+        let mut rng = ChaCha20Rng::seed_from_u64(31);
+        let mut values = edge_values();
+        values.extend((0..200).map(|_| Scalar::random(&mut rng)));
+        for x in &values {
+            let mx = MontgomeryScalar::from_scalar(x);
+            assert_eq!(mx.to_scalar(), *x);
+            assert_eq!((-mx).to_scalar(), -x);
+            assert_eq!(mx.square().to_scalar(), x * x);
+            for y in values.iter().step_by(7) {
+                let my = MontgomeryScalar::from(y);
+                assert_eq!((mx * my).to_scalar(), x * y);
+                assert_eq!((mx + my).to_scalar(), x + y);
+                assert_eq!((mx - my).to_scalar(), x - y);
+                let mut acc = mx;
+                acc += my;
+                acc -= my;
+                acc *= my;
+                assert_eq!(acc.to_scalar(), x * y);
+            }
+        }
+    }
+
+    #[test]
+    fn constants() {
+        assert_eq!(MontgomeryScalar::ONE.to_scalar(), Scalar::ONE);
+        assert_eq!(MontgomeryScalar::ZERO.to_scalar(), Scalar::ZERO);
+        assert_eq!(MontgomeryScalar::from_scalar(&Scalar::ONE), MontgomeryScalar::ONE);
+        // −ℓ⁻¹·ℓ ≡ −1 (mod 2⁶⁴).
+        assert_eq!(ELL_NEG_INV.wrapping_mul(ELL[0]), u64::MAX);
+        // R and R² against dalek: R = 2²⁵⁶ mod ℓ.
+        let two_128 = Scalar::from(u128::MAX) + Scalar::ONE;
+        let r = two_128 * two_128;
+        let limbs = |s: Scalar| {
+            let mut out = [0u64; 4];
+            for (limb, chunk) in out.iter_mut().zip(s.as_bytes().chunks_exact(8)) {
+                *limb = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            }
+            out
+        };
+        assert_eq!(limbs(r), R);
+        assert_eq!(limbs(r * r), R2);
+    }
+
+    /// Long product chains stay reduced (a chain of squarings of −1 and a
+    /// value near ℓ).
+    #[test]
+    fn chains_stay_reduced() {
+        let mut x = MontgomeryScalar::from_scalar(&-Scalar::ONE);
+        let mut y = -Scalar::ONE;
+        for _ in 0..1000 {
+            x = x * x + MontgomeryScalar::from_scalar(&-Scalar::from(3u64));
+            y = y * y - Scalar::from(3u64);
+            assert_eq!(x.0.iter().rev().cmp(ELL.iter().rev()), core::cmp::Ordering::Less);
+        }
+        assert_eq!(x.to_scalar(), y);
+    }
+}

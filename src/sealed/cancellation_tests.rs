@@ -1,0 +1,109 @@
+//! Errors built to cancel inside one item: a cheating prover shifts two
+//! first-move messages by `+Δ` and `−Δ`, so the item's equations, summed
+//! with weight 1, hold exactly. Single verification (a batch of one, with
+//! independent weights per equation) must refuse it, and a batch must name
+//! it (SPEC §9; LESSONS A4, "fixed weight = 1 for a single proof").
+
+#![allow(clippy::unwrap_used, clippy::expect_used, non_snake_case)]
+
+use super::*;
+use crate::sigma::FirstMove;
+use crate::vault::VaultKeypair;
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
+
+fn rng(seed: u64) -> ChaCha20Rng {
+    ChaCha20Rng::seed_from_u64(seed)
+}
+
+fn vault_keys(params: &Params, v: usize) -> Vec<VaultPublicKey> {
+    (0..v).map(|i| *VaultKeypair::generate(params, &mut rng(90 + i as u64)).public()).collect()
+}
+
+/// `seal_deploy_key` with a cheating hook on the sigma first move.
+fn seal_deploy_key_tweaked(
+    params: &Params,
+    recipients: &[VaultPublicKey],
+    context: &Context,
+    tweak: impl FnOnce(&mut FirstMove<'_>),
+) -> SealedDeployKey {
+    let key = DeployKey::generate(&mut rng(1));
+    let A = *key.public_key().element();
+    let eighth = Scalar::from(8u64).invert();
+    let A_prime = EdwardsElement::from_point(params.mul_B(&(key.scalar() * eighth)));
+    let payload = key.sealing_payload();
+    let statement = Some(KeyStatement { A: &A, A_prime: &A_prime });
+    let item = SealedItem::seal_tweaked(
+        params,
+        recipients,
+        context,
+        &payload[..],
+        statement,
+        &mut rng(2),
+        tweak,
+    )
+    .unwrap();
+    SealedDeployKey { A, A_prime, item }
+}
+
+/// Whether the item's equations hold when summed with weight 1.
+fn holds_unweighted(params: &Params, sealed: &SealedDeployKey, context: &Context) -> bool {
+    let mut msm = Msm::new();
+    sealed.push_equations(params, context, &mut Weights::unit(), &mut msm).unwrap();
+    msm.vartime_is_satisfied(params)
+}
+
+fn shift(point: &mut RistrettoElement, delta: &RistrettoElement, sign: bool) {
+    *point = RistrettoElement::from_point(if sign {
+        point.point + delta.point
+    } else {
+        point.point - delta.point
+    });
+}
+
+#[test]
+fn honest_items_hold_unweighted_and_weighted() {
+    let params = Params::new();
+    let context = Context::new(b"p", b"r", Purpose::DeployKey, [1; 32]).unwrap();
+    let sealed = seal_deploy_key_tweaked(&params, &vault_keys(&params, 2), &context, |_| {});
+    assert!(holds_unweighted(&params, &sealed, &context));
+    assert_eq!(sealed.verify(&params, &context, &mut rng(3)), Ok(()));
+}
+
+/// `T_0 − Δ` and `U_0 + Δ`: (V0) is off by `+Δ`, (B0) by `−Δ`.
+#[test]
+fn validity_and_key_binding_errors_that_cancel_are_refused() {
+    let params = Params::new();
+    let context = Context::new(b"p", b"r", Purpose::DeployKey, [1; 32]).unwrap();
+    let delta = RistrettoElement::from_point(params.G * Scalar::from(77u64));
+    let sealed = seal_deploy_key_tweaked(&params, &vault_keys(&params, 1), &context, |first| {
+        shift(first.T_0, &delta, false);
+        shift(first.U_0.as_deref_mut().unwrap(), &delta, true);
+    });
+    // The cheat works against weight 1…
+    assert!(holds_unweighted(&params, &sealed, &context));
+    // …and fails against independent weights, alone and in a batch.
+    assert_eq!(sealed.verify(&params, &context, &mut rng(4)), Err(Error::Verification));
+    let honest = seal_deploy_key_tweaked(&params, &vault_keys(&params, 1), &context, |_| {});
+    let mut batch = BatchVerifier::new(&params);
+    batch.push_sealed_deploy_key(&honest, &context);
+    batch.push_sealed_deploy_key(&sealed, &context);
+    batch.push_sealed_deploy_key(&honest, &context);
+    let err = batch.verify(&mut rng(5)).unwrap_err();
+    assert_eq!(err.invalid(), &[(1, Error::Verification)]);
+}
+
+/// `T_1 + Δ` and `T_2 − Δ` for two recipients: (V1) off by `−Δ`, (V2) by
+/// `+Δ`.
+#[test]
+fn handle_commitment_errors_that_cancel_are_refused() {
+    let params = Params::new();
+    let context = Context::new(b"p", b"r", Purpose::DeployKey, [1; 32]).unwrap();
+    let delta = RistrettoElement::from_point(params.H * Scalar::from(5u64));
+    let sealed = seal_deploy_key_tweaked(&params, &vault_keys(&params, 2), &context, |first| {
+        shift(&mut first.T_j[0], &delta, true);
+        shift(&mut first.T_j[1], &delta, false);
+    });
+    assert!(holds_unweighted(&params, &sealed, &context));
+    assert_eq!(sealed.verify(&params, &context, &mut rng(6)), Err(Error::Verification));
+}
