@@ -282,39 +282,25 @@ impl Msm {
         self.b += s;
     }
 
-    /// Mutable coefficients of `G_vec[0..len]`, to add into in place.
-    pub(crate) fn g_vec_mut(&mut self, len: usize) -> &mut [Scalar] {
-        grow(&mut self.g_vec.scalars, len, Scalar::ZERO)
-    }
-
-    /// Mutable coefficients of `H_vec[0..len]`, to add into in place.
-    pub(crate) fn h_vec_mut(&mut self, len: usize) -> &mut [Scalar] {
-        grow(&mut self.h_vec.scalars, len, Scalar::ZERO)
-    }
-
-    /// Mutable coefficients of `G_vec[0..len]` in Montgomery form (a second
-    /// set of slots, added to the first when the sum is computed): the
-    /// cheap way for a proof to add thousands of coefficients.
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// Mutable coefficients of `G_vec[0..len]`, in Montgomery form (the
+    /// cheap way for a proof to add thousands of coefficients), to add into
+    /// in place.
     pub(crate) fn g_vec_montgomery_mut(&mut self, len: usize) -> &mut [MontgomeryScalar] {
         grow(&mut self.g_vec.montgomery, len, MontgomeryScalar::ZERO)
     }
 
-    /// Mutable coefficients of `H_vec[0..len]` in Montgomery form.
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// Mutable coefficients of `H_vec[0..len]`, in Montgomery form.
     pub(crate) fn h_vec_montgomery_mut(&mut self, len: usize) -> &mut [MontgomeryScalar] {
         grow(&mut self.h_vec.montgomery, len, MontgomeryScalar::ZERO)
     }
 
     /// Add `s` to the coefficient of every `G_vec[i]`, `i < n`: one addition
     /// instead of `n` (the range proof's \( -\omega_2 z \) term).
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn add_g_vec_all(&mut self, n: usize, s: MontgomeryScalar) {
         self.g_vec.add_all(n, s);
     }
 
     /// Add `s` to the coefficient of every `H_vec[i]`, `i < n`.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn add_h_vec_all(&mut self, n: usize, s: MontgomeryScalar) {
         self.h_vec.add_all(n, s);
     }
@@ -446,12 +432,11 @@ where
     msm(terms)
 }
 
-/// Coefficients of one static vector (`G_vec` or `H_vec`): slots as
-/// `Scalar`s, slots in Montgomery form, and constants added to a whole
-/// prefix `0..n`; summed once per check ([`VecCoefficients::coefficients`]).
+/// Coefficients of one static vector (`G_vec` or `H_vec`): slots in
+/// Montgomery form, and constants added to a whole prefix `0..n`; summed
+/// once per check ([`VecCoefficients::coefficients`]).
 #[derive(Clone, Debug, Default)]
 struct VecCoefficients {
-    scalars: Vec<Scalar>,
     montgomery: Vec<MontgomeryScalar>,
     /// `(n, s)`: `s` added to every coefficient `0..n` (one entry per `n`).
     all: Vec<(usize, MontgomeryScalar)>,
@@ -461,7 +446,7 @@ impl VecCoefficients {
     /// The number of generators with a coefficient.
     fn len(&self) -> usize {
         let prefix = self.all.iter().map(|(n, _)| *n).max().unwrap_or(0);
-        self.scalars.len().max(self.montgomery.len()).max(prefix)
+        self.montgomery.len().max(prefix)
     }
 
     fn add_all(&mut self, n: usize, s: MontgomeryScalar) {
@@ -472,10 +457,6 @@ impl VecCoefficients {
     }
 
     fn append(&mut self, other: VecCoefficients) {
-        let n = other.scalars.len();
-        for (acc, s) in grow(&mut self.scalars, n, Scalar::ZERO).iter_mut().zip(&other.scalars) {
-            *acc += s;
-        }
         let n = other.montgomery.len();
         let zero = MontgomeryScalar::ZERO;
         for (acc, s) in grow(&mut self.montgomery, n, zero).iter_mut().zip(&other.montgomery) {
@@ -501,9 +482,6 @@ impl VecCoefficients {
             }
             let montgomery = self.montgomery.get(i).map_or(constant, |m| *m + constant);
             *coefficient = montgomery.to_scalar();
-            if let Some(s) = self.scalars.get(i) {
-                *coefficient += s;
-            }
         }
         out
     }
@@ -536,8 +514,8 @@ mod tests {
         let mut naive = RistrettoPoint::default();
         for i in [0usize, 3, 1023] {
             let (a, b) = (Scalar::random(&mut rng), Scalar::random(&mut rng));
-            msm.g_vec_mut(i + 1)[i] += a;
-            msm.h_vec_mut(i + 1)[i] += b;
+            msm.g_vec_montgomery_mut(i + 1)[i] += MontgomeryScalar::from_scalar(&a);
+            msm.h_vec_montgomery_mut(i + 1)[i] += MontgomeryScalar::from_scalar(&b);
             naive += a * params.G_vec[i] + b * params.H_vec[i];
         }
         let (g, h) = (Scalar::random(&mut rng), Scalar::random(&mut rng));
@@ -580,7 +558,7 @@ mod tests {
                 naive_edwards += s * e;
             }
             let s = Scalar::random(&mut rng);
-            part.g_vec_mut(4 + n)[3] += s;
+            part.g_vec_montgomery_mut(4 + n)[3] += MontgomeryScalar::from_scalar(&s);
             naive += s * params.G_vec[3];
             let s = Scalar::random(&mut rng);
             part.add_b(s);
@@ -617,7 +595,7 @@ mod tests {
                 msm.add_h_vec_all(n >> p, MontgomeryScalar::from_scalar(&b));
                 msm.g_vec_montgomery_mut(n)[i] += MontgomeryScalar::from_scalar(&c);
                 msm.h_vec_montgomery_mut(n)[i] -= MontgomeryScalar::from_scalar(&d);
-                msm.g_vec_mut(i + 1)[i] += d;
+                msm.g_vec_montgomery_mut(i + 1)[i] += MontgomeryScalar::from_scalar(&d);
                 for j in 0..n {
                     naive += a * params.G_vec[j];
                 }

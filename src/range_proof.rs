@@ -116,7 +116,7 @@ use zeroize::Zeroizing;
 
 use crate::encoding::{ELEMENT_LEN, Reader, RistrettoElement};
 use crate::error::{DecodeFailure, Error, Object};
-use crate::msm::{Msm, Weights};
+use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::params::Params;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
 use inner_product::{InnerProductProof, doubling_products};
@@ -433,14 +433,21 @@ impl RangeProof {
             msm.push(omega_2 * u_inv_sq_j, R);
         }
 
+        // The per-generator loops run in Montgomery form (`MontgomeryScalar`:
+        // one Montgomery product per multiplication instead of dalek's
+        // conversions in and out), and the constant ±ω₂z is added once to the
+        // whole prefix instead of to each coefficient.
+        let ms = |x: &Scalar| MontgomeryScalar::from_scalar(x);
+        let omega_2_z = omega_2 * z;
+
         // Static G_vec: −ω₂z − ω₂a·s_i, the second term by the doubling
         // recurrence from ω₂a·s_0 (one multiplication per element).
-        let omega_2_z = omega_2 * z;
         let s_0: Scalar = u_inv.iter().product();
-        let g_factors: Vec<Scalar> = u_sq.iter().rev().copied().collect();
-        let a_s = doubling_products(omega_2 * a * s_0, &g_factors);
-        for (coeff, a_s_i) in msm.g_vec_mut(n).iter_mut().zip(&a_s) {
-            *coeff -= omega_2_z + a_s_i;
+        let g_factors: Vec<MontgomeryScalar> = u_sq.iter().rev().map(ms).collect();
+        let a_s = doubling_products(ms(&(omega_2 * a * s_0)), &g_factors);
+        msm.add_g_vec_all(n, -ms(&omega_2_z));
+        for (coeff, a_s_i) in msm.g_vec_montgomery_mut(n).iter_mut().zip(&a_s) {
+            *coeff -= *a_s_i;
         }
 
         // Static H_vec: ω₂z + τ_i − σ_i with
@@ -452,18 +459,21 @@ impl RangeProof {
         let mut h_factors = Vec::with_capacity(rounds);
         let mut y_inv_pow = y_inv; // y^(−2^k)
         for u_inv_sq_j in u_inv_sq.iter().rev() {
-            h_factors.push(u_inv_sq_j * y_inv_pow);
+            h_factors.push(ms(&(u_inv_sq_j * y_inv_pow)));
             y_inv_pow = y_inv_pow * y_inv_pow;
         }
         let s_last: Scalar = u.iter().product();
-        let b_s_rev = doubling_products(omega_2 * b * s_last, &h_factors);
-        let two_over_y = powers(&(y_inv + y_inv), RANGE_BITS);
-        let z_over_y_n = z * powers(&y_inv, RANGE_BITS + 1).last().copied().unwrap_or_default();
-        let mut beta = omega_2_z * z;
-        let h_vec = msm.h_vec_mut(n);
+        let b_s_rev = doubling_products(ms(&(omega_2 * b * s_last)), &h_factors);
+        let two_over_y: Vec<MontgomeryScalar> =
+            powers(&(y_inv + y_inv), RANGE_BITS).iter().map(ms).collect();
+        let z_over_y_n =
+            ms(&(z * powers(&y_inv, RANGE_BITS + 1).last().copied().unwrap_or_default()));
+        let mut beta = ms(&(omega_2_z * z));
+        msm.add_h_vec_all(n, ms(&omega_2_z));
+        let h_vec = msm.h_vec_montgomery_mut(n);
         for (coeffs, sigmas) in h_vec.chunks_mut(RANGE_BITS).zip(b_s_rev.chunks(RANGE_BITS)) {
             for ((coeff, sigma), two_over_y_k) in coeffs.iter_mut().zip(sigmas).zip(&two_over_y) {
-                *coeff += omega_2_z + beta * two_over_y_k - sigma;
+                *coeff += beta * *two_over_y_k - *sigma;
             }
             beta *= z_over_y_n;
         }

@@ -308,12 +308,15 @@ fn vartime_fold(points: &[RistrettoPoint], coef: &[Scalar], len: usize) -> Vec<R
 /// multiplies by \\( u_{K-1-k}^2 \\), so `doubling_products(s_0, [u_{K-1}², …, u_0²])`
 /// gives \\( (s_i) \\); every exponent flips between \\( i \\) and
 /// \\( 2^K - 1 - i \\), so \\( s_i^{-1} = s_{2^K - 1 - i} \\).
-pub(crate) fn doubling_products(v_0: Scalar, factors: &[Scalar]) -> Vec<Scalar> {
+pub(crate) fn doubling_products<T: Copy + core::ops::Mul<Output = T>>(
+    v_0: T,
+    factors: &[T],
+) -> Vec<T> {
     let mut v = Vec::with_capacity(1usize << factors.len());
     v.push(v_0);
     for f_k in factors {
         for i in 0..v.len() {
-            let next = v[i] * f_k;
+            let next = v[i] * *f_k;
             v.push(next);
         }
     }
