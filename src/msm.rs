@@ -407,7 +407,7 @@ impl Msm {
 /// threads (below it, one call takes well under a millisecond and the fork
 /// costs more than it saves).
 #[cfg(feature = "parallel")]
-const PARALLEL_MSM_MIN_POINTS: usize = 1024;
+const PARALLEL_MSM_MIN_POINTS: usize = 384;
 
 /// `Σ s·P` over `terms` (a list of `(scalar, point)` pairs), where
 /// `msm(run)` is one multiscalar multiplication. Serial: one call over
@@ -676,3 +676,4 @@ mod tests {
         assert_ne!(a, d);
     }
 }
+
