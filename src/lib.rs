@@ -51,6 +51,9 @@ pub use selection::{SelectionPolicy, VaultFields, VaultRecord, select_vaults};
 
 // ---- registration ----
 
+#[cfg(feature = "serde")]
+mod serde_impls;
+
 /// Secret-taint (ctgrind) hooks; not part of the API.
 #[cfg(feature = "__ctgrind")]
 #[doc(hidden)]
