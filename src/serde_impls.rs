@@ -47,7 +47,7 @@ impl Visitor<'_> for EncodingVisitor {
             b'a'..=b'f' => Ok(c - b'a' + 10),
             _ => Err(E::custom("not lowercase hex")),
         };
-        if hex.len() % 2 != 0 {
+        if !hex.len().is_multiple_of(2) {
             return Err(E::custom("odd hex length"));
         }
         hex.as_bytes()
