@@ -485,6 +485,9 @@ fn webhook_secrets_in_hex() {
     let out =
         sb.ok(&with(&with(&["open", "-k", "v.key", "-i", "s", "-o", "-"], &webhook), &ctx(&[])));
     assert_eq!(hex::encode(&out.stdout), hex_secret);
+    // A purpose that no sealed secret can have is a usage error.
+    let deploy = ["--purpose", "deploy-key"];
+    sb.expect(2, &with(&with(&["open", "-k", "v.key", "-i", "s", "-o", "-"], &deploy), &ctx(&[])));
     // A webhook secret is 32 bytes.
     sb.write("short", b"abc");
     sb.expect(

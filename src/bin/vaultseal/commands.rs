@@ -30,19 +30,20 @@ type Rng = UnwrapErr<getrandom::SysRng>;
 /// Run one command.
 pub(crate) fn run(command: Command) -> Result<ExitCode, CliError> {
     let mut rng = UnwrapErr(getrandom::SysRng);
-    let params = Params::shared();
+    // Built on first use (generators and tables), only by commands that need it.
+    let params = Params::shared;
     match command {
-        Command::Vault(VaultCommand::Keygen(args)) => keys::vault_keygen(params, &args, &mut rng),
-        Command::Vault(VaultCommand::Record(args)) => keys::vault_record(params, &args, &mut rng),
+        Command::Vault(VaultCommand::Keygen(args)) => keys::vault_keygen(params(), &args, &mut rng),
+        Command::Vault(VaultCommand::Record(args)) => keys::vault_record(params(), &args, &mut rng),
         Command::DeployKey(DeployKeyCommand::Generate(args)) => {
             keys::deploy_key_generate(&args, &mut rng)
         }
-        Command::Seal(SealCommand::DeployKey(args)) => seal::deploy_key(params, &args, &mut rng),
-        Command::Seal(SealCommand::Secret(args)) => seal::secret(params, &args, &mut rng),
-        Command::Seal(SealCommand::Hybrid(args)) => seal::hybrid(params, &args, &mut rng),
-        Command::Verify(args) => verify::run(params, &args, &mut rng),
-        Command::Open(args) => open::run(params, &args, &mut rng),
-        Command::Inspect(args) => inspect::run(params, &args),
+        Command::Seal(SealCommand::DeployKey(args)) => seal::deploy_key(params(), &args, &mut rng),
+        Command::Seal(SealCommand::Secret(args)) => seal::secret(params(), &args, &mut rng),
+        Command::Seal(SealCommand::Hybrid(args)) => seal::hybrid(params(), &args, &mut rng),
+        Command::Verify(args) => verify::run(params(), &args, &mut rng),
+        Command::Open(args) => open::run(params(), &args, &mut rng),
+        Command::Inspect(args) => inspect::run(params(), &args),
     }
 }
 

@@ -30,14 +30,16 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             args.key.display()
         ))
     };
-    let failed = |error: vaultseal::Error| {
-        CliError::Invalid(match error {
-            vaultseal::Error::Verification => format!(
-                "{}: the proofs do not verify under this context and recipient list",
-                args.input.display()
-            ),
-            other => format!("{}: cannot open: {other}", args.input.display()),
-        })
+    let failed = |error: vaultseal::Error| match error {
+        // A purpose that does not fit the item: the command line is wrong.
+        vaultseal::Error::InvalidInput { .. } => {
+            CliError::usage(format!("{}: cannot open: {error}", args.input.display()))
+        }
+        vaultseal::Error::Verification => CliError::Invalid(format!(
+            "{}: the proofs do not verify under this context and recipient list",
+            args.input.display()
+        )),
+        other => CliError::Invalid(format!("{}: cannot open: {other}", args.input.display())),
     };
     let output: Zeroizing<Vec<u8>> = match item {
         Decoded::SealedDeployKey(sealed) => {
