@@ -50,6 +50,12 @@ pub mod selection;
 pub use selection::{SelectionPolicy, VaultFields, VaultRecord, select_vaults};
 
 // ---- registration ----
+pub mod registration;
+pub use error::RegistrationFailure;
+pub use registration::{
+    OwnershipCheck, ProjectId, ProjectRegistration, RepositoryRegistration, RepositoryRole,
+    VerifiedRegistration, verify_registration_bytes, verify_registrations,
+};
 
 /// Secret-taint (ctgrind) hooks; not part of the API.
 #[cfg(feature = "__ctgrind")]
