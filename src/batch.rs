@@ -473,7 +473,8 @@ impl<'a> Pending<'a> {
                 };
                 let registration =
                     held(registration, |b| ProjectRegistration::from_bytes_cached(b, cache))?;
-                let prepared = PreparedRegistration::new(&registration, encoding, vault, directory)?;
+                let prepared =
+                    PreparedRegistration::new(&registration, encoding, vault, directory)?;
                 Ready::Registration { registration, prepared: Box::new(prepared) }
             }
         })

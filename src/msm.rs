@@ -676,4 +676,3 @@ mod tests {
         assert_ne!(a, d);
     }
 }
-

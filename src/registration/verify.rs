@@ -205,15 +205,19 @@ impl<'a> PreparedRegistration<'a> {
 
     /// Every proof of the registration: the recipients' records, then the
     /// sealed items by repository.
-    fn parts<'p>(&'p self, registration: &'p ProjectRegistration) -> impl Iterator<Item = Part<'p>> {
+    fn parts<'p>(
+        &'p self,
+        registration: &'p ProjectRegistration,
+    ) -> impl Iterator<Item = Part<'p>> {
         let records = self.records.iter().map(|(record, fields)| Part::Record(record, fields));
-        let items =
-            registration.repositories.iter().zip(&self.contexts).flat_map(|(repository, [k, w])| {
+        let items = registration.repositories.iter().zip(&self.contexts).flat_map(
+            |(repository, [k, w])| {
                 [
                     Part::DeployKey(repository.role, &repository.sealed_deploy_key, k),
                     Part::WebhookSecret(repository.role, &repository.sealed_webhook_secret, w),
                 ]
-            });
+            },
+        );
         records.chain(items)
     }
 
@@ -387,7 +391,8 @@ impl VerifiedRegistration {
         ownership: &O,
     ) -> Result<Self, Error> {
         for repository in &registration.repositories {
-            if !ownership.is_deploy_key_installed(&repository.repository, &repository.deploy_public_key)
+            if !ownership
+                .is_deploy_key_installed(&repository.repository, &repository.deploy_public_key)
             {
                 return Err(fail(RegistrationFailure::OwnershipRefused { role: repository.role }));
             }
