@@ -82,8 +82,10 @@
 //! A kind is a `Pending` variant (how it was pushed), a `Ready` variant
 //! (decoded) and one arm in each of `Pending::digest`, `Pending::decode` and
 //! `Ready::push_equations`. An item may push the equations of several
-//! proofs (a registration pushes its four sealed items'), each drawing its own
-//! weights from the item's stream; it is named as one index.
+//! proofs (a registration pushes its four sealed items' and its recipients'
+//! proofs of possession), each drawing its own weights from the item's
+//! stream; it is named as one index, and its arm in `Ready::failure` names
+//! the proof that fails once bisection has found the item invalid.
 
 mod bisect;
 #[cfg(feature = "std")]

@@ -738,3 +738,37 @@ fn pushing_bytes_or_decoded_gives_the_same_errors() {
         assert_eq!(error.error_for(i), expected.err(), "item {i}");
     }
 }
+
+/// `Error` stays `Copy`; every registration failure prints distinctly and
+/// names its repository and item where it has one.
+#[test]
+fn failures_display_distinctly() {
+    fn copy<T: Copy>(_: T) {}
+    let every = [
+        RegistrationFailure::Signature,
+        RegistrationFailure::NotARecipient,
+        RegistrationFailure::Roles,
+        RegistrationFailure::DuplicateRepository,
+        RegistrationFailure::DuplicateDeployKey,
+        RegistrationFailure::DeployKeyMismatch { role: CODE },
+        RegistrationFailure::RecipientMismatch { role: CONFIG, purpose: Purpose::WebhookSecret },
+        RegistrationFailure::PayloadLength { role: CONFIG },
+        RegistrationFailure::UnknownRecipient,
+        RegistrationFailure::RecipientRecordInvalid,
+        RegistrationFailure::ItemProof { role: CODE, purpose: Purpose::DeployKey },
+        RegistrationFailure::OwnershipRefused { role: CONFIG },
+    ];
+    let texts: Vec<String> = every.iter().map(|&why| refused(why).to_string()).collect();
+    for (i, text) in texts.iter().enumerate() {
+        copy(refused(every[i]));
+        assert!(text.starts_with("registration refused: "), "{text}");
+        assert!(!texts[..i].contains(text), "{text}");
+    }
+    assert!(texts[5].contains("code"));
+    assert!(texts[6].contains("config") && texts[6].contains("webhook secret"));
+    assert!(texts[10].contains("code") && texts[10].contains("deploy key"));
+    assert_eq!(
+        decode_error(DecodeFailure::Tag).to_string(),
+        "invalid project registration encoding: unknown version or tag"
+    );
+}
