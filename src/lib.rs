@@ -57,6 +57,9 @@ pub use registration::{
     VerifiedRegistration, verify_registration_bytes, verify_registrations,
 };
 
+#[cfg(feature = "serde")]
+mod serde_impls;
+
 /// Secret-taint (ctgrind) hooks; not part of the API.
 #[cfg(feature = "__ctgrind")]
 #[doc(hidden)]

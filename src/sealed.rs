@@ -349,6 +349,15 @@ impl SealedItem {
         msm: &mut Msm,
     ) -> Result<Transcript, Error> {
         let k = self.ciphertext.chunk_count();
+        // Decoders refuse identity commitments and handles; refuse them here
+        // too, so that an item built in memory is held to the same rule
+        // (a zero blinding would publish a chunk's image m_i·G).
+        let cipher_points =
+            self.ciphertext.commitments().iter().chain(self.ciphertext.all_handles());
+        if cipher_points.clone().any(RistrettoElement::is_identity) {
+            let what = if key.is_some() { Object::SealedDeployKey } else { Object::SealedSecret };
+            return Err(Error::decode(what, DecodeFailure::Identity));
+        }
         let statement = SigmaStatement {
             recipients: &self.recipients,
             commitments: self.ciphertext.commitments(),

@@ -407,17 +407,22 @@ fn deploy_key_proof_against_another_key_fails() {
 }
 
 /// A zero blinding makes an identity handle and a public chunk image
-/// `C_i = m_i·G`: such an item never decodes.
+/// `C_i = m_i·G`: such an item never decodes, and does not verify even when
+/// built in memory.
 #[test]
-fn zero_blinding_is_refused_at_decode() {
+fn zero_blinding_is_refused() {
     let vaults = vaults(1, 33);
     let ctx = context(Purpose::Secret);
     let mut r = random_scalars(2, 34);
     r[1] = Scalar::ZERO;
     let item = seal_with(&publics(&vaults), &ctx, 4, &small(&[7, 8]), &r, None, None, 35);
-    // The proofs hold (the sealer knows the opening)…
-    assert_eq!(verify_secret(&item, &ctx), Ok(()));
-    // …but the encoding is refused.
+    // The proofs would hold (the sealer knows the opening), but verification
+    // refuses the identity handle…
+    assert_eq!(
+        verify_secret(&item, &ctx),
+        Err(Error::decode(Object::SealedSecret, DecodeFailure::Identity))
+    );
+    // …and so does the decoder.
     let bytes = SealedSecret { item }.to_bytes();
     assert_eq!(
         SealedSecret::from_bytes(&bytes),

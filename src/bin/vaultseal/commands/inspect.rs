@@ -1,0 +1,80 @@
+//! `inspect`: what a file holds, without verifying anything or printing a
+//! secret.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use vaultseal::{Params, VaultKeypair};
+
+use super::hex;
+use crate::args::InspectArgs;
+use crate::armor::Kind;
+use crate::error::CliError;
+use crate::files;
+use crate::inputs::{Decoded, read_decoded};
+
+/// `inspect FILE...`: one block of `key: value` lines per file.
+pub(super) fn run(params: &Params, args: &InspectArgs) -> Result<ExitCode, CliError> {
+    let mut out = String::new();
+    for path in &args.files {
+        let decoded = read_decoded(path, &Kind::ALL)?;
+        let _ = writeln!(out, "{}: {}", path.display(), decoded.kind());
+        describe(params, &decoded, &mut out);
+    }
+    files::write_stdout(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn recipients(out: &mut String, keys: impl Iterator<Item = [u8; 32]>) {
+    for key in keys {
+        let _ = writeln!(out, "  recipient Y: {}", hex(&key));
+    }
+}
+
+/// Public facts about a decoded object (for secret keys, their public keys).
+fn describe(params: &Params, decoded: &Decoded, out: &mut String) {
+    match decoded {
+        Decoded::VaultSecretKey(secret) => {
+            let keypair = VaultKeypair::from_secret(params, secret.clone());
+            let _ = writeln!(out, "  public Y: {}", hex(&keypair.public().sealing_key_bytes()));
+            let _ = writeln!(out, "  public W: {}", hex(&keypair.public().kem_key_bytes()));
+        }
+        Decoded::VaultPublicKey(key) => {
+            let _ = writeln!(out, "  Y: {}", hex(&key.sealing_key_bytes()));
+            let _ = writeln!(out, "  W: {}", hex(&key.kem_key_bytes()));
+        }
+        Decoded::VaultRecord(record) => {
+            let fields = record.fields();
+            let _ = writeln!(out, "  Y: {}", hex(&record.public_key().sealing_key_bytes()));
+            let _ = writeln!(out, "  W: {}", hex(&record.public_key().kem_key_bytes()));
+            let _ = writeln!(out, "  region: {}", fields.region().escape_debug());
+            let _ = writeln!(out, "  endpoint: {}", fields.endpoint().escape_debug());
+            let _ = writeln!(out, "  key epoch: {}", fields.key_epoch());
+            let _ = writeln!(out, "  expires at: {}", fields.expires_at());
+            let _ = writeln!(out, "  reputation: {}", record.reputation());
+            let _ = writeln!(out, "  free capacity: {}", record.free_capacity());
+            let _ = writeln!(out, "  proof of possession: not checked (use verify)");
+        }
+        Decoded::DeployKey(key) => {
+            let public = key.public_key();
+            let _ = writeln!(out, "  public key: {}", public.to_openssh("").unwrap_or_default());
+            let _ = writeln!(out, "  fingerprint: {}", public.fingerprint());
+        }
+        Decoded::SealedDeployKey(sealed) => {
+            let public = sealed.deploy_public_key();
+            let _ = writeln!(out, "  deploy key: {}", public.to_openssh("").unwrap_or_default());
+            let _ = writeln!(out, "  fingerprint: {}", public.fingerprint());
+            recipients(out, sealed.recipients());
+            let _ = writeln!(out, "  proofs: not checked (use verify)");
+        }
+        Decoded::SealedSecret(sealed) => {
+            let _ = writeln!(out, "  payload length: {}", sealed.payload_len());
+            recipients(out, sealed.recipients());
+            let _ = writeln!(out, "  proofs: not checked (use verify)");
+        }
+        Decoded::HybridEnvelope(envelope) => {
+            let _ = writeln!(out, "  payload length: {}", envelope.payload_len());
+            recipients(out, envelope.recipients().iter().map(|k| k.sealing_key_bytes()));
+        }
+    }
+}

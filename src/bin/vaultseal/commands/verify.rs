@@ -1,0 +1,226 @@
+//! `verify`: any number of sealed items and vault records, in ONE batch.
+//!
+//! Every file gets one line on standard output, in the order given:
+//!
+//! - `OK <file>`: it verifies;
+//! - `INVALID <file>: <reason>`: it does not decode, is not sealed to exactly
+//!   the `--to` vaults, or its proofs fail (exit status 1);
+//! - `ERROR <file>: <reason>`: it cannot be read, is not armor, or holds a
+//!   kind `verify` does not take (exit status 2).
+//!
+//! `--to` records are verified in the same batch and get their own lines
+//! first.
+//!
+//! # Adding an input kind
+//! A kind is an [`Item`] variant, an entry in [`VERIFY_KINDS`], an arm in
+//! [`Item::from_decoded`] and one in [`Item::push`] (and in
+//! [`Item::recipients`] if it lists recipients). A project registration plugs
+//! in this way: it carries its own contexts, and its push takes the `--to`
+//! records as the vault directory.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use vaultseal::{
+    BatchVerifier, Context, Params, Purpose, SealedDeployKey, SealedSecret, VaultRecord,
+};
+
+use super::Rng;
+use crate::args::VerifyArgs;
+use crate::armor::Kind;
+use crate::error::{CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use crate::files;
+use crate::inputs::{Decoded, decode_loaded, read_recipients};
+
+/// The kinds `verify` takes.
+pub(crate) const VERIFY_KINDS: [Kind; 3] =
+    [Kind::SealedDeployKey, Kind::SealedSecret, Kind::VaultRecord];
+
+/// A decoded item to verify, owning what the batch borrows.
+enum Item {
+    SealedDeployKey(Box<SealedDeployKey>),
+    SealedSecret(Box<SealedSecret>),
+    /// A record and the encoding of its fields (what its proof covers).
+    VaultRecord(Box<VaultRecord>, Vec<u8>),
+}
+
+/// The contexts sealed items verify under: deploy keys always with purpose
+/// deploy-key, secrets with `--purpose`.
+struct Contexts {
+    deploy_key: Context,
+    secret: Context,
+}
+
+impl Item {
+    fn from_decoded(decoded: Decoded) -> Option<Item> {
+        match decoded {
+            Decoded::SealedDeployKey(sealed) => Some(Item::SealedDeployKey(sealed)),
+            Decoded::SealedSecret(sealed) => Some(Item::SealedSecret(sealed)),
+            Decoded::VaultRecord(record) => {
+                let fields = record.fields().to_bytes();
+                Some(Item::VaultRecord(record, fields))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the item needs the command-line context.
+    fn needs_context(&self) -> bool {
+        matches!(self, Item::SealedDeployKey(_) | Item::SealedSecret(_))
+    }
+
+    /// The sealing keys `Y_j` the item is sealed to, if it is a sealed item.
+    fn recipients(&self) -> Option<Vec<[u8; 32]>> {
+        match self {
+            Item::SealedDeployKey(sealed) => Some(sealed.recipients().collect()),
+            Item::SealedSecret(sealed) => Some(sealed.recipients().collect()),
+            Item::VaultRecord(..) => None,
+        }
+    }
+
+    /// Push the item into the batch; its index.
+    fn push<'a>(
+        &'a self,
+        batch: &mut BatchVerifier<'a>,
+        contexts: Option<&'a Contexts>,
+    ) -> Option<usize> {
+        Some(match self {
+            Item::SealedDeployKey(sealed) => {
+                batch.push_sealed_deploy_key(sealed, &contexts?.deploy_key)
+            }
+            Item::SealedSecret(sealed) => batch.push_sealed_secret(sealed, &contexts?.secret),
+            Item::VaultRecord(record, fields) => {
+                batch.push_vault_key_proof(record.proof(), record.public_key(), fields)
+            }
+        })
+    }
+
+    /// The reason to print for a verification error.
+    fn reason(&self, error: vaultseal::Error) -> String {
+        match (self, error) {
+            (Item::VaultRecord(..), vaultseal::Error::Verification) => {
+                "the proof of possession does not verify".into()
+            }
+            (_, vaultseal::Error::Verification) => {
+                "the proofs do not verify under this context and recipient list".into()
+            }
+            (_, other) => other.to_string(),
+        }
+    }
+}
+
+/// What became of one file.
+enum Entry {
+    /// Decoded, to be verified.
+    Item(Item),
+    /// Refused before the batch (decode failure, recipients).
+    Invalid(String),
+    /// Unusable (I/O, armor, kind).
+    Error(String),
+}
+
+/// `verify FILE...`.
+pub(super) fn run(params: &Params, args: &VerifyArgs, rng: &mut Rng) -> Result<ExitCode, CliError> {
+    // `--to` files are options: any problem reading them is a usage error.
+    let recipients = read_recipients(&args.to)?;
+    let mut expected: Vec<[u8; 32]> =
+        recipients.iter().map(|r| r.key.sealing_key_bytes()).collect();
+    expected.sort_unstable();
+    expected.dedup();
+
+    // Every `--to` record, then every file.
+    let mut names: Vec<PathBuf> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
+    for recipient in &recipients {
+        if let Some(record) = &recipient.record {
+            names.push(recipient.path.clone());
+            let fields = record.fields().to_bytes();
+            entries.push(Entry::Item(Item::VaultRecord(record.clone(), fields)));
+        }
+    }
+    for path in &args.files {
+        names.push(path.clone());
+        entries.push(load(path, &expected));
+    }
+
+    let needs_context =
+        entries.iter().any(|e| matches!(e, Entry::Item(item) if item.needs_context()));
+    let contexts = if needs_context {
+        Some(Contexts {
+            deploy_key: args.context.build(Purpose::DeployKey)?,
+            secret: args.context.build(args.purpose.purpose())?,
+        })
+    } else {
+        None
+    };
+
+    // One batch for every item.
+    let mut batch = BatchVerifier::with_capacity(params, entries.len());
+    let mut index_of: Vec<Option<usize>> = Vec::with_capacity(entries.len());
+    for entry in &entries {
+        index_of.push(match entry {
+            Entry::Item(item) => item.push(&mut batch, contexts.as_ref()),
+            _ => None,
+        });
+    }
+    let failures = batch.verify(rng).err();
+
+    let mut out = String::new();
+    let (mut ok, mut invalid, mut errors) = (0usize, 0usize, 0usize);
+    for ((name, entry), index) in names.iter().zip(&entries).zip(&index_of) {
+        let name = name.display();
+        match entry {
+            Entry::Item(item) => {
+                match index.and_then(|i| failures.as_ref().and_then(|f| f.error_for(i))) {
+                    None => {
+                        ok += 1;
+                        out.push_str(&format!("OK {name}\n"));
+                    }
+                    Some(error) => {
+                        invalid += 1;
+                        out.push_str(&format!("INVALID {name}: {}\n", item.reason(error)));
+                    }
+                }
+            }
+            Entry::Invalid(reason) => {
+                invalid += 1;
+                out.push_str(&format!("INVALID {name}: {reason}\n"));
+            }
+            Entry::Error(reason) => {
+                errors += 1;
+                out.push_str(&format!("ERROR {name}: {reason}\n"));
+            }
+        }
+    }
+    files::write_stdout(out.as_bytes())?;
+    eprintln!("{ok} valid, {invalid} invalid, {errors} unreadable");
+    Ok(ExitCode::from(if errors > 0 {
+        EXIT_USAGE
+    } else if invalid > 0 {
+        EXIT_INVALID
+    } else {
+        EXIT_OK
+    }))
+}
+
+/// Load and decode one file; with `--to`, check its recipient list.
+fn load(path: &std::path::Path, expected: &[[u8; 32]]) -> Entry {
+    let loaded = match files::load(path, &VERIFY_KINDS) {
+        Ok(loaded) => loaded,
+        Err(error) => return Entry::Error(error.reason()),
+    };
+    let item = match decode_loaded(&loaded, &VERIFY_KINDS).map(Item::from_decoded) {
+        Ok(Some(item)) => item,
+        Ok(None) => return Entry::Error("not a kind verify takes".into()),
+        Err(reason) => return Entry::Invalid(reason),
+    };
+    if !expected.is_empty() {
+        if let Some(mut listed) = item.recipients() {
+            listed.sort_unstable();
+            if listed != expected {
+                return Entry::Invalid("not sealed to exactly the --to vaults".into());
+            }
+        }
+    }
+    Entry::Item(item)
+}

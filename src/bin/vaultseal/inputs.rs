@@ -1,0 +1,276 @@
+//! Typed inputs: decoded objects, contexts, owners, recipients, keys.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rand_core::CryptoRng;
+use vaultseal::hybrid::Envelope;
+use vaultseal::{
+    BatchVerifier, Context, DeployKey, DeployPublicKey, Params, Purpose, SealedDeployKey,
+    SealedSecret, VaultKeypair, VaultPublicKey, VaultRecord, VaultSecretKey,
+};
+use zeroize::Zeroizing;
+
+use crate::args::ContextArgs;
+use crate::armor::Kind;
+use crate::error::{CliError, kind_list};
+use crate::files::{self, Loaded};
+
+/// A decoded file.
+pub(crate) enum Decoded {
+    VaultSecretKey(VaultSecretKey),
+    VaultPublicKey(VaultPublicKey),
+    VaultRecord(Box<VaultRecord>),
+    DeployKey(DeployKey),
+    SealedDeployKey(Box<SealedDeployKey>),
+    SealedSecret(Box<SealedSecret>),
+    HybridEnvelope(Box<Envelope>),
+}
+
+impl Decoded {
+    pub(crate) fn kind(&self) -> Kind {
+        match self {
+            Decoded::VaultSecretKey(_) => Kind::VaultSecretKey,
+            Decoded::VaultPublicKey(_) => Kind::VaultPublicKey,
+            Decoded::VaultRecord(_) => Kind::VaultRecord,
+            Decoded::DeployKey(_) => Kind::DeployKey,
+            Decoded::SealedDeployKey(_) => Kind::SealedDeployKey,
+            Decoded::SealedSecret(_) => Kind::SealedSecret,
+            Decoded::HybridEnvelope(_) => Kind::HybridEnvelope,
+        }
+    }
+}
+
+/// Decode `bytes` as `kind` with the library's strict decoder.
+pub(crate) fn decode_as(kind: Kind, bytes: &[u8]) -> Result<Decoded, vaultseal::Error> {
+    Ok(match kind {
+        Kind::VaultSecretKey => Decoded::VaultSecretKey(VaultSecretKey::from_bytes(bytes)?),
+        Kind::VaultPublicKey => Decoded::VaultPublicKey(VaultPublicKey::from_bytes(bytes)?),
+        Kind::VaultRecord => Decoded::VaultRecord(Box::new(VaultRecord::from_bytes(bytes)?)),
+        Kind::DeployKey => Decoded::DeployKey(DeployKey::from_bytes(bytes)?),
+        Kind::SealedDeployKey => {
+            Decoded::SealedDeployKey(Box::new(SealedDeployKey::from_bytes(bytes)?))
+        }
+        Kind::SealedSecret => Decoded::SealedSecret(Box::new(SealedSecret::from_bytes(bytes)?)),
+        Kind::HybridEnvelope => Decoded::HybridEnvelope(Box::new(Envelope::from_bytes(bytes)?)),
+    })
+}
+
+/// Decode a loaded file. A binary file of a command that takes several kinds
+/// is tried as each; it must decode as exactly one. The error is a reason
+/// (the caller names the file).
+pub(crate) fn decode_loaded(loaded: &Loaded, accepted: &[Kind]) -> Result<Decoded, String> {
+    if let Some(kind) = loaded.kind {
+        return decode_as(kind, &loaded.bytes).map_err(|error| error.to_string());
+    }
+    let mut found: Vec<Decoded> = Vec::new();
+    let mut errors: Vec<String> = Vec::new();
+    for kind in accepted {
+        match decode_as(*kind, &loaded.bytes) {
+            Ok(decoded) => found.push(decoded),
+            Err(error) => errors.push(error.to_string()),
+        }
+    }
+    match found.len() {
+        1 => found.pop().ok_or_else(String::new),
+        0 => Err(format!("not armored, and no binary encoding fits: {}", errors.join("; "))),
+        _ => {
+            let kinds: Vec<Kind> = found.iter().map(Decoded::kind).collect();
+            Err(format!("binary input is ambiguous ({}); use the armored form", kind_list(&kinds)))
+        }
+    }
+}
+
+/// Read and decode a file that must hold one of `accepted` (exit 2 on any
+/// failure).
+pub(crate) fn read_decoded(path: &Path, accepted: &[Kind]) -> Result<Decoded, CliError> {
+    let loaded = files::load(path, accepted)?;
+    decode_loaded(&loaded, accepted)
+        .map_err(|reason| CliError::Decode { path: path.into(), reason })
+}
+
+/// A vault keypair from a VAULT SECRET KEY file.
+pub(crate) fn read_vault_keypair(params: &Params, path: &Path) -> Result<VaultKeypair, CliError> {
+    match read_decoded(path, &[Kind::VaultSecretKey])? {
+        Decoded::VaultSecretKey(secret) => Ok(VaultKeypair::from_secret(params, secret)),
+        other => Err(unexpected(path, &other, Kind::VaultSecretKey)),
+    }
+}
+
+/// A deploy key from a DEPLOY KEY file.
+pub(crate) fn read_deploy_key(path: &Path) -> Result<DeployKey, CliError> {
+    match read_decoded(path, &[Kind::DeployKey])? {
+        Decoded::DeployKey(key) => Ok(key),
+        other => Err(unexpected(path, &other, Kind::DeployKey)),
+    }
+}
+
+fn unexpected(path: &Path, found: &Decoded, expected: Kind) -> CliError {
+    CliError::WrongKind { path: path.into(), found: found.kind(), expected: vec![expected] }
+}
+
+/// A recipient vault named by `--to`.
+pub(crate) struct Recipient {
+    pub(crate) path: PathBuf,
+    pub(crate) key: VaultPublicKey,
+    /// The record, when the file was one (its proof must verify).
+    pub(crate) record: Option<Box<VaultRecord>>,
+}
+
+/// The kinds `--to` takes.
+pub(crate) const RECIPIENT_KINDS: [Kind; 2] = [Kind::VaultPublicKey, Kind::VaultRecord];
+
+/// Read the `--to` files.
+pub(crate) fn read_recipients(paths: &[PathBuf]) -> Result<Vec<Recipient>, CliError> {
+    paths
+        .iter()
+        .map(|path| match read_decoded(path, &RECIPIENT_KINDS)? {
+            Decoded::VaultPublicKey(key) => Ok(Recipient { path: path.clone(), key, record: None }),
+            Decoded::VaultRecord(record) => Ok(Recipient {
+                path: path.clone(),
+                key: *record.public_key(),
+                record: Some(record),
+            }),
+            other => Err(CliError::WrongKind {
+                path: path.clone(),
+                found: other.kind(),
+                expected: RECIPIENT_KINDS.to_vec(),
+            }),
+        })
+        .collect()
+}
+
+/// Seconds since the Unix epoch (0 if the clock is before it).
+pub(crate) fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Check the recipients before sealing to them: every record's proof of
+/// possession (one batch) and expiry. A vault key whose proof does not verify
+/// is never used as a recipient (SPEC §3).
+pub(crate) fn check_recipients<R: CryptoRng + ?Sized>(
+    params: &Params,
+    recipients: &[Recipient],
+    rng: &mut R,
+) -> Result<Vec<VaultPublicKey>, CliError> {
+    // The proofs cover the fields' encoding; keep those bytes for the batch.
+    let fields: Vec<Option<Vec<u8>>> =
+        recipients.iter().map(|r| r.record.as_ref().map(|rec| rec.fields().to_bytes())).collect();
+    let mut batch = BatchVerifier::new(params);
+    let mut pushed = Vec::new();
+    for (recipient, bytes) in recipients.iter().zip(&fields) {
+        if let (Some(record), Some(bytes)) = (&recipient.record, bytes) {
+            batch.push_vault_key_proof(record.proof(), record.public_key(), bytes);
+            pushed.push(recipient);
+        }
+    }
+    if let Err(error) = batch.verify(rng) {
+        let names: Vec<String> = error
+            .invalid_indices()
+            .filter_map(|at| pushed.get(at))
+            .map(|r| r.path.display().to_string())
+            .collect();
+        return Err(CliError::Invalid(format!(
+            "refusing to seal: the proof of possession of {} does not verify",
+            names.join(", ")
+        )));
+    }
+    let now = unix_now();
+    for recipient in recipients {
+        if let Some(record) = &recipient.record {
+            let expires = record.fields().expires_at();
+            if expires != 0 && expires <= now {
+                return Err(CliError::usage(format!(
+                    "refusing to seal: the vault record {} expired at {expires}",
+                    recipient.path.display()
+                )));
+            }
+        }
+    }
+    Ok(recipients.iter().map(|r| r.key).collect())
+}
+
+impl ContextArgs {
+    /// The context with `purpose`; `--project`, `--repository` and `--owner`
+    /// are required.
+    pub(crate) fn build(&self, purpose: Purpose) -> Result<Context, CliError> {
+        let missing = |flag: &str| CliError::usage(format!("the context needs {flag}"));
+        let project = self.project.as_deref().ok_or_else(|| missing("--project"))?;
+        let repository = self.repository.as_deref().ok_or_else(|| missing("--repository"))?;
+        let owner = parse_owner(self.owner.as_deref().ok_or_else(|| missing("--owner"))?)?;
+        let context = Context::new(project.as_bytes(), repository.as_bytes(), purpose, owner)
+            .map_err(|_| {
+                CliError::usage("--project must be 1..=128 bytes and --repository 1..=256 bytes")
+            })?;
+        let extra = match (&self.extra, &self.extra_hex) {
+            (Some(text), _) => Some(text.as_bytes().to_vec()),
+            (None, Some(hex)) => Some(
+                base16ct::mixed::decode_vec(hex.trim())
+                    .map_err(|_| CliError::usage("--extra-hex is not hex"))?,
+            ),
+            (None, None) => None,
+        };
+        match extra {
+            Some(extra) => context
+                .with_extra(&extra)
+                .map_err(|_| CliError::usage("--extra must be at most 1024 bytes")),
+            None => Ok(context),
+        }
+    }
+}
+
+/// Decode 64 hex digits (either case) into 32 bytes.
+fn hex32(text: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if text.len() != 64 {
+        return None;
+    }
+    base16ct::mixed::decode(text, &mut out).ok()?;
+    Some(out)
+}
+
+/// The owner's Ed25519 public key: 64 hex digits, or a file holding an
+/// OpenSSH `ssh-ed25519` line, 64 hex digits or 32 raw bytes.
+pub(crate) fn parse_owner(value: &str) -> Result<[u8; 32], CliError> {
+    if let Some(key) = hex32(value) {
+        return Ok(key);
+    }
+    let path = Path::new(value);
+    let data = files::read_bytes(path)?;
+    let text = core::str::from_utf8(&data).map(str::trim);
+    if let Ok(text) = text {
+        if let Some(key) = hex32(text) {
+            return Ok(key);
+        }
+        if text.starts_with("ssh-") {
+            return DeployPublicKey::from_openssh(text).map(|key| key.to_bytes()).map_err(|e| {
+                CliError::Decode { path: path.into(), reason: format!("owner key: {e}") }
+            });
+        }
+    }
+    <[u8; 32]>::try_from(&data[..]).map_err(|_| CliError::Decode {
+        path: path.into(),
+        reason: "owner key: expected 64 hex digits, an ssh-ed25519 line or 32 raw bytes".into(),
+    })
+}
+
+/// A secret to seal, from `--in`: raw bytes, or for a webhook secret also its
+/// 64-hex-digit form (with or without a final line break).
+pub(crate) fn read_secret_payload(
+    path: &Path,
+    purpose: Purpose,
+) -> Result<Zeroizing<Vec<u8>>, CliError> {
+    let data = files::read_bytes(path)?;
+    if purpose == Purpose::WebhookSecret && data.len() != 32 {
+        let text = core::str::from_utf8(&data).map(str::trim).unwrap_or_default();
+        let mut bytes = Zeroizing::new(vec![0u8; 32]);
+        if text.len() == 64 && base16ct::mixed::decode(text, &mut bytes[..]).is_ok() {
+            return Ok(bytes);
+        }
+        return Err(CliError::Decode {
+            path: path.into(),
+            reason: "a webhook secret is 32 bytes or 64 hex digits".into(),
+        });
+    }
+    Ok(data)
+}
