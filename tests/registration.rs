@@ -772,3 +772,18 @@ fn failures_display_distinctly() {
         "invalid project registration encoding: unknown version or tag"
     );
 }
+
+/// With `serde`, a registration travels as its canonical encoding (hex in
+/// JSON) and comes back through the strict decoder.
+#[cfg(feature = "serde")]
+#[test]
+fn serde_round_trip() {
+    let registration = fixtures().demo.registration();
+    let json = serde_json::to_string(registration).unwrap();
+    assert_eq!(json, format!("\"{}\"", hex::encode(registration.to_bytes())));
+    assert_eq!(&serde_json::from_str::<ProjectRegistration>(&json).unwrap(), registration);
+    let mut p = parts(&fixtures().demo);
+    p.version = 9;
+    let bad = format!("\"{}\"", hex::encode(p.encode()));
+    assert!(serde_json::from_str::<ProjectRegistration>(&bad).is_err());
+}
