@@ -1,11 +1,12 @@
 //! [`BatchVerifier`]: many proofs, one multiscalar multiplication per group.
 //!
-//! Push vault key proofs, sealed deploy keys and sealed secrets — decoded, or
-//! still encoded — in any mix and number, then call
-//! [`BatchVerifier::verify`]. Every single-item `verify` of the crate
-//! ([`VaultKeyProof::verify`], [`SealedDeployKey::verify`],
-//! [`SealedSecret::verify`]) is a batch of one through this same code: there
-//! is no second verifier to drift out of step.
+//! Push vault key proofs, sealed deploy keys, sealed secrets and whole
+//! project registrations — decoded, or still encoded — in any mix and
+//! number, then call [`BatchVerifier::verify`]. Every single-item `verify` of
+//! the crate ([`VaultKeyProof::verify`], [`SealedDeployKey::verify`],
+//! [`SealedSecret::verify`], [`ProjectRegistration::verify`]) is a batch of
+//! one through this same code: there is no second verifier to drift out of
+//! step.
 //!
 //! ```
 //! # use vaultseal::*;
@@ -39,7 +40,10 @@
 //! 1. **Digest** every item (its kind, canonical encoding and statement:
 //!    context, public key, record) with SHA-512.
 //! 2. **Decode** the encoded items (decompressing each of their points once).
-//!    An item that does not decode is invalid, with its decode error.
+//!    An item that does not decode is invalid, with its decode error. A
+//!    registration is also *prepared* here, once: its owner signature and
+//!    every check that is not an equation (see
+//!    [`registration`](crate::registration)).
 //! 3. **Randomness**: merlin's `TranscriptRng` over the number of items and
 //!    every digest, finalized with the caller's CSPRNG. Each check draws a
 //!    fresh 32-byte seed from it; item `i`'s weights are a SHA-512 stream of
@@ -56,7 +60,8 @@
 //! 6. **Bisection** on failure: halves are re-checked with fresh weights
 //!    until every invalid item is isolated (`bisect`): about
 //!    \\( f \log_2 N \\) further checks of shrinking halves for \\( f \\)
-//!    invalid items among \\( N \\).
+//!    invalid items among \\( N \\). An invalid registration's proofs are
+//!    then checked one by one, so that its error names the one that fails.
 //!
 //! Steps 1, 2 and 4 run per item, in parallel under the `parallel` feature;
 //! the multiscalar multiplications are split across threads
@@ -77,8 +82,10 @@
 //! A kind is a `Pending` variant (how it was pushed), a `Ready` variant
 //! (decoded) and one arm in each of `Pending::digest`, `Pending::decode` and
 //! `Ready::push_equations`. An item may push the equations of several
-//! proofs (a registration pushes its four sealed items'), each drawing its own
-//! weights from the item's stream; it is named as one index.
+//! proofs (a registration pushes its four sealed items' and its recipients'
+//! proofs of possession), each drawing its own weights from the item's
+//! stream; it is named as one index, and its arm in `Ready::failure` names
+//! the proof that fails once bisection has found the item invalid.
 
 mod bisect;
 #[cfg(feature = "std")]
@@ -96,7 +103,9 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::msm::{Msm, WeightSource, Weights};
 use crate::params::Params;
+use crate::registration::{PreparedRegistration, ProjectRegistration, registration_id};
 use crate::sealed::{RecipientCache, SealedDeployKey, SealedSecret};
+use crate::selection::VaultRecord;
 use crate::transcript::labels;
 use crate::vault::{VaultKeyProof, VaultPublicKey};
 
@@ -135,6 +144,11 @@ enum Pending<'a> {
         sealed: Source<'a, SealedSecret>,
         context: &'a Context,
     },
+    Registration {
+        registration: Source<'a, ProjectRegistration>,
+        vault: &'a VaultPublicKey,
+        directory: &'a [VaultRecord],
+    },
 }
 
 /// A pushed object: already decoded, or its encoding.
@@ -166,6 +180,10 @@ enum Ready<'a> {
         sealed: Held<'a, SealedSecret>,
         context: &'a Context,
     },
+    Registration {
+        registration: Held<'a, ProjectRegistration>,
+        prepared: Box<PreparedRegistration<'a>>,
+    },
 }
 
 /// A decoded object: the caller's, or decoded by `verify`.
@@ -190,6 +208,7 @@ enum Kind {
     VaultKeyProof = 1,
     SealedDeployKey = 2,
     SealedSecret = 3,
+    Registration = 4,
 }
 
 impl<'a> BatchVerifier<'a> {
@@ -276,6 +295,36 @@ impl<'a> BatchVerifier<'a> {
         self.push(Pending::Secret { sealed: Source::Encoded(bytes), context })
     }
 
+    /// Push a project registration to verify for `vault` against
+    /// `directory`: one item (one index) that checks the owner's signature,
+    /// every structural check, the recipients' records and all four sealed
+    /// items, exactly as [`ProjectRegistration::verify`] does before it asks
+    /// the git host about ownership (which a batch never does).
+    pub fn push_registration(
+        &mut self,
+        registration: &'a ProjectRegistration,
+        vault: &'a VaultPublicKey,
+        directory: &'a [VaultRecord],
+    ) -> usize {
+        self.push(Pending::Registration {
+            registration: Source::Decoded(registration),
+            vault,
+            directory,
+        })
+    }
+
+    /// Push an encoded project registration (decoded by
+    /// [`verify`](Self::verify), in parallel under `parallel`; a decoding
+    /// error names the item).
+    pub fn push_registration_bytes(
+        &mut self,
+        bytes: &'a [u8],
+        vault: &'a VaultPublicKey,
+        directory: &'a [VaultRecord],
+    ) -> usize {
+        self.push(Pending::Registration { registration: Source::Encoded(bytes), vault, directory })
+    }
+
     /// Verify every item; weights come from `rng` (mixed with a digest of
     /// the items).
     ///
@@ -284,7 +333,8 @@ impl<'a> BatchVerifier<'a> {
     /// by the `push_*` calls), each with the error its single verification
     /// gives: [`Error::Decode`] for an encoding that does not decode,
     /// [`Error::InvalidInput`] for a context of the wrong purpose,
-    /// [`Error::Verification`] for a proof that fails.
+    /// [`Error::Verification`] for a proof that fails, and
+    /// [`Error::Registration`] naming the check a registration fails.
     pub fn verify<R: CryptoRng + ?Sized>(&self, rng: &mut R) -> Result<(), BatchError> {
         self.run(rng, &mut bisect::NoClock)
     }
@@ -318,6 +368,15 @@ impl<'a> BatchVerifier<'a> {
         let invalid = bisect::find_invalid(self.params, &ready, &mut source, clock);
         if invalid.is_empty() { Ok(()) } else { Err(BatchError { invalid }) }
     }
+}
+
+/// `items.map(f)` with a per-thread [`RecipientCache`], in parallel under
+/// `parallel` (decoding many registrations that share their vaults).
+pub(crate) fn map_with_recipient_cache<T: Sync, U: Send>(
+    items: &[T],
+    f: impl Fn(&mut RecipientCache, &T) -> U + Sync + Send,
+) -> Vec<U> {
+    bisect::map_items_with(items, RecipientCache::default, f)
 }
 
 /// SHA-512 of `kind ‖ (u64 length ‖ part)…` under the item-digest label.
@@ -379,6 +438,17 @@ impl<'a> Pending<'a> {
                 let context = context.to_bytes();
                 digest_parts(Kind::SealedSecret, &[sealed.as_slice(), &context])
             }
+            // The registration id (a collision-resistant digest of the whole
+            // encoding) stands for the encoding, and the vault key for the
+            // statement; the directory records' proofs are weighted from the
+            // same CSPRNG-keyed stream.
+            Pending::Registration { registration, vault, .. } => {
+                let id = match registration {
+                    Source::Decoded(registration) => registration.registration_id(),
+                    Source::Encoded(bytes) => registration_id(bytes),
+                };
+                digest_parts(Kind::Registration, &[&id, &vault.to_bytes()])
+            }
         }
     }
 
@@ -397,6 +467,17 @@ impl<'a> Pending<'a> {
             Pending::Secret { sealed, context } => {
                 let sealed = held(sealed, |b| SealedSecret::from_bytes_cached(b, cache))?;
                 Ready::Secret { sealed, context }
+            }
+            Pending::Registration { registration, vault, directory } => {
+                let encoding = match registration {
+                    Source::Decoded(_) => None,
+                    Source::Encoded(bytes) => Some(bytes),
+                };
+                let registration =
+                    held(registration, |b| ProjectRegistration::from_bytes_cached(b, cache))?;
+                let prepared =
+                    PreparedRegistration::new(&registration, encoding, vault, directory)?;
+                Ready::Registration { registration, prepared: Box::new(prepared) }
             }
         })
     }
@@ -420,6 +501,7 @@ impl Ready<'_> {
             Ready::VaultKeyProof { .. } => (1, 0),
             Ready::DeployKey { sealed, .. } => sealed.msm_terms(),
             Ready::Secret { sealed, .. } => sealed.msm_terms(),
+            Ready::Registration { registration, prepared } => prepared.msm_terms(registration),
         }
     }
 
@@ -442,6 +524,21 @@ impl Ready<'_> {
             Ready::Secret { sealed, context } => {
                 sealed.push_equations(params, context, weights, msm)
             }
+            Ready::Registration { registration, prepared } => {
+                prepared.push_equations(registration, params, weights, msm)
+            }
+        }
+    }
+
+    /// The error of item `index`, which bisection found invalid: a
+    /// registration names the proof that fails (checked alone, with fresh
+    /// weights from `source`); other kinds are one proof each.
+    fn failure(&self, params: &Params, index: usize, source: &mut WeightSource) -> Error {
+        match self {
+            Ready::Registration { registration, prepared } => {
+                prepared.locate_failure(registration, params, index, source)
+            }
+            _ => Error::Verification,
         }
     }
 }

@@ -9,6 +9,9 @@
 
 use core::fmt;
 
+use crate::context::Purpose;
+use crate::registration::RepositoryRole;
+
 /// Every way an operation of this crate can fail.
 ///
 /// `Error` is `Copy` and carries no secret data. New variants may be added in
@@ -37,6 +40,15 @@ pub enum Error {
     /// Opaque on purpose: one error for a wrong key, a tampered envelope, a
     /// failed key commitment or a payload that does not decode.
     Decryption,
+    /// A [`ProjectRegistration`](crate::ProjectRegistration) was refused.
+    ///
+    /// Every check names itself: everything it reports (which sealed item
+    /// failed, which repository the git host refused) is public data of the
+    /// registration or of the vault's directory.
+    Registration {
+        /// The check that failed.
+        why: RegistrationFailure,
+    },
 }
 
 /// The kinds of object this crate decodes, as named in [`Error::Decode`].
@@ -77,6 +89,8 @@ pub enum Object {
     WebhookSecret,
     /// A webhook signature header (`X-Hub-Signature-256: sha256=…`).
     WebhookSignature,
+    /// A [`ProjectRegistration`](crate::ProjectRegistration).
+    ProjectRegistration,
 }
 
 /// Why bytes were refused by a decoder.
@@ -132,6 +146,72 @@ pub enum InvalidInput {
     RecordField,
     /// Fewer eligible vaults than requested.
     NotEnoughVaults,
+    /// A project name must be 1..=64 bytes of UTF-8 without control
+    /// characters.
+    ProjectName,
+    /// A repository ref must be 1..=256 bytes of UTF-8 without control
+    /// characters, and the two repositories of a registration must differ.
+    RepositoryRef,
+    /// A registration needs a timestamp.
+    Timestamp,
+}
+
+/// Why a [`ProjectRegistration`](crate::ProjectRegistration) was refused, as
+/// named in [`Error::Registration`] (the checks of
+/// [`ProjectRegistration::verify`](crate::ProjectRegistration::verify), in
+/// the order they run).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RegistrationFailure {
+    /// The owner's Ed25519 signature does not verify (`verify_strict`) over
+    /// the registration's encoding.
+    Signature,
+    /// The verifying vault is not one of the registration's recipients.
+    NotARecipient,
+    /// The repositories are not exactly one `Config` then one `Code`.
+    Roles,
+    /// Both repositories have the same repository ref.
+    DuplicateRepository,
+    /// Both repositories have the same deploy public key.
+    DuplicateDeployKey,
+    /// A repository's deploy public key is not the key its sealed deploy key
+    /// binds.
+    DeployKeyMismatch {
+        /// The repository.
+        role: RepositoryRole,
+    },
+    /// A sealed item's recipient list differs from the registration's.
+    RecipientMismatch {
+        /// The repository of the item.
+        role: RepositoryRole,
+        /// Which of its items.
+        purpose: Purpose,
+    },
+    /// A sealed webhook secret is not 32 bytes long.
+    PayloadLength {
+        /// The repository of the item.
+        role: RepositoryRole,
+    },
+    /// A recipient has no record in the vault directory passed to `verify`.
+    UnknownRecipient,
+    /// A recipient's directory record has a proof of possession that does not
+    /// verify.
+    RecipientRecordInvalid,
+    /// A sealed item's proofs do not verify under the context derived from
+    /// the registration (moved from another project, repository, role or
+    /// owner, or forged).
+    ItemProof {
+        /// The repository of the item.
+        role: RepositoryRole,
+        /// Which of its items.
+        purpose: Purpose,
+    },
+    /// The vault's [`OwnershipCheck`](crate::OwnershipCheck) answered no: the
+    /// deploy key is not installed on the repository.
+    OwnershipRefused {
+        /// The repository.
+        role: RepositoryRole,
+    },
 }
 
 impl fmt::Display for Error {
@@ -141,6 +221,7 @@ impl fmt::Display for Error {
             Error::InvalidInput { what } => write!(f, "invalid input: {what}"),
             Error::Verification => f.write_str("verification failed"),
             Error::Decryption => f.write_str("decryption failed"),
+            Error::Registration { why } => write!(f, "registration refused: {why}"),
         }
     }
 }
@@ -165,6 +246,7 @@ impl fmt::Display for Object {
             Object::OpensshPublicKey => "OpenSSH public key",
             Object::WebhookSecret => "webhook secret",
             Object::WebhookSignature => "webhook signature header",
+            Object::ProjectRegistration => "project registration",
         })
     }
 }
@@ -199,7 +281,69 @@ impl fmt::Display for InvalidInput {
             InvalidInput::RecipientKey => "recipient key cannot be used",
             InvalidInput::RecordField => "vault record field empty, too long or out of range",
             InvalidInput::NotEnoughVaults => "fewer eligible vaults than requested",
+            InvalidInput::ProjectName => {
+                "project name empty, longer than 64 bytes or with a control character"
+            }
+            InvalidInput::RepositoryRef => {
+                "repository ref missing, empty, longer than 256 bytes, with a control character, \
+                 or the same for both repositories"
+            }
+            InvalidInput::Timestamp => "registration timestamp not set",
         })
+    }
+}
+
+impl fmt::Display for RegistrationFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RegistrationFailure::Signature => f.write_str("owner signature does not verify"),
+            RegistrationFailure::NotARecipient => {
+                f.write_str("the verifying vault is not a recipient")
+            }
+            RegistrationFailure::Roles => {
+                f.write_str("repositories are not one Config then one Code")
+            }
+            RegistrationFailure::DuplicateRepository => {
+                f.write_str("both repositories have the same ref")
+            }
+            RegistrationFailure::DuplicateDeployKey => {
+                f.write_str("both repositories have the same deploy key")
+            }
+            RegistrationFailure::DeployKeyMismatch { role } => {
+                write!(f, "{role} repository: deploy key differs from the sealed key's")
+            }
+            RegistrationFailure::RecipientMismatch { role, purpose } => write!(
+                f,
+                "{role} repository: sealed {} recipients differ from the registration's",
+                purpose_name(*purpose)
+            ),
+            RegistrationFailure::PayloadLength { role } => {
+                write!(f, "{role} repository: sealed webhook secret is not 32 bytes")
+            }
+            RegistrationFailure::UnknownRecipient => {
+                f.write_str("a recipient has no record in the vault directory")
+            }
+            RegistrationFailure::RecipientRecordInvalid => {
+                f.write_str("a recipient's record has an invalid proof of possession")
+            }
+            RegistrationFailure::ItemProof { role, purpose } => write!(
+                f,
+                "{role} repository: sealed {} does not verify under its context",
+                purpose_name(*purpose)
+            ),
+            RegistrationFailure::OwnershipRefused { role } => {
+                write!(f, "{role} repository: deploy key not installed on the repository")
+            }
+        }
+    }
+}
+
+/// A purpose, as a registration error names it.
+fn purpose_name(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::DeployKey => "deploy key",
+        Purpose::WebhookSecret => "webhook secret",
+        Purpose::Secret => "secret",
     }
 }
 
@@ -214,5 +358,10 @@ impl Error {
     /// Shorthand for [`Error::InvalidInput`].
     pub(crate) const fn input(what: InvalidInput) -> Self {
         Error::InvalidInput { what }
+    }
+
+    /// Shorthand for [`Error::Registration`].
+    pub(crate) const fn registration(why: RegistrationFailure) -> Self {
+        Error::Registration { why }
     }
 }

@@ -50,6 +50,12 @@ pub mod selection;
 pub use selection::{SelectionPolicy, VaultFields, VaultRecord, select_vaults};
 
 // ---- registration ----
+pub mod registration;
+pub use error::RegistrationFailure;
+pub use registration::{
+    OwnershipCheck, ProjectId, ProjectRegistration, RepositoryRegistration, RepositoryRole,
+    VerifiedRegistration, verify_registration_bytes, verify_registrations,
+};
 
 #[cfg(feature = "serde")]
 mod serde_impls;

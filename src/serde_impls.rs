@@ -97,4 +97,5 @@ serde_via_bytes!(
     crate::SealedDeployKey,
     crate::SealedSecret,
     crate::hybrid::Envelope,
+    crate::ProjectRegistration,
 );

@@ -15,5 +15,7 @@ mod deploy_key;
 mod foundation;
 #[path = "kat/hybrid.rs"]
 mod hybrid;
+#[path = "kat/registration.rs"]
+mod registration;
 #[path = "kat/sealed.rs"]
 mod sealed;

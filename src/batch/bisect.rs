@@ -176,7 +176,13 @@ pub(super) fn find_invalid<C: Clock>(
         candidates.retain(|index| !refused.contains(index));
         let mut bisection = Bisection { params, ready, source, failed: Vec::new() };
         bisection.known_failing(&candidates);
-        invalid.extend(bisection.failed.into_iter().map(|index| (index, Error::Verification)));
+        for index in bisection.failed {
+            let error = match ready.get(index) {
+                Some(Ok(item)) => item.failure(params, index, source),
+                _ => Error::Verification,
+            };
+            invalid.push((index, error));
+        }
         clock.lap(Stage::Bisection);
     }
     invalid.extend(first.refused);

@@ -193,6 +193,18 @@ pub(crate) const HYBRID_PAYLOAD_KEY: &[u8] = b"payload";
 /// HKDF-Expand `info` of the key commitment stored in the header.
 pub(crate) const HYBRID_KEY_COMMIT: &[u8] = b"key-commit";
 
+// ----- Registrations -----
+
+/// Prefix of the message the owner signs: `label ‖ encoding without the
+/// signature`.
+pub(crate) const REGISTRATION_SIGNATURE: &[u8] = b"vaultseal-registration-v1";
+/// SHA-512/256 prefix of a registration id: `‖ full encoding`.
+pub(crate) const REGISTRATION_ID: &[u8] = b"vaultseal-registration-id-v1";
+/// SHA-512/256 prefix of a project id: `‖ owner key ‖ u8(|name|) ‖ name`.
+pub(crate) const PROJECT_ID: &[u8] = b"vaultseal-project-id-v1";
+/// Context `extra` of a registration's sealed items: `label ‖ role byte`.
+pub(crate) const REGISTRATION_CONTEXT: &[u8] = b"vaultseal-registration-context-v1";
+
 /// All labels, for the documentation test.
 #[cfg(test)]
 pub(crate) const ALL: &[&[u8]] = &[
@@ -269,4 +281,8 @@ pub(crate) const ALL: &[&[u8]] = &[
     HYBRID_KDF_SALT,
     HYBRID_PAYLOAD_KEY,
     HYBRID_KEY_COMMIT,
+    REGISTRATION_SIGNATURE,
+    REGISTRATION_ID,
+    PROJECT_ID,
+    REGISTRATION_CONTEXT,
 ];

@@ -1,0 +1,515 @@
+//! Verification of registrations: the checks of a registration as one batch
+//! item ([`PreparedRegistration`]), [`ProjectRegistration::verify`],
+//! [`verify_registrations`], and what verification alone produces
+//! ([`VerifiedRegistration`], opened into an [`OpenedProject`]).
+//!
+//! A batch item is prepared once (when the batch decodes its items): the
+//! owner's signature and every structural check run there, the directory
+//! records of the recipients are looked up and the four contexts derived.
+//! Each check of the batch then pushes the weighted equations of every
+//! recipient's proof of possession and of the four sealed items (each part
+//! drawing its own weights from the item's stream). When bisection names the
+//! item invalid, [`PreparedRegistration::locate_failure`] checks its parts one
+//! by one with fresh weights, so the error names the record or the item that
+//! fails.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use rand_core::CryptoRng;
+
+use super::wire::{SIGNATURE_LEN, signed_message};
+use super::{ProjectId, ProjectRegistration, RepositoryRegistration, RepositoryRole};
+use crate::batch::{BatchVerifier, map_with_recipient_cache};
+use crate::context::{Context, Purpose};
+use crate::deploy_key::{DeployKey, DeployPublicKey};
+use crate::error::{Error, RegistrationFailure};
+use crate::msm::{Msm, WeightSource, Weights};
+use crate::params::Params;
+use crate::sealed::{SealedDeployKey, SealedSecret};
+use crate::selection::VaultRecord;
+use crate::transcript::labels;
+use crate::vault::{VaultKeypair, VaultPublicKey};
+use crate::webhook::WebhookSecret;
+
+/// The vault's check, against the git host, that a registrant controls a
+/// repository: is this deploy key installed on it?
+///
+/// Only a repository admin can install a deploy key, so a yes for the exact
+/// key the registration binds proves that the registrant administers the
+/// repository. A real implementation asks the git host's API (for GitHub,
+/// `GET /repos/{owner}/{repo}/keys`, comparing the OpenSSH blob of each key
+/// with [`DeployPublicKey::to_openssh_blob`]); it is called only for
+/// registrations whose every cryptographic check passed, once per repository.
+///
+/// Closures `Fn(&str, &DeployPublicKey) -> bool` implement it.
+pub trait OwnershipCheck {
+    /// Whether `key` is installed as a deploy key on `repository` (the
+    /// registration's repository ref).
+    fn is_deploy_key_installed(&self, repository: &str, key: &DeployPublicKey) -> bool;
+}
+
+impl<F> OwnershipCheck for F
+where
+    F: Fn(&str, &DeployPublicKey) -> bool + ?Sized,
+{
+    fn is_deploy_key_installed(&self, repository: &str, key: &DeployPublicKey) -> bool {
+        self(repository, key)
+    }
+}
+
+/// A registration's checks that are not equations, done; what its equations
+/// need, ready.
+#[derive(Debug)]
+pub(crate) struct PreparedRegistration<'a> {
+    /// Per repository (wire order): the deploy key's and the webhook
+    /// secret's contexts.
+    contexts: [[Context; 2]; 2],
+    /// Per recipient (registration order): its directory record and the
+    /// record fields its proof covers.
+    records: Vec<(&'a VaultRecord, Vec<u8>)>,
+}
+
+/// One proof of a registration.
+enum Part<'p> {
+    Record(&'p VaultRecord, &'p [u8]),
+    DeployKey(RepositoryRole, &'p SealedDeployKey, &'p Context),
+    WebhookSecret(RepositoryRole, &'p SealedSecret, &'p Context),
+}
+
+impl Part<'_> {
+    /// Add the part's weighted equations.
+    fn push(&self, params: &Params, weights: &mut Weights, msm: &mut Msm) -> Result<(), Error> {
+        match self {
+            Part::Record(record, fields) => {
+                record.proof().push_equations(record.public_key(), fields, weights, msm);
+                Ok(())
+            }
+            Part::DeployKey(_, sealed, context) => {
+                sealed.push_equations(params, context, weights, msm)
+            }
+            Part::WebhookSecret(_, sealed, context) => {
+                sealed.push_equations(params, context, weights, msm)
+            }
+        }
+    }
+
+    /// What a failure of this part is called.
+    fn failure(&self) -> RegistrationFailure {
+        match *self {
+            Part::Record(..) => RegistrationFailure::RecipientRecordInvalid,
+            Part::DeployKey(role, ..) => {
+                RegistrationFailure::ItemProof { role, purpose: Purpose::DeployKey }
+            }
+            Part::WebhookSecret(role, ..) => {
+                RegistrationFailure::ItemProof { role, purpose: Purpose::WebhookSecret }
+            }
+        }
+    }
+}
+
+fn fail(why: RegistrationFailure) -> Error {
+    Error::registration(why)
+}
+
+impl<'a> PreparedRegistration<'a> {
+    /// Run every check that is not an equation, in the documented order
+    /// (steps 1–5 of the [module documentation](super)). `encoding` is the
+    /// registration's encoding when the batch decoded it (it is re-encoded
+    /// otherwise).
+    pub(crate) fn new(
+        registration: &ProjectRegistration,
+        encoding: Option<&[u8]>,
+        vault: &VaultPublicKey,
+        directory: &'a [VaultRecord],
+    ) -> Result<Self, Error> {
+        // 1. The owner's signature over the label and every other byte.
+        let body = encoding.and_then(|bytes| {
+            bytes.split_at_checked(bytes.len().checked_sub(SIGNATURE_LEN)?).map(|(body, _)| body)
+        });
+        let message = match body {
+            Some(body) => signed_message(body),
+            None => {
+                let mut message = Vec::from(labels::REGISTRATION_SIGNATURE);
+                registration.write_body(&mut message);
+                message
+            }
+        };
+        registration
+            .owner
+            .verify_strict(&message, &registration.signature)
+            .map_err(|_| fail(RegistrationFailure::Signature))?;
+        drop(message);
+
+        // 2. Addressed to this vault.
+        if !registration.recipients.contains(vault) {
+            return Err(fail(RegistrationFailure::NotARecipient));
+        }
+
+        // 3. Roles and distinct repositories.
+        let [first, second] = &registration.repositories;
+        if (first.role, second.role) != (RepositoryRole::Config, RepositoryRole::Code) {
+            return Err(fail(RegistrationFailure::Roles));
+        }
+        if first.repository == second.repository {
+            return Err(fail(RegistrationFailure::DuplicateRepository));
+        }
+        if first.deploy_public_key == second.deploy_public_key {
+            return Err(fail(RegistrationFailure::DuplicateDeployKey));
+        }
+
+        // 4. Each repository's key, recipients and payload length.
+        let recipients: Vec<[u8; 32]> =
+            registration.recipients.iter().map(VaultPublicKey::sealing_key_bytes).collect();
+        for repository in &registration.repositories {
+            let role = repository.role;
+            if repository.deploy_public_key != repository.sealed_deploy_key.deploy_public_key() {
+                return Err(fail(RegistrationFailure::DeployKeyMismatch { role }));
+            }
+            if !repository.sealed_deploy_key.recipients().eq(recipients.iter().copied()) {
+                let purpose = Purpose::DeployKey;
+                return Err(fail(RegistrationFailure::RecipientMismatch { role, purpose }));
+            }
+            let secret = &repository.sealed_webhook_secret;
+            if !secret.recipients().eq(recipients.iter().copied()) {
+                let purpose = Purpose::WebhookSecret;
+                return Err(fail(RegistrationFailure::RecipientMismatch { role, purpose }));
+            }
+            if Purpose::WebhookSecret.fixed_payload_len() != Some(secret.payload_len()) {
+                return Err(fail(RegistrationFailure::PayloadLength { role }));
+            }
+        }
+
+        // 5. Every recipient in the directory (the first record with its key).
+        let records = registration
+            .recipients
+            .iter()
+            .map(|key| {
+                directory
+                    .iter()
+                    .find(|record| record.public_key() == key)
+                    .map(|record| (record, record.fields().to_bytes()))
+                    .ok_or(fail(RegistrationFailure::UnknownRecipient))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let contexts = |repository: &RepositoryRegistration| {
+            Ok::<_, Error>([
+                registration.item_context(repository, Purpose::DeployKey)?,
+                registration.item_context(repository, Purpose::WebhookSecret)?,
+            ])
+        };
+        let contexts = [contexts(first)?, contexts(second)?];
+        Ok(PreparedRegistration { contexts, records })
+    }
+
+    /// Every proof of the registration: the recipients' records, then the
+    /// sealed items by repository.
+    fn parts<'p>(
+        &'p self,
+        registration: &'p ProjectRegistration,
+    ) -> impl Iterator<Item = Part<'p>> {
+        let records = self.records.iter().map(|(record, fields)| Part::Record(record, fields));
+        let items = registration.repositories.iter().zip(&self.contexts).flat_map(
+            |(repository, [k, w])| {
+                [
+                    Part::DeployKey(repository.role, &repository.sealed_deploy_key, k),
+                    Part::WebhookSecret(repository.role, &repository.sealed_webhook_secret, w),
+                ]
+            },
+        );
+        records.chain(items)
+    }
+
+    /// Add every weighted equation (step 6). Every refusal that input can
+    /// cause is a check of [`PreparedRegistration::new`]; only a zero
+    /// challenge (probability about 2⁻²⁵² per proof) can still refuse after
+    /// some parts have pushed, and the batch tolerates that (an item that
+    /// refuses takes no part in bisection).
+    pub(crate) fn push_equations(
+        &self,
+        registration: &ProjectRegistration,
+        params: &Params,
+        weights: &mut Weights,
+        msm: &mut Msm,
+    ) -> Result<(), Error> {
+        for part in self.parts(registration) {
+            part.push(params, weights, msm).map_err(|_| fail(part.failure()))?;
+        }
+        Ok(())
+    }
+
+    /// Ristretto and Edwards terms [`push_equations`](Self::push_equations)
+    /// adds (capacity hint).
+    pub(crate) fn msm_terms(&self, registration: &ProjectRegistration) -> (usize, usize) {
+        registration.repositories.iter().fold((self.records.len(), 0), |(d, e), repository| {
+            let (kd, ke) = repository.sealed_deploy_key.msm_terms();
+            let (sd, se) = repository.sealed_webhook_secret.msm_terms();
+            (d + kd + sd, e + ke + se)
+        })
+    }
+
+    /// For an item that bisection found invalid: check each part alone with
+    /// fresh weights, and name the first that fails.
+    pub(crate) fn locate_failure(
+        &self,
+        registration: &ProjectRegistration,
+        params: &Params,
+        index: usize,
+        source: &mut WeightSource,
+    ) -> Error {
+        for part in self.parts(registration) {
+            let mut weights = Weights::for_item(&source.seed(), index);
+            let mut msm = Msm::new();
+            if part.push(params, &mut weights, &mut msm).is_err()
+                || !msm.vartime_is_satisfied(params)
+            {
+                return fail(part.failure());
+            }
+        }
+        // Every part holds under fresh weights: the failed check was a
+        // false alarm of probability about 2⁻²⁵².
+        Error::Verification
+    }
+}
+
+impl ProjectRegistration {
+    /// Verify the registration for `vault`, against the vault `directory`,
+    /// then ask `ownership` about each repository (the checks and their
+    /// order are in the [module documentation](super)). One batch of one
+    /// item, weighted with `rng`.
+    ///
+    /// # Errors
+    /// [`Error::Registration`] naming the first check that fails.
+    pub fn verify<R, O>(
+        &self,
+        params: &Params,
+        vault: &VaultPublicKey,
+        directory: &[VaultRecord],
+        ownership: &O,
+        rng: &mut R,
+    ) -> Result<VerifiedRegistration, Error>
+    where
+        R: CryptoRng + ?Sized,
+        O: OwnershipCheck + ?Sized,
+    {
+        let mut batch = BatchVerifier::new(params);
+        batch.push_registration(self, vault, directory);
+        batch.verify(rng).map_err(|e| e.into_single())?;
+        VerifiedRegistration::after_proofs(self.clone(), vault, ownership)
+    }
+}
+
+/// Verify many registrations for `vault` in one batch, then ask `ownership`
+/// about the repositories of those whose proofs verified: result `i` is
+/// registration `i`'s, exactly what [`ProjectRegistration::verify`] gives it.
+pub fn verify_registrations<R, O>(
+    params: &Params,
+    registrations: Vec<ProjectRegistration>,
+    vault: &VaultPublicKey,
+    directory: &[VaultRecord],
+    ownership: &O,
+    rng: &mut R,
+) -> Vec<Result<VerifiedRegistration, Error>>
+where
+    R: CryptoRng + ?Sized,
+    O: OwnershipCheck + ?Sized,
+{
+    let outcome = {
+        let mut batch = BatchVerifier::with_capacity(params, registrations.len());
+        for registration in &registrations {
+            batch.push_registration(registration, vault, directory);
+        }
+        batch.verify(rng)
+    };
+    registrations
+        .into_iter()
+        .enumerate()
+        .map(|(i, registration)| match outcome.as_ref().err().and_then(|e| e.error_for(i)) {
+            Some(error) => Err(error),
+            None => VerifiedRegistration::after_proofs(registration, vault, ownership),
+        })
+        .collect()
+}
+
+/// [`verify_registrations`] for encoded registrations: decode them (in
+/// parallel under `parallel`), then verify those that decode in one batch.
+/// Result `i` is encoding `i`'s, a decoding error included.
+pub fn verify_registration_bytes<B, R, O>(
+    params: &Params,
+    encoded: &[B],
+    vault: &VaultPublicKey,
+    directory: &[VaultRecord],
+    ownership: &O,
+    rng: &mut R,
+) -> Vec<Result<VerifiedRegistration, Error>>
+where
+    B: AsRef<[u8]> + Sync,
+    R: CryptoRng + ?Sized,
+    O: OwnershipCheck + ?Sized,
+{
+    let decoded = map_with_recipient_cache(encoded, |cache, bytes| {
+        ProjectRegistration::from_bytes_cached(bytes.as_ref(), cache)
+    });
+    let mut results: Vec<Option<Result<VerifiedRegistration, Error>>> =
+        Vec::with_capacity(encoded.len());
+    let mut positions = Vec::with_capacity(encoded.len());
+    let mut registrations = Vec::with_capacity(encoded.len());
+    for (i, item) in decoded.into_iter().enumerate() {
+        match item {
+            Ok(registration) => {
+                positions.push(i);
+                registrations.push(registration);
+                results.push(None);
+            }
+            Err(error) => results.push(Some(Err(error))),
+        }
+    }
+    let verified = verify_registrations(params, registrations, vault, directory, ownership, rng);
+    for (position, result) in positions.into_iter().zip(verified) {
+        if let Some(slot) = results.get_mut(position) {
+            *slot = Some(result);
+        }
+    }
+    results.into_iter().map(|r| r.unwrap_or(Err(Error::Verification))).collect()
+}
+
+/// A registration that passed every check of [`ProjectRegistration::verify`]
+/// for the vault [`verified_for`](Self::verified_for). Only verification
+/// makes one.
+#[derive(Clone, Debug)]
+pub struct VerifiedRegistration {
+    registration: ProjectRegistration,
+    vault: VaultPublicKey,
+}
+
+impl VerifiedRegistration {
+    /// Step 7: the git host's answer for each repository.
+    fn after_proofs<O: OwnershipCheck + ?Sized>(
+        registration: ProjectRegistration,
+        vault: &VaultPublicKey,
+        ownership: &O,
+    ) -> Result<Self, Error> {
+        for repository in &registration.repositories {
+            if !ownership
+                .is_deploy_key_installed(&repository.repository, &repository.deploy_public_key)
+            {
+                return Err(fail(RegistrationFailure::OwnershipRefused { role: repository.role }));
+            }
+        }
+        Ok(VerifiedRegistration { registration, vault: *vault })
+    }
+
+    /// The registration.
+    pub fn registration(&self) -> &ProjectRegistration {
+        &self.registration
+    }
+
+    /// The vault it was verified for.
+    pub fn verified_for(&self) -> &VaultPublicKey {
+        &self.vault
+    }
+
+    /// The project id.
+    pub fn project_id(&self) -> &ProjectId {
+        &self.registration.project_id
+    }
+
+    /// The registration id (for replay detection).
+    pub fn registration_id(&self) -> [u8; 32] {
+        self.registration.id
+    }
+
+    /// The configuration repository.
+    pub fn config(&self) -> &RepositoryRegistration {
+        &self.registration.repositories[0]
+    }
+
+    /// The code repository.
+    pub fn code(&self) -> &RepositoryRegistration {
+        &self.registration.repositories[1]
+    }
+
+    /// Decrypt every repository's deploy key and webhook secret as `vault`
+    /// (any recipient; the items are verified, so every recipient decrypts
+    /// the same keys).
+    ///
+    /// # Errors
+    /// [`RegistrationFailure::NotARecipient`] if `vault` is not a recipient;
+    /// [`Error::Decryption`] if decryption fails (it cannot for a verified
+    /// item and the right key).
+    pub fn open(&self, params: &Params, vault: &VaultKeypair) -> Result<OpenedProject, Error> {
+        if !self.registration.recipients.contains(vault.public()) {
+            return Err(fail(RegistrationFailure::NotARecipient));
+        }
+        let open = |repository: &RepositoryRegistration| {
+            let deploy_key = repository.sealed_deploy_key.open_verified(params, vault)?;
+            let secret = repository.sealed_webhook_secret.open_verified(params, vault)?;
+            let webhook_secret =
+                WebhookSecret::from_bytes(secret.as_bytes()).map_err(|_| Error::Decryption)?;
+            Ok::<_, Error>(OpenedRepository {
+                role: repository.role,
+                repository: repository.repository.clone(),
+                deploy_key,
+                webhook_secret,
+            })
+        };
+        let [config, code] = &self.registration.repositories;
+        Ok(OpenedProject { repositories: [open(config)?, open(code)?] })
+    }
+}
+
+/// A verified registration's secrets, opened by a vault. Zeroized on drop,
+/// printed redacted.
+#[derive(Debug)]
+pub struct OpenedProject {
+    repositories: [OpenedRepository; 2],
+}
+
+impl OpenedProject {
+    /// The configuration repository's keys.
+    pub fn config(&self) -> &OpenedRepository {
+        &self.repositories[0]
+    }
+
+    /// The code repository's keys.
+    pub fn code(&self) -> &OpenedRepository {
+        &self.repositories[1]
+    }
+
+    /// Both, `Config` then `Code`.
+    pub fn repositories(&self) -> &[OpenedRepository; 2] {
+        &self.repositories
+    }
+}
+
+/// One repository's opened deploy key and webhook secret.
+#[derive(Debug)]
+pub struct OpenedRepository {
+    role: RepositoryRole,
+    repository: String,
+    deploy_key: DeployKey,
+    webhook_secret: WebhookSecret,
+}
+
+impl OpenedRepository {
+    /// The repository's role.
+    pub fn role(&self) -> RepositoryRole {
+        self.role
+    }
+
+    /// The repository ref.
+    pub fn repository(&self) -> &str {
+        &self.repository
+    }
+
+    /// The deploy key (clone and fetch with it).
+    pub fn deploy_key(&self) -> &DeployKey {
+        &self.deploy_key
+    }
+
+    /// The webhook secret (check the git host's webhook signatures with it).
+    pub fn webhook_secret(&self) -> &WebhookSecret {
+        &self.webhook_secret
+    }
+}
