@@ -57,6 +57,10 @@ pub use registration::{
     VerifiedRegistration, verify_registration_bytes, verify_registrations,
 };
 
+/// The Ed25519 types of the API (owner keys, signatures), re-exported so
+/// that callers use the same `ed25519-dalek` version as the crate.
+pub use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
+
 #[cfg(feature = "serde")]
 mod serde_impls;
 
