@@ -619,3 +619,8 @@ fn secrets_are_never_printed_nor_overwritten() {
     // Secret keys never go to standard output.
     sb.expect(2, &["deploy-key", "generate", "-o", "-"]);
 }
+
+// Registrations (`owner keygen`, `register`, `verify-registration`, and
+// registrations in `verify`), beside this file.
+#[path = "cli/registration.rs"]
+mod registration;

@@ -5,6 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use vaultseal::Purpose;
 
+// Beside this file (loaded with `#[path]`), in `args/`.
+#[path = "args/registration.rs"]
+mod registration;
+pub(crate) use registration::{OwnerCommand, RegisterArgs, VerifyRegistrationArgs};
+
 /// Seal deploy keys and secrets to vault nodes with zero-knowledge proofs,
 /// verify sealed items offline, open them as a vault.
 ///
@@ -31,15 +36,32 @@ pub(crate) enum Command {
     /// (hybrid envelope, no proof).
     #[command(subcommand)]
     Seal(SealCommand),
-    /// Verify sealed items and vault records, all in one batch; no secret key
-    /// needed.
+    /// Verify sealed items, vault records and project registrations, all in
+    /// one batch; no secret key needed.
     ///
     /// Prints `OK <file>` or `INVALID <file>: <reason>` for each file (and
     /// `ERROR <file>: <reason>` for a file that cannot be read or is not a
     /// verifiable kind). Exit status 0 only if every file is valid.
+    /// Registrations are checked against the records given (`--to` and
+    /// files), for `--vault` or else as their own recipients verify them; the
+    /// git-host ownership check is `verify-registration`'s.
     Verify(VerifyArgs),
     /// Verify and open a sealed item or a hybrid envelope as a vault.
     Open(OpenArgs),
+    /// Project owner keys (Ed25519; they sign registrations).
+    #[command(subcommand)]
+    Owner(OwnerCommand),
+    /// Build and sign a project registration: a deploy key and a webhook
+    /// secret per repository, sealed to the vaults; write what to install on
+    /// the git host.
+    Register(RegisterArgs),
+    /// Verify a project registration as a vault (owner signature, every
+    /// proof in one batch, recipients, records, installed deploy keys), and
+    /// optionally open it.
+    ///
+    /// Prints `OK <file>` and a summary, or `INVALID <file>: <Check>:
+    /// <reason>` (exit status 1).
+    VerifyRegistration(VerifyRegistrationArgs),
     /// Show what a file holds (kind, recipients, fingerprints); verifies
     /// nothing and prints no secret.
     Inspect(InspectArgs),
@@ -246,15 +268,21 @@ pub(crate) struct SealHybridArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// Sealed deploy keys, sealed secrets and vault records, armored or binary.
+    /// Sealed deploy keys, sealed secrets, vault records and project
+    /// registrations, armored or binary.
     #[arg(value_name = "FILE", required = true)]
     pub(crate) files: Vec<PathBuf>,
+    /// Verify registrations for this vault (public key or record file)
+    /// [default: each as its own recipients verify it].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) vault: Option<PathBuf>,
     /// Purpose of the sealed secrets (sealed deploy keys always verify as
     /// deploy keys).
     #[arg(long, value_enum, default_value_t = PurposeArg::Secret)]
     pub(crate) purpose: PurposeArg,
-    /// Require every sealed item to be sealed to exactly these vaults (public
-    /// key or record files; records are verified in the same batch).
+    /// Require every sealed item and registration to be sealed to exactly
+    /// these vaults (public key or record files; records are verified in the
+    /// same batch and are the vault directory of registrations).
     #[arg(long = "to", value_name = "FILE")]
     pub(crate) to: Vec<PathBuf>,
     #[command(flatten)]

@@ -40,11 +40,15 @@ pub(crate) enum Kind {
     SealedSecret,
     /// `hybrid::Envelope::to_bytes`.
     HybridEnvelope,
+    /// A project owner's Ed25519 signing key: its 32-byte seed (secret).
+    OwnerKey,
+    /// `ProjectRegistration::to_bytes`.
+    ProjectRegistration,
 }
 
 impl Kind {
     /// Every kind, in the order error messages list them.
-    pub(crate) const ALL: [Kind; 7] = [
+    pub(crate) const ALL: [Kind; 9] = [
         Kind::VaultSecretKey,
         Kind::VaultPublicKey,
         Kind::VaultRecord,
@@ -52,6 +56,8 @@ impl Kind {
         Kind::SealedDeployKey,
         Kind::SealedSecret,
         Kind::HybridEnvelope,
+        Kind::OwnerKey,
+        Kind::ProjectRegistration,
     ];
 
     /// The armor label (after `VAULTSEAL `).
@@ -64,6 +70,8 @@ impl Kind {
             Kind::SealedDeployKey => "SEALED DEPLOY KEY",
             Kind::SealedSecret => "SEALED SECRET",
             Kind::HybridEnvelope => "HYBRID ENVELOPE",
+            Kind::OwnerKey => "OWNER KEY",
+            Kind::ProjectRegistration => "PROJECT REGISTRATION",
         }
     }
 
@@ -75,7 +83,7 @@ impl Kind {
     /// Whether files of this kind hold secret material (written with mode
     /// 0600, never printed).
     pub(crate) const fn is_secret(self) -> bool {
-        matches!(self, Kind::VaultSecretKey | Kind::DeployKey)
+        matches!(self, Kind::VaultSecretKey | Kind::DeployKey | Kind::OwnerKey)
     }
 }
 

@@ -9,17 +9,24 @@ mod inspect;
 mod keys;
 #[path = "commands/open.rs"]
 mod open;
+#[path = "commands/ownership.rs"]
+mod ownership;
+#[path = "commands/register.rs"]
+mod register;
 #[path = "commands/seal.rs"]
 mod seal;
 #[path = "commands/verify.rs"]
 mod verify;
+#[path = "commands/verify_registration.rs"]
+mod verify_registration;
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rand_core::UnwrapErr;
-use vaultseal::Params;
+use vaultseal::{Params, RepositoryRole};
 
-use crate::args::{Command, DeployKeyCommand, SealCommand, VaultCommand};
+use crate::args::{Command, DeployKeyCommand, OwnerCommand, SealCommand, VaultCommand};
 use crate::error::CliError;
 
 /// The OS CSPRNG (the only randomness source of the tool). A failure of the
@@ -43,6 +50,9 @@ pub(crate) fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Seal(SealCommand::Hybrid(args)) => seal::hybrid(params(), &args, &mut rng),
         Command::Verify(args) => verify::run(params(), &args, &mut rng),
         Command::Open(args) => open::run(params(), &args, &mut rng),
+        Command::Owner(OwnerCommand::Keygen(args)) => keys::owner_keygen(&args, &mut rng),
+        Command::Register(args) => register::run(params(), &args, &mut rng),
+        Command::VerifyRegistration(args) => verify_registration::run(params(), &args, &mut rng),
         Command::Inspect(args) => inspect::run(params(), &args),
     }
 }
@@ -50,4 +60,43 @@ pub(crate) fn run(command: Command) -> Result<ExitCode, CliError> {
 /// Lowercase hex of public bytes.
 fn hex(bytes: &[u8]) -> String {
     base16ct::lower::encode_string(bytes)
+}
+
+/// The reason to print for a refused registration: the failed check's name
+/// (the `RegistrationFailure` variant, e.g. `NotARecipient`), then what it
+/// means; any other error as it displays.
+fn registration_reason(error: vaultseal::Error) -> String {
+    match error {
+        vaultseal::Error::Registration { why } => {
+            let debug = format!("{why:?}");
+            let name = debug.split([' ', '{', '(']).next().unwrap_or_default();
+            format!("{name}: {why}")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `<dir>/<role>.<suffix>`: the per-repository files of `register --setup-dir`
+/// and `verify-registration --out`.
+fn role_file(dir: &Path, role: RepositoryRole, suffix: &str) -> PathBuf {
+    dir.join(format!("{role}.{suffix}"))
+}
+
+/// The comment of a registration's deploy key lines (both commands write the
+/// same line).
+fn deploy_key_comment(project_name: &str, role: RepositoryRole) -> String {
+    format!("vaultseal {project_name} {role}")
+}
+
+/// Create `dir` (and its parents) if missing, mode 0700 on Unix: it receives
+/// secrets.
+fn create_private_dir(dir: &Path) -> Result<(), CliError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|error| CliError::io(dir, error))
 }

@@ -6,8 +6,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rand_core::CryptoRng;
 use vaultseal::hybrid::Envelope;
 use vaultseal::{
-    BatchVerifier, Context, DeployKey, DeployPublicKey, Params, Purpose, SealedDeployKey,
-    SealedSecret, VaultKeypair, VaultPublicKey, VaultRecord, VaultSecretKey,
+    BatchVerifier, Context, DeployKey, DeployPublicKey, Params, ProjectRegistration, Purpose,
+    SealedDeployKey, SealedSecret, SigningKey, VaultKeypair, VaultPublicKey, VaultRecord,
+    VaultSecretKey,
 };
 use zeroize::Zeroizing;
 
@@ -25,6 +26,9 @@ pub(crate) enum Decoded {
     SealedDeployKey(Box<SealedDeployKey>),
     SealedSecret(Box<SealedSecret>),
     HybridEnvelope(Box<Envelope>),
+    /// Zeroized on drop (ed25519-dalek's `zeroize` feature).
+    OwnerKey(Box<SigningKey>),
+    ProjectRegistration(Box<ProjectRegistration>),
 }
 
 impl Decoded {
@@ -37,23 +41,40 @@ impl Decoded {
             Decoded::SealedDeployKey(_) => Kind::SealedDeployKey,
             Decoded::SealedSecret(_) => Kind::SealedSecret,
             Decoded::HybridEnvelope(_) => Kind::HybridEnvelope,
+            Decoded::OwnerKey(_) => Kind::OwnerKey,
+            Decoded::ProjectRegistration(_) => Kind::ProjectRegistration,
         }
     }
 }
 
-/// Decode `bytes` as `kind` with the library's strict decoder.
-pub(crate) fn decode_as(kind: Kind, bytes: &[u8]) -> Result<Decoded, vaultseal::Error> {
-    Ok(match kind {
-        Kind::VaultSecretKey => Decoded::VaultSecretKey(VaultSecretKey::from_bytes(bytes)?),
-        Kind::VaultPublicKey => Decoded::VaultPublicKey(VaultPublicKey::from_bytes(bytes)?),
-        Kind::VaultRecord => Decoded::VaultRecord(Box::new(VaultRecord::from_bytes(bytes)?)),
-        Kind::DeployKey => Decoded::DeployKey(DeployKey::from_bytes(bytes)?),
+/// Decode `bytes` as `kind` with the library's strict decoder (an owner key
+/// is exactly its 32-byte seed). The error is a reason.
+pub(crate) fn decode_as(kind: Kind, bytes: &[u8]) -> Result<Decoded, String> {
+    let decoded = match kind {
+        Kind::VaultSecretKey => VaultSecretKey::from_bytes(bytes).map(Decoded::VaultSecretKey),
+        Kind::VaultPublicKey => VaultPublicKey::from_bytes(bytes).map(Decoded::VaultPublicKey),
+        Kind::VaultRecord => VaultRecord::from_bytes(bytes).map(|r| Decoded::VaultRecord(r.into())),
+        Kind::DeployKey => DeployKey::from_bytes(bytes).map(Decoded::DeployKey),
         Kind::SealedDeployKey => {
-            Decoded::SealedDeployKey(Box::new(SealedDeployKey::from_bytes(bytes)?))
+            SealedDeployKey::from_bytes(bytes).map(|s| Decoded::SealedDeployKey(s.into()))
         }
-        Kind::SealedSecret => Decoded::SealedSecret(Box::new(SealedSecret::from_bytes(bytes)?)),
-        Kind::HybridEnvelope => Decoded::HybridEnvelope(Box::new(Envelope::from_bytes(bytes)?)),
-    })
+        Kind::SealedSecret => {
+            SealedSecret::from_bytes(bytes).map(|s| Decoded::SealedSecret(s.into()))
+        }
+        Kind::HybridEnvelope => {
+            Envelope::from_bytes(bytes).map(|e| Decoded::HybridEnvelope(e.into()))
+        }
+        Kind::ProjectRegistration => {
+            ProjectRegistration::from_bytes(bytes).map(|r| Decoded::ProjectRegistration(r.into()))
+        }
+        Kind::OwnerKey => {
+            let seed = Zeroizing::new(<[u8; 32]>::try_from(bytes).map_err(|_| {
+                format!("invalid owner key: a 32-byte Ed25519 seed, not {} bytes", bytes.len())
+            })?);
+            return Ok(Decoded::OwnerKey(Box::new(SigningKey::from_bytes(&seed))));
+        }
+    };
+    decoded.map_err(|error| error.to_string())
 }
 
 /// Decode a loaded file. A binary file of a command that takes several kinds
@@ -61,14 +82,14 @@ pub(crate) fn decode_as(kind: Kind, bytes: &[u8]) -> Result<Decoded, vaultseal::
 /// (the caller names the file).
 pub(crate) fn decode_loaded(loaded: &Loaded, accepted: &[Kind]) -> Result<Decoded, String> {
     if let Some(kind) = loaded.kind {
-        return decode_as(kind, &loaded.bytes).map_err(|error| error.to_string());
+        return decode_as(kind, &loaded.bytes);
     }
     let mut found: Vec<Decoded> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
     for kind in accepted {
         match decode_as(*kind, &loaded.bytes) {
             Ok(decoded) => found.push(decoded),
-            Err(error) => errors.push(error.to_string()),
+            Err(error) => errors.push(error),
         }
     }
     match found.len() {
@@ -102,6 +123,14 @@ pub(crate) fn read_deploy_key(path: &Path) -> Result<DeployKey, CliError> {
     match read_decoded(path, &[Kind::DeployKey])? {
         Decoded::DeployKey(key) => Ok(key),
         other => Err(unexpected(path, &other, Kind::DeployKey)),
+    }
+}
+
+/// The owner's signing key from an OWNER KEY file.
+pub(crate) fn read_owner_key(path: &Path) -> Result<Box<SigningKey>, CliError> {
+    match read_decoded(path, &[Kind::OwnerKey])? {
+        Decoded::OwnerKey(key) => Ok(key),
+        other => Err(unexpected(path, &other, Kind::OwnerKey)),
     }
 }
 

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use vaultseal::{Params, VaultKeypair};
+use vaultseal::{Params, ProjectRegistration, VaultKeypair};
 
 use super::hex;
 use crate::args::InspectArgs;
@@ -76,5 +76,32 @@ fn describe(params: &Params, decoded: &Decoded, out: &mut String) {
             let _ = writeln!(out, "  payload length: {}", envelope.payload_len());
             recipients(out, envelope.recipients().iter().map(|k| k.sealing_key_bytes()));
         }
+        Decoded::OwnerKey(key) => {
+            let _ = writeln!(out, "  public key: {}", hex(key.verifying_key().as_bytes()));
+        }
+        Decoded::ProjectRegistration(registration) => registration_facts(registration, out),
     }
+}
+
+/// A registration's public facts (SPEC §8 fields; nothing is checked).
+fn registration_facts(registration: &ProjectRegistration, out: &mut String) {
+    let _ = writeln!(out, "  project: {}", registration.project_name().escape_debug());
+    let _ = writeln!(out, "  project id: {}", registration.project_id());
+    let _ = writeln!(out, "  owner: {}", hex(registration.owner().as_bytes()));
+    let _ = writeln!(out, "  registration id: {}", hex(&registration.registration_id()));
+    let _ = writeln!(out, "  timestamp: {}", registration.timestamp());
+    let _ = writeln!(out, "  nonce: {}", hex(registration.nonce()));
+    recipients(out, registration.recipients().iter().map(|k| k.sealing_key_bytes()));
+    for repository in registration.repositories() {
+        let public = repository.deploy_public_key();
+        let _ = writeln!(
+            out,
+            "  {} repository: {}",
+            repository.role(),
+            repository.repository().escape_debug()
+        );
+        let _ = writeln!(out, "    deploy key: {}", public.to_openssh("").unwrap_or_default());
+        let _ = writeln!(out, "    fingerprint: {}", public.fingerprint());
+    }
+    let _ = writeln!(out, "  signature and proofs: not checked (use verify-registration)");
 }

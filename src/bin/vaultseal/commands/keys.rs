@@ -1,8 +1,10 @@
-//! `vault keygen`, `vault record`, `deploy-key generate`.
+//! `vault keygen`, `vault record`, `deploy-key generate`, `owner keygen`.
 
 use std::process::ExitCode;
 
-use vaultseal::{DeployKey, Params, VaultFields, VaultKeypair, VaultRecord};
+use rand_core::Rng as _;
+use vaultseal::{DeployKey, Params, SigningKey, VaultFields, VaultKeypair, VaultRecord};
+use zeroize::Zeroizing;
 
 use super::{Rng, hex};
 use crate::args::{DeployKeyGenerateArgs, KeygenArgs, RecordArgs};
@@ -77,6 +79,30 @@ pub(super) fn deploy_key_generate(
         args.out.display(),
         public_out.display(),
         key.public_key().fingerprint()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `owner keygen`: a fresh project owner's Ed25519 signing key (its 32-byte
+/// seed, OWNER KEY, mode 0600); its public key as 64 hex digits and a line
+/// break in the public key file (which `--owner` takes) and on standard
+/// output.
+pub(super) fn owner_keygen(args: &KeygenArgs, rng: &mut Rng) -> Result<ExitCode, CliError> {
+    let public_out = args.public.clone().unwrap_or_else(|| public_path(&args.out));
+    if files::is_stdio(&public_out) || public_out == args.out {
+        return Err(CliError::usage("--pub must name a file other than --out"));
+    }
+    let mut seed = Zeroizing::new([0u8; 32]);
+    rng.fill_bytes(&mut seed[..]);
+    let public = SigningKey::from_bytes(&seed).verifying_key();
+    write_object(Some(&args.out), Kind::OwnerKey, &seed[..], &args.output)?;
+    let line = format!("{}\n", hex(public.as_bytes()));
+    write_public(Some(&public_out), line.as_bytes())?;
+    write_public(None, line.as_bytes())?;
+    eprintln!(
+        "owner key: {} (mode 0600)\nowner public key: {}",
+        args.out.display(),
+        public_out.display()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,5 @@
-//! `verify`: any number of sealed items and vault records, in ONE batch.
+//! `verify`: any number of sealed items, vault records and project
+//! registrations, in ONE batch.
 //!
 //! Every file gets one line on standard output, in the order given:
 //!
@@ -11,21 +12,33 @@
 //! `--to` records are verified in the same batch and get their own lines
 //! first.
 //!
+//! # Registrations
+//! A registration is one batch item (its owner signature, structure, its
+//! recipients' records and its four sealed items, under the contexts it
+//! derives: it needs no command-line context). Its vault directory is every
+//! record given, `--to` and files alike. It is verified for the `--vault`
+//! vault when given (`NotARecipient` unless that vault is a recipient), and
+//! otherwise for its own first recipient: every check of
+//! `ProjectRegistration::verify` but "the verifying vault is a recipient"
+//! (true by definition), i.e. whether its recipients would accept it. The
+//! git-host ownership check is not made (`verify-registration` makes it).
+//! With `--to`, a registration must be sealed to exactly those vaults.
+//!
 //! # Adding an input kind
 //! A kind is an [`Item`] variant, an entry in [`VERIFY_KINDS`], an arm in
 //! [`Item::from_decoded`] and one in [`Item::push`] (and in
-//! [`Item::recipients`] if it lists recipients). A project registration plugs
-//! in this way: it carries its own contexts, and its push takes the `--to`
-//! records as the vault directory.
+//! [`Item::recipients`] if it lists recipients), and a reason in
+//! [`Item::reason`].
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use vaultseal::{
-    BatchVerifier, Context, Params, Purpose, SealedDeployKey, SealedSecret, VaultRecord,
+    BatchVerifier, Context, Params, ProjectRegistration, Purpose, SealedDeployKey, SealedSecret,
+    VaultPublicKey, VaultRecord,
 };
 
-use super::Rng;
+use super::{Rng, registration_reason};
 use crate::args::VerifyArgs;
 use crate::armor::Kind;
 use crate::error::{CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
@@ -33,8 +46,8 @@ use crate::files;
 use crate::inputs::{Decoded, decode_loaded, read_recipients};
 
 /// The kinds `verify` takes.
-pub(crate) const VERIFY_KINDS: [Kind; 3] =
-    [Kind::SealedDeployKey, Kind::SealedSecret, Kind::VaultRecord];
+pub(crate) const VERIFY_KINDS: [Kind; 4] =
+    [Kind::SealedDeployKey, Kind::SealedSecret, Kind::VaultRecord, Kind::ProjectRegistration];
 
 /// A decoded item to verify, owning what the batch borrows.
 enum Item {
@@ -42,6 +55,14 @@ enum Item {
     SealedSecret(Box<SealedSecret>),
     /// A record and the encoding of its fields (what its proof covers).
     VaultRecord(Box<VaultRecord>, Vec<u8>),
+    ProjectRegistration(Box<ProjectRegistration>),
+}
+
+/// What registrations verify against: the vault directory (every record
+/// given) and the `--vault` vault, if any.
+struct Directory {
+    records: Vec<VaultRecord>,
+    vault: Option<VaultPublicKey>,
 }
 
 /// The contexts sealed items verify under: deploy keys always with purpose
@@ -60,6 +81,9 @@ impl Item {
                 let fields = record.fields().to_bytes();
                 Some(Item::VaultRecord(record, fields))
             }
+            Decoded::ProjectRegistration(registration) => {
+                Some(Item::ProjectRegistration(registration))
+            }
             _ => None,
         }
     }
@@ -69,12 +93,16 @@ impl Item {
         matches!(self, Item::SealedDeployKey(_) | Item::SealedSecret(_))
     }
 
-    /// The sealing keys `Y_j` the item is sealed to, if it is a sealed item.
+    /// The sealing keys `Y_j` the item is sealed to, if it is a sealed item
+    /// or a registration.
     fn recipients(&self) -> Option<Vec<[u8; 32]>> {
         match self {
             Item::SealedDeployKey(sealed) => Some(sealed.recipients().collect()),
             Item::SealedSecret(sealed) => Some(sealed.recipients().collect()),
             Item::VaultRecord(..) => None,
+            Item::ProjectRegistration(registration) => Some(
+                registration.recipients().iter().map(VaultPublicKey::sealing_key_bytes).collect(),
+            ),
         }
     }
 
@@ -83,6 +111,7 @@ impl Item {
         &'a self,
         batch: &mut BatchVerifier<'a>,
         contexts: Option<&'a Contexts>,
+        directory: &'a Directory,
     ) -> Option<usize> {
         Some(match self {
             Item::SealedDeployKey(sealed) => {
@@ -92,12 +121,17 @@ impl Item {
             Item::VaultRecord(record, fields) => {
                 batch.push_vault_key_proof(record.proof(), record.public_key(), fields)
             }
+            Item::ProjectRegistration(registration) => {
+                let vault = directory.vault.as_ref().or(registration.recipients().first())?;
+                batch.push_registration(registration, vault, &directory.records)
+            }
         })
     }
 
     /// The reason to print for a verification error.
     fn reason(&self, error: vaultseal::Error) -> String {
         match (self, error) {
+            (Item::ProjectRegistration(_), error) => registration_reason(error),
             (Item::VaultRecord(..), vaultseal::Error::Verification) => {
                 "the proof of possession does not verify".into()
             }
@@ -154,12 +188,26 @@ pub(super) fn run(params: &Params, args: &VerifyArgs, rng: &mut Rng) -> Result<E
         None
     };
 
+    // Every record given is in the registrations' directory.
+    let vault = match &args.vault {
+        Some(path) => read_recipients(core::slice::from_ref(path))?.pop().map(|r| r.key),
+        None => None,
+    };
+    let records = entries
+        .iter()
+        .filter_map(|entry| match entry {
+            Entry::Item(Item::VaultRecord(record, _)) => Some(VaultRecord::clone(record)),
+            _ => None,
+        })
+        .collect();
+    let directory = Directory { records, vault };
+
     // One batch for every item.
     let mut batch = BatchVerifier::with_capacity(params, entries.len());
     let mut index_of: Vec<Option<usize>> = Vec::with_capacity(entries.len());
     for entry in &entries {
         index_of.push(match entry {
-            Entry::Item(item) => item.push(&mut batch, contexts.as_ref()),
+            Entry::Item(item) => item.push(&mut batch, contexts.as_ref(), &directory),
             _ => None,
         });
     }

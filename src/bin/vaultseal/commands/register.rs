@@ -1,0 +1,137 @@
+//! `register`: build and sign a project registration (the project owner's
+//! side of SPEC §8).
+//!
+//! The recipients are checked first, as for `seal` (every record's proof of
+//! possession in one batch, and its expiry). The library then generates a
+//! deploy key and a webhook secret per repository, seals each to the vaults
+//! under the context it derives, and signs with the owner key. The deploy
+//! keys' secrets never leave the library (only the vaults can open them); the
+//! owner gets what to install on the git host:
+//!
+//! - `<setup dir>/<role>.deploy-key.pub`: the deploy key's OpenSSH public
+//!   line (install it as a deploy key of the repository);
+//! - `<setup dir>/<role>.webhook-secret`: the webhook secret, 64 lowercase hex
+//!   digits and a line break, mode 0600 (configure it as the repository
+//!   webhook's secret);
+//!
+//! and, on standard output (standard error when the registration goes to
+//! standard output), a summary: project id, registration id, and per
+//! repository its ref, public line and fingerprint — the webhook secrets
+//! only with `--show-secrets`. Existing set-up files are replaced only with
+//! `--force`; they are written before the registration, so a registration
+//! file always has its set-up beside it.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use vaultseal::registration::RepositorySetup;
+use vaultseal::{Params, ProjectRegistration};
+use zeroize::Zeroizing;
+
+use super::{Rng, create_private_dir, deploy_key_comment, hex, role_file};
+use crate::args::RegisterArgs;
+use crate::armor::Kind;
+use crate::error::CliError;
+use crate::files::{self, write_object, write_public, write_secret};
+use crate::inputs::{check_recipients, read_owner_key, read_recipients, unix_now};
+
+/// `register`: see the [module documentation](self).
+pub(super) fn run(
+    params: &Params,
+    args: &RegisterArgs,
+    rng: &mut Rng,
+) -> Result<ExitCode, CliError> {
+    let to_stdout = files::is_stdio(&args.out);
+    let setup_dir = match (&args.setup_dir, to_stdout) {
+        (Some(dir), _) => dir.clone(),
+        (None, false) => setup_path(&args.out),
+        (None, true) => {
+            return Err(CliError::usage(
+                "a registration written to standard output needs --setup-dir",
+            ));
+        }
+    };
+    let owner = read_owner_key(&args.owner_key)?;
+    let recipients = check_recipients(params, &read_recipients(&args.recipients.to)?, rng)?;
+    let timestamp = args.timestamp.unwrap_or_else(unix_now);
+    let new = ProjectRegistration::builder(&owner, &args.name)
+        .recipients(&recipients)
+        .repositories(&args.config_repo, &args.code_repo)
+        .timestamp(timestamp)
+        .build(params, rng)
+        .map_err(|error| CliError::usage(format!("cannot register: {error}")))?;
+    drop(owner);
+    let registration = new.registration();
+
+    create_private_dir(&setup_dir)?;
+    // Holds the webhook secrets with `--show-secrets`.
+    let mut summary = Zeroizing::new(String::new());
+    let _ = writeln!(summary, "project: {}", registration.project_name());
+    let _ = writeln!(summary, "project id: {}", registration.project_id());
+    let _ = writeln!(summary, "owner: {}", hex(registration.owner().as_bytes()));
+    let _ = writeln!(summary, "registration id: {}", hex(&registration.registration_id()));
+    let _ = writeln!(summary, "timestamp: {}", registration.timestamp());
+    for key in registration.recipients() {
+        let _ = writeln!(summary, "recipient Y: {}", hex(&key.sealing_key_bytes()));
+    }
+    for setup in new.repositories() {
+        write_setup(&setup_dir, registration.project_name(), setup, args, &mut summary)?;
+    }
+
+    write_object(
+        Some(&args.out),
+        Kind::ProjectRegistration,
+        &registration.to_bytes(),
+        &args.output,
+    )?;
+    if to_stdout {
+        eprint!("{}", summary.as_str());
+    } else {
+        let _ = writeln!(summary, "registration: {}", args.out.display());
+        files::write_stdout(summary.as_bytes())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `<out>.setup`.
+fn setup_path(out: &Path) -> PathBuf {
+    let mut name = out.as_os_str().to_owned();
+    name.push(".setup");
+    name.into()
+}
+
+/// Write one repository's set-up files; describe them in `summary`.
+fn write_setup(
+    dir: &Path,
+    project_name: &str,
+    setup: &RepositorySetup,
+    args: &RegisterArgs,
+    summary: &mut String,
+) -> Result<(), CliError> {
+    let role = setup.role();
+    let public = setup.deploy_public_key();
+    // Names have no control characters (the builder checked), so the
+    // comment is accepted.
+    let line = public
+        .to_openssh(&deploy_key_comment(project_name, role))
+        .map_err(|error| CliError::usage(format!("cannot write the deploy key line: {error}")))?;
+    let public_file = role_file(dir, role, "deploy-key.pub");
+    let secret_file = role_file(dir, role, "webhook-secret");
+    let secret = setup.webhook_secret_hex();
+    let mut secret_line = Zeroizing::new(String::with_capacity(secret.len() + 1));
+    secret_line.push_str(&secret);
+    secret_line.push('\n');
+    write_secret(&secret_file, secret_line.as_bytes(), args.output.force)?;
+    write_public(Some(&public_file), format!("{line}\n").as_bytes())?;
+
+    let _ = writeln!(summary, "{role} repository: {}", setup.repository());
+    let _ = writeln!(summary, "  deploy key: {line}");
+    let _ = writeln!(summary, "  fingerprint: {}", public.fingerprint());
+    let _ = writeln!(summary, "  deploy key file: {}", public_file.display());
+    let _ = writeln!(summary, "  webhook secret file: {} (mode 0600)", secret_file.display());
+    if args.show_secrets {
+        let _ = writeln!(summary, "  webhook secret: {}", secret.as_str());
+    }
+    Ok(())
+}

@@ -1,0 +1,179 @@
+//! `verify-registration`: a vault's check of a project registration (SPEC
+//! §8), and optionally its opening.
+//!
+//! The library's [`ProjectRegistration::verify`] runs every check — owner
+//! signature, the vault among the recipients, structure, every recipient's
+//! record in the directory (`--records`), all proofs (records and the four
+//! sealed items) in one batch — and last the ownership check: each
+//! repository's deploy key must be listed as installed in the `--ownership`
+//! file (see [`ownership`](super::ownership) for its format), or
+//! `--assume-installed` skips it with a warning.
+//!
+//! Output: `OK <file>` and a summary (exit status 0), or `INVALID <file>:
+//! <Check>: <reason>` naming the failed check (the `RegistrationFailure`
+//! variant, or the decoding error; exit status 1). With `--key` and `--out`,
+//! a verified registration is opened and each repository's keys are written
+//! into the directory: `<role>.deploy-key` (DEPLOY KEY, mode 0600),
+//! `<role>.deploy-key.pub` (the same line `register` wrote) and
+//! `<role>.webhook-secret` (64 hex digits and a line break, mode 0600).
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+use vaultseal::registration::OpenedRepository;
+use vaultseal::{
+    DeployPublicKey, Params, ProjectRegistration, VaultKeypair, VaultPublicKey, VaultRecord,
+};
+use zeroize::Zeroizing;
+
+use super::ownership::Installed;
+use super::{Rng, create_private_dir, deploy_key_comment, hex, registration_reason, role_file};
+use crate::args::VerifyRegistrationArgs;
+use crate::armor::Kind;
+use crate::error::{CliError, EXIT_INVALID};
+use crate::files::{self, encode_output, write_public, write_secret};
+use crate::inputs::{Decoded, decode_loaded, read_decoded, read_recipients, read_vault_keypair};
+
+/// `verify-registration`: see the [module documentation](self).
+pub(super) fn run(
+    params: &Params,
+    args: &VerifyRegistrationArgs,
+    rng: &mut Rng,
+) -> Result<ExitCode, CliError> {
+    let keypair = args.key.as_deref().map(|path| read_vault_keypair(params, path)).transpose()?;
+    let vault = vault_key(args, keypair.as_ref())?;
+    let directory =
+        args.records.iter().map(|path| read_record(path)).collect::<Result<Vec<_>, _>>()?;
+    let installed = args.ownership.as_deref().map(Installed::read).transpose()?;
+
+    let name = args.input.display();
+    let loaded = files::load(&args.input, &[Kind::ProjectRegistration])?;
+    let registration = match decode_loaded(&loaded, &[Kind::ProjectRegistration]) {
+        Ok(Decoded::ProjectRegistration(registration)) => registration,
+        Ok(other) => {
+            return Err(CliError::WrongKind {
+                path: args.input.clone(),
+                found: other.kind(),
+                expected: vec![Kind::ProjectRegistration],
+            });
+        }
+        Err(reason) => return invalid(&format!("INVALID {name}: {reason}\n")),
+    };
+
+    if let (Some(installed), Some(path)) = (&installed, &args.ownership) {
+        if installed.is_empty() {
+            eprintln!("warning: {} lists no installed deploy key", path.display());
+        }
+    } else {
+        eprintln!(
+            "warning: --assume-installed: the deploy keys are NOT checked against the git host; \
+             the registrant's control of the repositories is unproven"
+        );
+    }
+    let ownership = |repository: &str, key: &DeployPublicKey| {
+        installed.as_ref().is_none_or(|installed| installed.contains(repository, key))
+    };
+    let verified = match registration.verify(params, &vault, &directory, &ownership, rng) {
+        Ok(verified) => verified,
+        Err(error) => {
+            return invalid(&format!("INVALID {name}: {}\n", registration_reason(error)));
+        }
+    };
+
+    let mut out = format!("OK {name}\n");
+    describe(verified.registration(), args, &mut out);
+    if let (Some(keypair), Some(dir)) = (&keypair, &args.out) {
+        let opened = verified.open(params, keypair).map_err(|error| {
+            CliError::Invalid(format!("{name}: does not open: {}", registration_reason(error)))
+        })?;
+        create_private_dir(dir)?;
+        for repository in opened.repositories() {
+            write_opened(dir, verified.registration().project_name(), repository, args)?;
+        }
+        let _ = writeln!(out, "opened into: {}", dir.display());
+    }
+    files::write_stdout(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Print an `INVALID` line; exit status 1.
+fn invalid(line: &str) -> Result<ExitCode, CliError> {
+    files::write_stdout(line.as_bytes())?;
+    Ok(ExitCode::from(EXIT_INVALID))
+}
+
+/// The verifying vault: `--vault`, else the public key of `--key` (both
+/// given: they must be the same vault).
+fn vault_key(
+    args: &VerifyRegistrationArgs,
+    keypair: Option<&VaultKeypair>,
+) -> Result<VaultPublicKey, CliError> {
+    let named = match &args.vault {
+        Some(path) => read_recipients(core::slice::from_ref(path))?.pop().map(|r| r.key),
+        None => None,
+    };
+    match (named, keypair) {
+        (Some(named), Some(keypair)) if named != *keypair.public() => {
+            Err(CliError::usage("--vault and --key are different vaults"))
+        }
+        (Some(key), _) => Ok(key),
+        (None, Some(keypair)) => Ok(*keypair.public()),
+        (None, None) => Err(CliError::usage("the verifying vault needs --vault or --key")),
+    }
+}
+
+/// A directory record from a VAULT RECORD file.
+fn read_record(path: &Path) -> Result<VaultRecord, CliError> {
+    match read_decoded(path, &[Kind::VaultRecord])? {
+        Decoded::VaultRecord(record) => Ok(*record),
+        other => Err(CliError::WrongKind {
+            path: path.into(),
+            found: other.kind(),
+            expected: vec![Kind::VaultRecord],
+        }),
+    }
+}
+
+/// The verified registration's public facts.
+fn describe(registration: &ProjectRegistration, args: &VerifyRegistrationArgs, out: &mut String) {
+    let _ = writeln!(out, "  project: {}", registration.project_name());
+    let _ = writeln!(out, "  project id: {}", registration.project_id());
+    let _ = writeln!(out, "  owner: {}", hex(registration.owner().as_bytes()));
+    let _ = writeln!(out, "  registration id: {}", hex(&registration.registration_id()));
+    let _ = writeln!(out, "  timestamp: {}", registration.timestamp());
+    let ownership = match &args.ownership {
+        Some(path) => format!("installed (per {})", path.display()),
+        None => "NOT checked (--assume-installed)".into(),
+    };
+    for repository in registration.repositories() {
+        let _ = writeln!(
+            out,
+            "  {} repository {}: deploy key {} {ownership}",
+            repository.role(),
+            repository.repository(),
+            repository.deploy_public_key().fingerprint()
+        );
+    }
+}
+
+/// Write one opened repository's files into `dir`.
+fn write_opened(
+    dir: &Path,
+    project_name: &str,
+    repository: &OpenedRepository,
+    args: &VerifyRegistrationArgs,
+) -> Result<(), CliError> {
+    let role = repository.role();
+    let key = repository.deploy_key();
+    let key_file = encode_output(Kind::DeployKey, &key.to_bytes()[..], &args.output);
+    write_secret(&role_file(dir, role, "deploy-key"), &key_file, args.output.force)?;
+    let line = key
+        .public_key()
+        .to_openssh(&deploy_key_comment(project_name, role))
+        .map_err(|error| CliError::usage(format!("cannot write the deploy key line: {error}")))?;
+    write_public(Some(&role_file(dir, role, "deploy-key.pub")), format!("{line}\n").as_bytes())?;
+    let mut secret = Zeroizing::new(repository.webhook_secret().to_hex().to_string());
+    secret.push('\n');
+    write_secret(&role_file(dir, role, "webhook-secret"), secret.as_bytes(), args.output.force)
+}
