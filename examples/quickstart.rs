@@ -188,9 +188,8 @@ fn main() -> Result<(), vaultseal::Error> {
 
     println!("\n6. the vault verifies {batch_size} registrations in one batch");
     let start = Instant::now();
-    let (encoded, installed) = build_registrations(&params, batch_size, chosen_key, now);
+    let (encoded, host) = build_registrations(&params, batch_size, chosen_key, now);
     report(&format!("{batch_size} users build their registrations (2 threads)"), start.elapsed());
-    let host = GitHost { installed };
     let ownership = |repository: &str, key: &DeployPublicKey| host.is_installed(repository, key);
     let start = Instant::now();
     let results = verify_registration_bytes(
@@ -222,7 +221,7 @@ fn build_registrations(
     n: usize,
     vault: vaultseal::VaultPublicKey,
     now: u64,
-) -> (Vec<Vec<u8>>, BTreeMap<String, Vec<[u8; 32]>>) {
+) -> (Vec<Vec<u8>>, GitHost) {
     let build = |range: std::ops::Range<usize>| {
         let mut rng = UnwrapErr(getrandom::SysRng);
         let mut out = Vec::new();
@@ -240,7 +239,7 @@ fn build_registrations(
             }
             out.push(new.registration().to_bytes());
         }
-        (out, host.installed)
+        (out, host)
     };
     let half = n / 2;
     let (first, second) = std::thread::scope(|s| {
@@ -248,10 +247,10 @@ fn build_registrations(
         let b = s.spawn(|| build(half..n));
         (a.join().expect("thread"), b.join().expect("thread"))
     });
-    let (mut encoded, mut installed) = first;
+    let (mut encoded, mut host) = first;
     encoded.extend(second.0);
-    installed.extend(second.1);
-    (encoded, installed)
+    host.installed.extend(second.1.installed);
+    (encoded, host)
 }
 
 fn random_bytes(rng: &mut impl Rng) -> [u8; 32] {
