@@ -40,6 +40,10 @@ use core::hint::black_box;
 use core::time::Duration;
 use std::path::PathBuf;
 
+#[path = "shared/criterion_io.rs"]
+mod criterion_io;
+use criterion_io::{config, criterion_dir, median_ns};
+
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group};
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
@@ -348,12 +352,6 @@ fn floor(c: &mut Criterion) {
     g.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-}
-
 criterion_group! {
     name = benches;
     config = config();
@@ -364,36 +362,14 @@ criterion_group! {
 // Summary
 // ---------------------------------------------------------------------------
 
-fn criterion_dir() -> PathBuf {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return PathBuf::from(home);
-    }
-    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
-        return PathBuf::from(target).join("criterion");
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("criterion")
-}
-
-fn median_ns(group: &str, function: &str, param: usize) -> Option<f64> {
-    let path = criterion_dir()
-        .join(group)
-        .join(function)
-        .join(param.to_string())
-        .join("new")
-        .join("estimates.json");
-    let text = std::fs::read_to_string(path).ok()?;
-    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    json["median"]["point_estimate"].as_f64()
-}
-
 /// Per-point floor costs, in µs: (msm, ristretto decompression, Edwards
 /// decompression).
 fn floor_costs() -> Option<(f64, f64, f64)> {
-    let msm = median_ns("batch_floor", "msm", FLOOR_MSM)? / FLOOR_MSM as f64 / 1e3;
-    let r = median_ns("batch_floor", "decompress_ristretto", FLOOR_DECOMPRESS)?
+    let msm = median_ns("batch_floor", "msm", Some(FLOOR_MSM))? / FLOOR_MSM as f64 / 1e3;
+    let r = median_ns("batch_floor", "decompress_ristretto", Some(FLOOR_DECOMPRESS))?
         / FLOOR_DECOMPRESS as f64
         / 1e3;
-    let e = median_ns("batch_floor", "decompress_edwards", FLOOR_DECOMPRESS)?
+    let e = median_ns("batch_floor", "decompress_edwards", Some(FLOOR_DECOMPRESS))?
         / FLOOR_DECOMPRESS as f64
         / 1e3;
     Some((msm, r, e))
@@ -470,9 +446,9 @@ fn summary() {
             r * (msm + dr) + e * (msm + de) + a * de
         };
         for n in ns {
-            let serial = median_ns("batch", &format!("{workload}_serial"), n);
-            let parallel = median_ns("batch", &format!("{workload}_parallel"), n);
-            let one_thread = median_ns("batch", &format!("{workload}_one_thread"), n);
+            let serial = median_ns("batch", &format!("{workload}_serial"), Some(n));
+            let parallel = median_ns("batch", &format!("{workload}_parallel"), Some(n));
+            let one_thread = median_ns("batch", &format!("{workload}_one_thread"), Some(n));
             for (m, t) in [("serial", serial), ("1-thread", one_thread), ("parallel", parallel)] {
                 let Some(t) = t else { continue };
                 let per_item = t / n as f64 / 1e3;

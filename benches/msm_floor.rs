@@ -23,8 +23,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use core::hint::black_box;
-use core::time::Duration;
-use std::path::PathBuf;
+
+#[path = "shared/criterion_io.rs"]
+mod criterion_io;
+use criterion_io::{config, criterion_dir, median_ns};
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group};
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
@@ -149,12 +151,6 @@ fn precomputed(c: &mut Criterion) {
     g.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-}
-
 criterion_group! {
     name = floor;
     config = config();
@@ -164,32 +160,6 @@ criterion_group! {
 // ---------------------------------------------------------------------------
 // Summary: medians read back from criterion's estimates.
 // ---------------------------------------------------------------------------
-
-/// Criterion's output directory, found as criterion finds it (minus the
-/// `cargo metadata` fallback): `$CRITERION_HOME`, `$CARGO_TARGET_DIR/criterion`,
-/// else `<crate>/target/criterion`.
-fn criterion_dir() -> PathBuf {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return PathBuf::from(home);
-    }
-    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
-        return PathBuf::from(target).join("criterion");
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("criterion")
-}
-
-/// The median (ns per iteration) of `group/function/param`, if measured.
-fn median_ns(group: &str, function: &str, param: usize) -> Option<f64> {
-    let path = criterion_dir()
-        .join(group)
-        .join(function)
-        .join(param.to_string())
-        .join("new")
-        .join("estimates.json");
-    let text = std::fs::read_to_string(path).ok()?;
-    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    json["median"]["point_estimate"].as_f64()
-}
 
 #[allow(clippy::cast_precision_loss)]
 fn per_point_us(ns: Option<f64>, n: usize) -> String {
@@ -203,25 +173,25 @@ fn ms(ns: Option<f64>) -> String {
 fn summary() {
     println!("\n== machine floor (criterion medians, {}) ==", criterion_dir().display());
     for n in MSM_SIZES {
-        let t = median_ns("floor_msm", "pippenger", n);
+        let t = median_ns("floor_msm", "pippenger", Some(n));
         println!("msm vartime N={n:>6}: {} ({})", per_point_us(t, n), ms(t));
     }
-    let r = median_ns("floor_decompress", "ristretto", DECOMPRESS_N);
-    let e = median_ns("floor_decompress", "edwards", DECOMPRESS_N);
+    let r = median_ns("floor_decompress", "ristretto", Some(DECOMPRESS_N));
+    let e = median_ns("floor_decompress", "edwards", Some(DECOMPRESS_N));
     println!("decompress ristretto: {}", per_point_us(r, DECOMPRESS_N));
     println!("decompress edwards  : {}", per_point_us(e, DECOMPRESS_N));
     let big = MSM_SIZES[MSM_SIZES.len() - 1];
-    if let (Some(m), Some(r)) = (median_ns("floor_msm", "pippenger", big), r) {
+    if let (Some(m), Some(r)) = (median_ns("floor_msm", "pippenger", Some(big)), r) {
         #[allow(clippy::cast_precision_loss)]
         let floor = m / big as f64 / 1e3 + r / DECOMPRESS_N as f64 / 1e3;
         println!("floor per dynamic ristretto point (msm@{big} + decompress): {floor:.3} µs");
     }
-    let s = median_ns("floor_precomputed_2050", "static_only", 0);
+    let s = median_ns("floor_precomputed_2050", "static_only", Some(0));
     println!("precomputed {STATIC_POINTS} static only: {}", ms(s));
     for k in DYNAMIC_SIZES {
-        let mixed = median_ns("floor_precomputed_2050", "mixed", k);
-        let split = median_ns("floor_precomputed_2050", "split", k);
-        let all = median_ns("floor_precomputed_2050", "pippenger_all", k);
+        let mixed = median_ns("floor_precomputed_2050", "mixed", Some(k));
+        let split = median_ns("floor_precomputed_2050", "split", Some(k));
+        let all = median_ns("floor_precomputed_2050", "pippenger_all", Some(k));
         let ratio = match (mixed, split) {
             (Some(m), Some(s)) => format!("{:.2}", m / s),
             _ => "n/a".to_owned(),

@@ -28,6 +28,10 @@ use core::hint::black_box;
 use core::time::Duration;
 use std::path::PathBuf;
 
+#[path = "shared/criterion_io.rs"]
+mod criterion_io;
+use criterion_io::{config, criterion_dir, median_ns};
+
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group};
 use ed25519_dalek::SigningKey;
 use rand_chacha::ChaCha20Rng;
@@ -213,12 +217,6 @@ fn registration(c: &mut Criterion) {
     g.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-}
-
 criterion_group! {
     name = benches;
     config = config();
@@ -228,26 +226,6 @@ criterion_group! {
 // ---------------------------------------------------------------------------
 // Summary
 // ---------------------------------------------------------------------------
-
-fn criterion_dir() -> PathBuf {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return PathBuf::from(home);
-    }
-    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
-        return PathBuf::from(target).join("criterion");
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("criterion")
-}
-
-fn median_ns(function: &str, param: Option<usize>) -> Option<f64> {
-    let mut path = criterion_dir().join("registration").join(function);
-    if let Some(param) = param {
-        path = path.join(param.to_string());
-    }
-    let text = std::fs::read_to_string(path.join("new").join("estimates.json")).ok()?;
-    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    json["median"]["point_estimate"].as_f64()
-}
 
 fn profile(params: &Params, setup: &Setup) -> BatchProfile {
     let mut batch = BatchVerifier::with_capacity(params, N);
@@ -272,8 +250,8 @@ fn summary() {
         criterion_dir().display()
     );
     println!("{:<34} {:>12} {:>14} {:>8}", "workload", "µs/reg", "regs/s", "par ×");
-    let one_thread = median_ns("verify_bytes_one_thread", Some(N));
-    let serial_bytes = median_ns("verify_bytes_serial", Some(N));
+    let one_thread = median_ns("registration", "verify_bytes_one_thread", Some(N));
+    let serial_bytes = median_ns("registration", "verify_bytes_serial", Some(N));
     let rows: Vec<(String, Option<usize>, usize)> = vec![
         ("decode_one".into(), None, 1),
         ("verify_one_serial".into(), None, 1),
@@ -285,7 +263,7 @@ fn summary() {
         ("verify_bytes_parallel".into(), Some(N), N),
     ];
     for (name, param, n) in rows {
-        let Some(t) = median_ns(&name, param) else { continue };
+        let Some(t) = median_ns("registration", &name, param) else { continue };
         let per = t / n as f64 / 1e3;
         let speedup = match (name.as_str(), one_thread.or(serial_bytes)) {
             ("verify_bytes_parallel", Some(s)) => format!("{:.2}", s / t),

@@ -4,16 +4,17 @@
 //! solana-zk-sdk) and prints the SPEC §12 ratios.
 #![allow(missing_docs, clippy::expect_used)]
 
-use core::time::Duration;
+use criterion::{criterion_group, criterion_main};
 
-use criterion::{Criterion, criterion_group, criterion_main};
-
+#[path = "shared/criterion_io.rs"]
+#[allow(dead_code)]
+mod criterion_io;
 #[path = "shared/sealed.rs"]
 mod shared;
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    config = criterion_io::config();
     targets = shared::sealed_benches
 }
 criterion_main!(benches);

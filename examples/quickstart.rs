@@ -1,23 +1,33 @@
-//! The main job: the project-creation flow of a decentralized cloud, end to
-//! end, with the time each step takes.
+//! The main job: the project-creation flow of a decentralized cloud
+//! (`../shared/seed/`), end to end, with the time each step takes.
 //!
 //! ```sh
-//! cargo run --release --example quickstart
+//! cargo run --release --example quickstart            # 1 000 registrations in the batch step
+//! cargo run --release --example quickstart -- 200     # another batch size
 //! ```
 //!
-//! Vault nodes publish keys with proofs of possession; a user picks a vault,
-//! creates a deploy key and a webhook secret for a repository, seals both to
-//! the vault with zero-knowledge proofs (and a larger config blob with the
-//! hybrid mode); the vault verifies, opens, and uses what it opened.
+//! 1. Three vault nodes publish records (keys, proofs of possession, region);
+//!    the network adds reputation and capacity.
+//! 2. The user picks a vault (batch-verified proofs, weighted rendezvous).
+//! 3. The user creates the config and code repositories' deploy keys and
+//!    webhook secrets, seals them to the vault with zero-knowledge proofs,
+//!    and signs the registration (seed steps 1–3, 5); installs the deploy
+//!    keys and webhook secrets on the git host.
+//! 4. The vault verifies the registration (one batch), checks repository
+//!    ownership, opens the keys, signs with a deploy key and checks a webhook.
+//! 5. Hybrid mode for an arbitrary payload; a single sealed secret.
+//! 6. The vault verifies many registrations in one batch.
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 
-use core::time::Duration;
-use std::time::Instant;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
-use rand_core::UnwrapErr;
+use rand_core::{Rng, UnwrapErr};
 use vaultseal::{
-    Context, DeployKey, Params, Purpose, SealedDeployKey, SealedSecret, VaultKeyProof,
-    VaultKeypair, WebhookSecret, hybrid, seal_deploy_key, seal_secret, verify_github_signature,
+    Context, DeployPublicKey, Params, ProjectId, ProjectRegistration, Purpose, SealedSecret,
+    SelectionPolicy, SigningKey, VaultFields, VaultKeypair, VaultRecord, hybrid, seal_secret,
+    select_vaults, verify_github_signature, verify_registration_bytes,
 };
 
 /// Run `f`, print `what` with its duration, return its result.
@@ -29,128 +39,231 @@ fn step<T>(what: &str, f: impl FnOnce() -> T) -> T {
 }
 
 fn report(what: &str, elapsed: Duration) {
-    println!("  {:<62} {:>10.3} ms", what, elapsed.as_secs_f64() * 1e3);
+    println!("  {:<64} {:>10.3} ms", what, elapsed.as_secs_f64() * 1e3);
+}
+
+/// A stand-in git host: which deploy keys are installed on which repository.
+#[derive(Default)]
+struct GitHost {
+    installed: BTreeMap<String, Vec<[u8; 32]>>,
+}
+
+impl GitHost {
+    fn install(&mut self, repository: &str, key: &DeployPublicKey) {
+        self.installed.entry(repository.to_owned()).or_default().push(key.to_bytes());
+    }
+
+    /// The vault's ownership check (`OwnershipCheck` is implemented for
+    /// closures `Fn(&str, &DeployPublicKey) -> bool`).
+    fn is_installed(&self, repository: &str, key: &DeployPublicKey) -> bool {
+        self.installed.get(repository).is_some_and(|keys| keys.contains(&key.to_bytes()))
+    }
 }
 
 fn main() -> Result<(), vaultseal::Error> {
     // The library never reaches for the OS: the caller brings the CSPRNG.
     let mut rng = UnwrapErr(getrandom::SysRng);
-    println!("vaultseal quickstart\n");
+    let batch_size: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let now = 1_790_000_000; // Unix seconds, fixed for the example
+    println!("vaultseal quickstart: the project-creation flow\n");
 
-    println!("1. public parameters");
+    println!("0. public parameters");
     let params = step("derive generators (Params::new, once per process)", Params::new);
 
-    println!("\n2. three vault nodes publish their keys with proofs of possession");
+    println!("\n1. three vault nodes publish records");
     let regions = ["eu-west", "us-east", "ap-south"];
-    let vaults: Vec<(VaultKeypair, Vec<u8>, VaultKeyProof)> = regions
-        .iter()
-        .enumerate()
-        .map(|(i, region)| {
-            let record = format!("region={region};endpoint=vault-{i}.example;epoch=1").into_bytes();
-            let vault = step(&format!("vault {i} ({region}): generate keys"), || {
-                VaultKeypair::generate(&params, &mut rng)
-            });
-            let proof = step(&format!("vault {i}: prove possession of its key"), || {
-                VaultKeyProof::prove(&vault, &record, &mut rng)
-            });
-            (vault, record, proof)
-        })
-        .collect();
-
-    println!("\n3. the user checks every proof of possession and picks a vault");
-    for (i, (vault, record, proof)) in vaults.iter().enumerate() {
-        step(&format!("verify vault {i}'s proof of possession"), || {
-            proof.verify(&params, vault.public(), record, &mut rng)
-        })?;
+    let network = [(920, 5_000), (870, 12_000), (990, 800)]; // reputation, free capacity
+    let mut vaults = Vec::new();
+    let mut records = Vec::new();
+    for (i, (region, (reputation, capacity))) in regions.iter().zip(network).enumerate() {
+        let vault = step(&format!("vault {i} ({region}): generate its two keys (x, w)"), || {
+            VaultKeypair::generate(&params, &mut rng)
+        });
+        let fields =
+            VaultFields::new(region, &format!("https://vault-{i}.example"), 1, now + 86_400 * 365)?;
+        let record = step(&format!("vault {i}: prove possession over its record fields"), || {
+            VaultRecord::new(&vault, fields, &mut rng)
+        });
+        // Reputation and capacity come from the network, not from the vault.
+        records.push(record.with_network_metrics(reputation, capacity)?);
+        vaults.push(vault);
     }
-    let (vault, _, _) = &vaults[0];
-    println!("  picked vault 0 ({})", regions[0]);
 
-    println!("\n4. the user creates a deploy key and a webhook secret for a repository");
-    // The project owner's Ed25519 identity (in the registration flow it signs
-    // the registration; here it is bound into every sealed item's context).
-    let mut owner_seed = [0u8; 32];
-    rand_core::Rng::fill_bytes(&mut rng, &mut owner_seed);
-    let owner_key = ed25519_dalek::SigningKey::from_bytes(&owner_seed).verifying_key().to_bytes();
-    let deploy_key = step("generate the repository's deploy key", || DeployKey::generate(&mut rng));
-    let webhook_secret =
-        step("generate the repository's webhook secret", || WebhookSecret::generate(&mut rng));
-    let line = deploy_key.public_key().to_openssh("vaultseal-deploy").expect("plain comment");
-    println!("  deploy key (install on the repository): {line}");
-    println!("  fingerprint: {}", deploy_key.public_key().fingerprint());
+    println!("\n2. the user picks a vault");
+    let owner = SigningKey::from_bytes(&random_bytes(&mut rng));
+    let project_id = ProjectId::derive(&owner.verifying_key(), "my-project")?;
+    println!("  project id (derived from the owner key and name): {}…", &project_id.as_str()[..16]);
+    let policy = SelectionPolicy {
+        allowed_regions: vec!["eu-west".into(), "us-east".into()],
+        min_reputation: 800,
+        now: Some(now),
+        ..SelectionPolicy::default()
+    };
+    let chosen = step("verify the records (one batch) and rank by rendezvous hashing", || {
+        select_vaults(&params, &records, &policy, project_id.as_bytes(), 1, &mut rng)
+    })?;
+    let chosen_key = *chosen[0].public_key();
+    let vault = vaults.iter().find(|v| *v.public() == chosen_key).expect("a published vault");
+    println!("  chosen: {} ({})", chosen[0].fields().endpoint(), chosen[0].fields().region());
 
-    println!("\n5. the user seals both to the vault, with zero-knowledge proofs");
-    let deploy_ctx =
-        Context::new(b"my-project", b"github:123456789", Purpose::DeployKey, owner_key)?;
-    let webhook_ctx = deploy_ctx.with_purpose(Purpose::WebhookSecret);
-    let recipients = [*vault.public()];
-    let sealed_key = step("seal the deploy key (range + validity + key binding)", || {
-        seal_deploy_key(&params, &recipients, &deploy_ctx, &deploy_key, &mut rng)
+    println!("\n3. the user creates, seals and registers the project");
+    let new = step("deploy keys + webhook secrets, 4 sealings with proofs, signature", || {
+        ProjectRegistration::builder(&owner, "my-project")
+            .recipients(&[chosen_key])
+            .repositories("github:100000001", "github:100000002")
+            .timestamp(now)
+            .build(&params, &mut rng)
     })?;
-    let sealed_secret = step("seal the webhook secret (range + validity)", || {
-        seal_secret(&params, &recipients, &webhook_ctx, webhook_secret.as_bytes(), &mut rng)
-    })?;
-    let key_bytes = sealed_key.to_bytes();
-    let secret_bytes = sealed_secret.to_bytes();
+    let wire = new.registration().to_bytes();
     println!(
-        "  sealed deploy key: {} bytes, sealed webhook secret: {} bytes",
-        key_bytes.len(),
-        secret_bytes.len()
+        "  registration: {} bytes, id {}",
+        wire.len(),
+        hex::encode(&new.registration().registration_id()[..8])
     );
-    let config = b"functions:\n  - name: hello\n    runtime: wasm\n".repeat(64);
-    let config_ctx = deploy_ctx.with_purpose(Purpose::Secret);
-    let envelope = step("hybrid-seal a 3 KiB config blob (HPKE + ChaCha20-Poly1305)", || {
-        hybrid::seal(&recipients, &config_ctx, b"config.yaml", &config, &mut rng)
-    })?;
+    let mut git_host = GitHost::default();
+    for setup in new.repositories() {
+        let line = setup.deploy_public_key().to_openssh("vaultseal").expect("plain comment");
+        println!(
+            "  {:?} repository {}: install deploy key {}…",
+            setup.role(),
+            setup.repository(),
+            &line[..40]
+        );
+        println!(
+            "      fingerprint {}; configure the webhook secret (64 hex digits)",
+            setup.deploy_public_key().fingerprint()
+        );
+        git_host.install(setup.repository(), &setup.deploy_public_key());
+    }
 
-    println!("\n6. the vault decodes, verifies and opens");
-    step("build the vault's decryption table (once per process)", || params.prepare_decryption());
-    let sealed_key =
-        step("decode the sealed deploy key", || SealedDeployKey::from_bytes(&key_bytes))?;
-    let sealed_secret =
-        step("decode the sealed webhook secret", || SealedSecret::from_bytes(&secret_bytes))?;
-    step("verify the sealed deploy key (all proofs)", || {
-        sealed_key.verify(&params, &deploy_ctx, &mut rng)
+    println!("\n4. the vault verifies the registration, checks ownership, opens");
+    let received = step("decode the registration", || ProjectRegistration::from_bytes(&wire))?;
+    let ownership =
+        |repository: &str, key: &DeployPublicKey| git_host.is_installed(repository, key);
+    let verified = step("verify: owner signature, every proof in one batch, ownership", || {
+        received.verify(&params, vault.public(), &records, &ownership, &mut rng)
     })?;
-    step("verify the sealed webhook secret", || {
-        sealed_secret.verify(&params, &webhook_ctx, &mut rng)
+    params.prepare_decryption();
+    let opened = step("open both repositories' deploy keys and webhook secrets", || {
+        verified.open(&params, vault)
     })?;
-    let opened_key = step("open the deploy key (verify, constant-time decrypt)", || {
-        vault.open_deploy_key(&params, &sealed_key, &deploy_ctx, &mut rng)
-    })?;
-    let opened_secret = step("open the webhook secret", || {
-        vault.open_webhook_secret(&params, &sealed_secret, &webhook_ctx, &mut rng)
-    })?;
-    let opened_config = step("open the hybrid envelope", || {
-        hybrid::open(vault, &envelope, &config_ctx, b"config.yaml")
-    })?;
-    assert_eq!(opened_key, deploy_key);
-    assert_eq!(opened_secret, webhook_secret);
-    assert_eq!(&opened_config[..], &config[..]);
-    println!("  the vault holds the same deploy key, webhook secret and config");
-
-    println!("\n7. the vault uses what it opened");
-    let signature = step("sign a git-host challenge with the deploy key", || {
-        opened_key.sign(b"git-host challenge")
+    let code = opened.code();
+    let signature = step("sign a git-host challenge with the code repository's key", || {
+        code.deploy_key().sign(b"git-host challenge")
     });
-    step("check it verifies under the installed public key", || {
-        sealed_key.deploy_public_key().verify(b"git-host challenge", &signature)
+    step("check it under the key installed on the repository", || {
+        verified.code().deploy_public_key().verify(b"git-host challenge", &signature)
     })?;
+    // The git host signs its webhook deliveries with the secret the user configured.
     let body = br#"{"ref":"refs/heads/main"}"#;
-    let header = github_header(&webhook_secret, body);
-    step("check a GitHub webhook signature (X-Hub-Signature-256)", || {
-        verify_github_signature(&opened_secret, body, &header)
+    let header =
+        github_header(&new.repository(vaultseal::RepositoryRole::Code).webhook_secret_hex(), body);
+    step("check a GitHub webhook delivery (X-Hub-Signature-256)", || {
+        verify_github_signature(code.webhook_secret(), body, &header)
     })?;
+
+    println!("\n5. other payloads");
+    let config_ctx = Context::new(
+        project_id.as_bytes(),
+        b"github:100000001",
+        Purpose::Secret,
+        owner.verifying_key().to_bytes(),
+    )?;
+    let config = b"functions:\n  - name: hello\n    runtime: wasm\n".repeat(64);
+    let envelope = step("hybrid-seal a 3 KiB config blob (HPKE + ChaCha20-Poly1305)", || {
+        hybrid::seal(&[chosen_key], &config_ctx, b"config.yaml", &config, &mut rng)
+    })?;
+    let opened_config =
+        step("hybrid-open it", || hybrid::open(vault, &envelope, &config_ctx, b"config.yaml"))?;
+    assert_eq!(&opened_config[..], &config[..]);
+    let token = b"registry-token-0123456789";
+    let sealed = step("seal a 25-byte secret with proofs (chunked ElGamal)", || {
+        seal_secret(&params, &[chosen_key], &config_ctx, token, &mut rng)
+    })?;
+    let sealed = SealedSecret::from_bytes(&sealed.to_bytes())?;
+    let secret = step("verify and open it (constant-time decryption)", || {
+        vault.open_secret(&params, &sealed, &config_ctx, &mut rng)
+    })?;
+    assert_eq!(secret.as_bytes(), token);
+
+    println!("\n6. the vault verifies {batch_size} registrations in one batch");
+    let start = Instant::now();
+    let (encoded, host) = build_registrations(&params, batch_size, chosen_key, now);
+    report(&format!("{batch_size} users build their registrations (2 threads)"), start.elapsed());
+    let ownership = |repository: &str, key: &DeployPublicKey| host.is_installed(repository, key);
+    let start = Instant::now();
+    let results = verify_registration_bytes(
+        &params,
+        &encoded,
+        vault.public(),
+        &records,
+        &ownership,
+        &mut rng,
+    );
+    let elapsed = start.elapsed();
+    report("decode + verify them all (one batch)", elapsed);
+    let valid = results.iter().filter(|r| r.is_ok()).count();
+    println!(
+        "  {valid}/{batch_size} valid; {:.0} registrations/s, {:.0} µs per registration (4 sealed items each)",
+        batch_size as f64 / elapsed.as_secs_f64(),
+        elapsed.as_secs_f64() * 1e6 / batch_size as f64,
+    );
+    assert_eq!(valid, batch_size);
 
     println!("\ndone.");
     Ok(())
 }
 
-/// What the git host sends: `sha256=` + hex(HMAC-SHA-256(hex secret, body)).
-fn github_header(secret: &WebhookSecret, body: &[u8]) -> String {
+/// `n` registrations from `n` different owners, built on two threads; the
+/// deploy keys each installed on its repositories.
+fn build_registrations(
+    params: &Params,
+    n: usize,
+    vault: vaultseal::VaultPublicKey,
+    now: u64,
+) -> (Vec<Vec<u8>>, GitHost) {
+    let build = |range: std::ops::Range<usize>| {
+        let mut rng = UnwrapErr(getrandom::SysRng);
+        let mut out = Vec::new();
+        let mut host = GitHost::default();
+        for i in range {
+            let owner = SigningKey::from_bytes(&random_bytes(&mut rng));
+            let new = ProjectRegistration::builder(&owner, &format!("project-{i}"))
+                .recipients(&[vault])
+                .repositories(&format!("github:{}", 2 * i), &format!("github:{}", 2 * i + 1))
+                .timestamp(now)
+                .build(params, &mut rng)
+                .expect("valid inputs");
+            for setup in new.repositories() {
+                host.install(setup.repository(), &setup.deploy_public_key());
+            }
+            out.push(new.registration().to_bytes());
+        }
+        (out, host)
+    };
+    let half = n / 2;
+    let (first, second) = std::thread::scope(|s| {
+        let a = s.spawn(|| build(0..half));
+        let b = s.spawn(|| build(half..n));
+        (a.join().expect("thread"), b.join().expect("thread"))
+    });
+    let (mut encoded, mut host) = first;
+    encoded.extend(second.0);
+    host.installed.extend(second.1.installed);
+    (encoded, host)
+}
+
+fn random_bytes(rng: &mut impl Rng) -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    rng.fill_bytes(&mut bytes);
+    bytes
+}
+
+/// What the git host sends: `sha256=` + hex(HMAC-SHA-256(secret string, body)).
+fn github_header(secret_hex: &str, body: &[u8]) -> String {
     use hmac::{KeyInit, Mac};
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.to_hex().as_bytes())
-        .expect("any key length");
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(secret_hex.as_bytes()).expect("any key length");
     mac.update(body);
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }

@@ -103,7 +103,7 @@
 //! \\( M \\) = 1, 2, 4, …, 64.
 
 mod inner_product;
-mod poly;
+pub(crate) mod poly;
 
 use alloc::vec::Vec;
 

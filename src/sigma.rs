@@ -30,6 +30,7 @@ use crate::encoding::{Reader, RistrettoElement};
 use crate::error::Error;
 use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::params::Params;
+use crate::range_proof::poly::powers;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
 
 use key_binding::KeyBindingProof;
@@ -68,17 +69,6 @@ pub(crate) struct FirstMove<'a> {
 pub(crate) struct SigmaProof {
     pub(crate) validity: ValidityProof,
     pub(crate) binding: Option<KeyBindingProof>,
-}
-
-/// `(1, t, t², …, t^{k−1})`.
-fn powers(t: &Scalar, k: usize) -> Vec<Scalar> {
-    let mut out = Vec::with_capacity(k);
-    let mut p = Scalar::ONE;
-    for _ in 0..k {
-        out.push(p);
-        p *= t;
-    }
-    out
 }
 
 /// `(1, t, t², …, t^{k−1})` in Montgomery form (the verifier's copy).
