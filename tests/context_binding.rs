@@ -230,7 +230,7 @@ fn webhook_context_with_another_length_fails() {
             Err(Error::Verification)
         );
         // Under its own (Secret) context it opens as a secret, not as a
-        // webhook secret (opaque decryption error: wrong length).
+        // webhook secret (the purpose is checked first).
         assert_eq!(
             f.vaults[0]
                 .open_secret(params(), &f.sealed, &f.context, &mut rng(43))
@@ -242,9 +242,16 @@ fn webhook_context_with_another_length_fails() {
             f.vaults[0]
                 .open_webhook_secret(params(), &f.sealed, &f.context, &mut rng(44))
                 .map(|_| ()),
-            Err(Error::Decryption)
+            Err(Error::InvalidInput { what: InvalidInput::Purpose })
         );
     }
+    // Nor does a 32-byte `Secret`: the purpose is bound, not just the length.
+    let f = secret_fixture(32, 1, Purpose::Secret, 80);
+    assert!(f.vaults[0].open_secret(params(), &f.sealed, &f.context, &mut rng(81)).is_ok());
+    assert_eq!(
+        f.vaults[0].open_webhook_secret(params(), &f.sealed, &f.context, &mut rng(82)).map(|_| ()),
+        Err(Error::InvalidInput { what: InvalidInput::Purpose })
+    );
 }
 
 // ----- The recipient list -----

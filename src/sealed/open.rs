@@ -11,9 +11,9 @@ use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
 use super::{SealedDeployKey, SealedItem, SealedSecret};
-use crate::context::Context;
+use crate::context::{Context, Purpose};
 use crate::deploy_key::DeployKey;
-use crate::error::Error;
+use crate::error::{Error, InvalidInput};
 use crate::params::Params;
 use crate::vault::VaultKeypair;
 use crate::webhook::{Secret, WebhookSecret};
@@ -100,10 +100,13 @@ impl VaultKeypair {
         sealed.open_verified(params, self)
     }
 
-    /// [`VaultKeypair::open_secret`] for a webhook secret (32 bytes).
+    /// [`VaultKeypair::open_secret`] for a webhook secret (32 bytes, sealed
+    /// under a context of purpose [`Purpose::WebhookSecret`]).
     ///
     /// # Errors
-    /// As [`VaultKeypair::open_secret`].
+    /// [`InvalidInput::Purpose`] for a context of another purpose (a 32-byte
+    /// `Secret` is not a webhook secret); otherwise as
+    /// [`VaultKeypair::open_secret`].
     pub fn open_webhook_secret<R: CryptoRng + ?Sized>(
         &self,
         params: &Params,
@@ -111,6 +114,9 @@ impl VaultKeypair {
         context: &Context,
         rng: &mut R,
     ) -> Result<WebhookSecret, Error> {
+        if context.purpose() != Purpose::WebhookSecret {
+            return Err(Error::input(InvalidInput::Purpose));
+        }
         let secret = self.open_secret(params, sealed, context, rng)?;
         WebhookSecret::from_bytes(secret.as_bytes()).map_err(|_| Error::Decryption)
     }
