@@ -2,6 +2,10 @@
 //! (`u8 kind ‖ u16 length ‖ bytes`, at most 16), pushed encoded, and verified.
 //! `verify` never panics, names only pushed indices in increasing order, and
 //! agrees item by item with single verification (decode, then `verify`).
+//! Kinds (mod 5): sealed deploy key, sealed secret (twice: two purposes),
+//! proof of possession (`proof ‖ public key`), project registration (for the
+//! known-answer vector's first vault and its two-vault directory, as in
+//! `decode_registration`; the seed `valid_mixed` holds one of each).
 #![no_main]
 
 use std::sync::OnceLock;
@@ -10,8 +14,9 @@ use libfuzzer_sys::fuzz_target;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use vaultseal::{
-    BatchVerifier, Context, Error, Params, Purpose, SealedDeployKey, SealedSecret,
-    VaultKeyProof, VaultPublicKey,
+    BatchVerifier, Context, DeployPublicKey, Error, Params, ProjectRegistration, Purpose,
+    SealedDeployKey, SealedSecret, VaultFields, VaultKeyProof, VaultKeypair, VaultPublicKey,
+    VaultRecord,
 };
 
 const RECORD: &[u8] = b"fuzz-record";
@@ -21,6 +26,28 @@ fn contexts() -> &'static [Context; 3] {
     CONTEXTS.get_or_init(|| {
         [Purpose::DeployKey, Purpose::WebhookSecret, Purpose::Secret]
             .map(|p| Context::new(b"fuzz", b"github:1", p, [1; 32]).expect("context"))
+    })
+}
+
+/// The verifying vault of registrations (the first of
+/// `tests/kat/registration.rs`) and the directory of both its vaults.
+fn vault() -> &'static (VaultPublicKey, Vec<VaultRecord>) {
+    static VAULT: OnceLock<(VaultPublicKey, Vec<VaultRecord>)> = OnceLock::new();
+    VAULT.get_or_init(|| {
+        let params = Params::shared();
+        let vaults =
+            [0x71u8, 0x72].map(|s| VaultKeypair::from_seed(params, &[s; 32]).expect("seed"));
+        let directory = vaults
+            .iter()
+            .zip(["eu-west", "us-east"])
+            .map(|(vault, region)| {
+                let fields = VaultFields::new(region, "vault.example:4242", 1, 0).expect("fields");
+                VaultRecord::new(vault, fields, &mut ChaCha20Rng::seed_from_u64(60))
+                    .with_network_metrics(900, 1000)
+                    .expect("metrics")
+            })
+            .collect();
+        (*vaults[0].public(), directory)
     })
 }
 
@@ -39,9 +66,16 @@ fn split(mut data: &[u8]) -> Vec<(u8, &[u8])> {
 fn single(params: &Params, kind: u8, bytes: &[u8]) -> Result<(), Error> {
     let mut rng = ChaCha20Rng::seed_from_u64(2);
     let ctx = &contexts()[usize::from(kind % 3)];
-    match kind % 4 {
+    match kind % 5 {
         0 => SealedDeployKey::from_bytes(bytes)?.verify(params, ctx, &mut rng),
         1 | 2 => SealedSecret::from_bytes(bytes)?.verify(params, ctx, &mut rng),
+        4 => {
+            let (public, directory) = vault();
+            let installed = |_: &str, _: &DeployPublicKey| true;
+            ProjectRegistration::from_bytes(bytes)?
+                .verify(params, public, directory, &installed, &mut rng)
+                .map(|_| ())
+        }
         _ => {
             let (proof, public) = bytes.split_at(bytes.len().min(64));
             let public = VaultPublicKey::from_bytes(public);
@@ -56,9 +90,10 @@ fuzz_target!(|data: &[u8]| {
     let mut batch = BatchVerifier::new(params);
     for &(kind, bytes) in &items {
         let ctx = &contexts()[usize::from(kind % 3)];
-        match kind % 4 {
+        match kind % 5 {
             0 => batch.push_sealed_deploy_key_bytes(bytes, ctx),
             1 | 2 => batch.push_sealed_secret_bytes(bytes, ctx),
+            4 => batch.push_registration_bytes(bytes, &vault().0, &vault().1),
             _ => {
                 let (proof, public) = bytes.split_at(bytes.len().min(64));
                 batch.push_vault_key_proof_bytes(proof, public, RECORD)

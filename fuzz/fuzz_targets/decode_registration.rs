@@ -11,7 +11,9 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
-use vaultseal::{DeployPublicKey, Params, ProjectRegistration, VaultFields, VaultKeypair, VaultRecord};
+use vaultseal::{
+    DeployPublicKey, Params, ProjectRegistration, VaultFields, VaultKeypair, VaultRecord,
+};
 
 struct Setup {
     vaults: Vec<VaultKeypair>,
