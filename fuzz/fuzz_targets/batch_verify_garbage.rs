@@ -15,9 +15,12 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use vaultseal::{
     BatchVerifier, Context, DeployPublicKey, Error, Params, ProjectRegistration, Purpose,
-    SealedDeployKey, SealedSecret, VaultFields, VaultKeyProof, VaultKeypair, VaultPublicKey,
-    VaultRecord,
+    SealedDeployKey, SealedSecret, VaultKeyProof, VaultPublicKey,
 };
+
+#[path = "common/kat_vaults.rs"]
+mod kat_vaults;
+use kat_vaults::kat_vaults;
 
 const RECORD: &[u8] = b"fuzz-record";
 
@@ -26,28 +29,6 @@ fn contexts() -> &'static [Context; 3] {
     CONTEXTS.get_or_init(|| {
         [Purpose::DeployKey, Purpose::WebhookSecret, Purpose::Secret]
             .map(|p| Context::new(b"fuzz", b"github:1", p, [1; 32]).expect("context"))
-    })
-}
-
-/// The verifying vault of registrations (the first of
-/// `tests/kat/registration.rs`) and the directory of both its vaults.
-fn vault() -> &'static (VaultPublicKey, Vec<VaultRecord>) {
-    static VAULT: OnceLock<(VaultPublicKey, Vec<VaultRecord>)> = OnceLock::new();
-    VAULT.get_or_init(|| {
-        let params = Params::shared();
-        let vaults =
-            [0x71u8, 0x72].map(|s| VaultKeypair::from_seed(params, &[s; 32]).expect("seed"));
-        let directory = vaults
-            .iter()
-            .zip(["eu-west", "us-east"])
-            .map(|(vault, region)| {
-                let fields = VaultFields::new(region, "vault.example:4242", 1, 0).expect("fields");
-                VaultRecord::new(vault, fields, &mut ChaCha20Rng::seed_from_u64(60))
-                    .with_network_metrics(900, 1000)
-                    .expect("metrics")
-            })
-            .collect();
-        (*vaults[0].public(), directory)
     })
 }
 
@@ -70,10 +51,10 @@ fn single(params: &Params, kind: u8, bytes: &[u8]) -> Result<(), Error> {
         0 => SealedDeployKey::from_bytes(bytes)?.verify(params, ctx, &mut rng),
         1 | 2 => SealedSecret::from_bytes(bytes)?.verify(params, ctx, &mut rng),
         4 => {
-            let (public, directory) = vault();
+            let kat = kat_vaults();
             let installed = |_: &str, _: &DeployPublicKey| true;
             ProjectRegistration::from_bytes(bytes)?
-                .verify(params, public, directory, &installed, &mut rng)
+                .verify(params, kat.vaults[0].public(), &kat.directory, &installed, &mut rng)
                 .map(|_| ())
         }
         _ => {
@@ -93,7 +74,10 @@ fuzz_target!(|data: &[u8]| {
         match kind % 5 {
             0 => batch.push_sealed_deploy_key_bytes(bytes, ctx),
             1 | 2 => batch.push_sealed_secret_bytes(bytes, ctx),
-            4 => batch.push_registration_bytes(bytes, &vault().0, &vault().1),
+            4 => {
+                let kat = kat_vaults();
+                batch.push_registration_bytes(bytes, kat.vaults[0].public(), &kat.directory)
+            }
             _ => {
                 let (proof, public) = bytes.split_at(bytes.len().min(64));
                 batch.push_vault_key_proof_bytes(proof, public, RECORD)

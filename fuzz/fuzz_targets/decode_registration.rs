@@ -6,46 +6,18 @@
 //! the seed run every check; one that verifies is opened.
 #![no_main]
 
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
-use vaultseal::{
-    DeployPublicKey, Params, ProjectRegistration, VaultFields, VaultKeypair, VaultRecord,
-};
+use vaultseal::{DeployPublicKey, Params, ProjectRegistration};
 
-struct Setup {
-    vaults: Vec<VaultKeypair>,
-    directory: Vec<VaultRecord>,
-}
-
-/// The vaults and directory of `tests/kat/registration.rs`.
-fn setup() -> &'static Setup {
-    static SETUP: OnceLock<Setup> = OnceLock::new();
-    SETUP.get_or_init(|| {
-        let params = Params::shared();
-        let vaults: Vec<VaultKeypair> = [0x71u8, 0x72]
-            .iter()
-            .map(|s| VaultKeypair::from_seed(params, &[*s; 32]).expect("seed"))
-            .collect();
-        let directory = vaults
-            .iter()
-            .zip(["eu-west", "us-east"])
-            .map(|(vault, region)| {
-                let fields = VaultFields::new(region, "vault.example:4242", 1, 0).expect("fields");
-                VaultRecord::new(vault, fields, &mut ChaCha20Rng::seed_from_u64(60))
-                    .with_network_metrics(900, 1000)
-                    .expect("metrics")
-            })
-            .collect();
-        Setup { vaults, directory }
-    })
-}
+#[path = "common/kat_vaults.rs"]
+mod kat_vaults;
+use kat_vaults::kat_vaults;
 
 fuzz_target!(|data: &[u8]| {
     let params = Params::shared();
-    let setup = setup();
+    let setup = kat_vaults();
     let mut rng = ChaCha20Rng::seed_from_u64(0);
     if let Ok(registration) = ProjectRegistration::from_bytes(data) {
         assert_eq!(registration.to_bytes(), data);
