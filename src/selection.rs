@@ -50,6 +50,7 @@ use rand_core::CryptoRng;
 use sha2::{Digest, Sha512};
 
 use crate::batch::BatchVerifier;
+use crate::context::MAX_PROJECT_ID_LEN;
 use crate::encoding::Reader;
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 use crate::params::Params;
@@ -324,6 +325,8 @@ impl SelectionPolicy {
 ///
 /// # Errors
 /// [`InvalidInput::RecipientCount`] unless `1 ≤ count ≤ 8`;
+/// [`InvalidInput::ContextField`] unless the project id is 1..=128 bytes
+/// (as in a [`Context`](crate::Context));
 /// [`InvalidInput::NotEnoughVaults`] when fewer than `count` records are
 /// eligible.
 pub fn select_vaults<'r, R: CryptoRng + ?Sized>(
@@ -336,6 +339,9 @@ pub fn select_vaults<'r, R: CryptoRng + ?Sized>(
 ) -> Result<Vec<&'r VaultRecord>, Error> {
     if !(1..=MAX_RECIPIENTS).contains(&count) {
         return Err(Error::input(InvalidInput::RecipientCount));
+    }
+    if !(1..=MAX_PROJECT_ID_LEN).contains(&project_id.len()) {
+        return Err(Error::input(InvalidInput::ContextField));
     }
     let candidates: Vec<&VaultRecord> = records.iter().filter(|r| policy.admits(r)).collect();
     let mut batch = BatchVerifier::with_capacity(params, candidates.len());
@@ -391,7 +397,8 @@ impl Ord for Score {
     }
 }
 
-/// `h`: 63 bits of SHA-512 over the project id and the vault key.
+/// `h`: 63 bits of SHA-512 over the project id (at most 128 bytes, checked
+/// by [`select_vaults`]) and the vault key.
 fn rendezvous_hash(project_id: &[u8], key: &VaultPublicKey) -> u64 {
     let len = u16::try_from(project_id.len()).unwrap_or(u16::MAX);
     let digest = Sha512::new()

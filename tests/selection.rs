@@ -282,6 +282,12 @@ fn the_policy_filters_and_counts() {
         let result = select_vaults(params, &records, &policy, b"p", count, &mut seeded_rng(1));
         assert_eq!(result.err(), count_error, "count {count}");
     }
+    let id_error = Some(Error::InvalidInput { what: InvalidInput::ContextField });
+    for id in [&b""[..], &[b'p'; 129][..]] {
+        let result = select_vaults(params, &records, &policy, id, 1, &mut seeded_rng(1));
+        assert_eq!(result.err(), id_error, "project id of {} bytes", id.len());
+    }
+    assert!(select_vaults(params, &records, &policy, &[b'p'; 128], 1, &mut seeded_rng(1)).is_ok());
     let result = select_vaults(params, &records, &policy, b"p", 3, &mut seeded_rng(1));
     assert_eq!(result.err(), Some(Error::InvalidInput { what: InvalidInput::NotEnoughVaults }));
     let result =
