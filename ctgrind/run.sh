@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 cargo build --release
-bin=target/release/vaultseal-ctgrind
+# Where cargo put it: honour CARGO_TARGET_DIR (relative to this directory).
+bin="${CARGO_TARGET_DIR:-target}/release/vaultseal-ctgrind"
 vg=(valgrind --error-exitcode=42 --track-origins=yes -q)
 
 echo "==> constant-time paths (expect no error)"
