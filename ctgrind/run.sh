@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Secret-taint test of vaultseal (ctgrind technique) under valgrind memcheck.
 # Needs valgrind and its headers (Debian: apt-get install -y valgrind).
-#  - the constant-time paths must produce no memcheck error (exit 0);
+#  - the constant-time paths (encryption, decryption, whole sealings) must
+#    produce no memcheck error (exit 0);
 #  - the control (a variable-time dlog) must produce errors (exit 42),
 #    which shows the harness can fail.
 set -euo pipefail

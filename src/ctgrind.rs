@@ -7,8 +7,11 @@
 //! before any declassification and return secret results unjudged.
 
 use alloc::vec::Vec;
+use curve25519_dalek::scalar::Scalar;
 use rand_core::CryptoRng;
+use std::sync::OnceLock;
 
+use crate::deploy_key::DeployKey;
 use crate::elgamal::ChunkedCiphertext;
 use crate::elgamal::chunks::ChunkValues;
 use crate::encoding::Reader;
@@ -16,6 +19,40 @@ use crate::error::{Error, Object};
 use crate::params::Params;
 use crate::transcript::{TranscriptProtocol, labels, new_transcript};
 use crate::vault::VaultPublicKey;
+
+/// The harness's declassification: marks bytes *defined* for memcheck.
+static DECLASSIFY: OnceLock<fn(&mut [u8])> = OnceLock::new();
+
+/// Register the harness's declassification function (once; later calls are
+/// ignored). Until then, [`declassified`] copies without marking anything.
+pub fn set_declassify(declassify: fn(&mut [u8])) {
+    let _ = DECLASSIFY.set(declassify);
+}
+
+/// A copy of `bytes`, declassified. The library calls it where data becomes
+/// public by construction: every message absorbed into a transcript (it is a
+/// statement element or goes on the wire), and the inner-product argument's
+/// vectors `l(x)`, `r(x)` (Protocol 1 of the paper sends them in the clear).
+/// Whatever the harness then reports depends on a secret that was never
+/// published.
+pub(crate) fn declassified(bytes: &[u8]) -> Vec<u8> {
+    let mut copy = bytes.to_vec();
+    if let Some(declassify) = DECLASSIFY.get() {
+        declassify(&mut copy);
+    }
+    copy
+}
+
+/// Declassify scalars in place (see [`declassified`]).
+pub(crate) fn declassify_scalars(scalars: &mut [Scalar]) {
+    for s in scalars {
+        let bytes = declassified(s.as_bytes());
+        let mut canonical = [0u8; 32];
+        canonical.copy_from_slice(&bytes);
+        // `s` was canonical, so this is `s` again, now public.
+        *s = Scalar::from_bytes_mod_order(canonical);
+    }
+}
 
 /// An opaque chunked ciphertext.
 #[derive(Debug)]
@@ -58,7 +95,7 @@ pub fn ciphertext_from_bytes(bytes: &[u8], k: usize) -> Result<Ciphertext, Error
 /// reduced modulo ℓ) without declassifying anything: the candidate chunk
 /// values and 1 if every chunk was confirmed, 0 otherwise.
 pub fn decrypt(params: &Params, ciphertext: &Ciphertext, x: &[u8; 32]) -> (Vec<u16>, u8) {
-    let x = zeroize::Zeroizing::new(curve25519_dalek::Scalar::from_bytes_mod_order(*x));
+    let x = zeroize::Zeroizing::new(Scalar::from_bytes_mod_order(*x));
     let handles = ciphertext.0.handles(0).unwrap_or_default();
     match crate::elgamal::decrypt_chunks_ct(
         params,
@@ -72,4 +109,10 @@ pub fn decrypt(params: &Params, ciphertext: &Ciphertext, x: &[u8; 32]) -> (Vec<u
         // public if it were not.
         Err(_) => (Vec::new(), 0),
     }
+}
+
+/// A deploy key with the (secret) scalar `s = bytes mod ℓ`, built without
+/// the zero check (which branches; the harness passes a non-zero scalar).
+pub fn deploy_key(bytes: &[u8; 32]) -> DeployKey {
+    DeployKey::from_nonzero_scalar(Scalar::from_bytes_mod_order(*bytes))
 }

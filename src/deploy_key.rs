@@ -167,7 +167,7 @@ impl DeployKey {
 
     /// Build the key of a scalar known to be non-zero.
     #[allow(non_snake_case)]
-    fn from_nonzero_scalar(s: Scalar) -> Self {
+    pub(crate) fn from_nonzero_scalar(s: Scalar) -> Self {
         let A = EdwardsPoint::mul_base(&s);
         // `VerifyingKey::from` compresses `A` once; reuse that encoding.
         let verifying_key = VerifyingKey::from(A);

@@ -5,8 +5,12 @@
 //!
 //! - `vaultseal-ctgrind` (default): chunked ElGamal encryption with a secret
 //!   payload, and decryption (handle multiplications, the table scan, the
-//!   confirmation) with a secret key, for several plaintexts. Expected: no
-//!   memcheck error.
+//!   confirmation) with a secret key, for several plaintexts; then whole
+//!   sealings — range proof, validity and key-binding proofs — of a secret
+//!   deploy key and of secret payloads, with every RNG output secret too.
+//!   The library declassifies only what it publishes (every message absorbed
+//!   into a transcript, and the inner-product argument's `l(x)`, `r(x)`).
+//!   Expected: no memcheck error.
 //! - `vaultseal-ctgrind control`: a deliberately variable-time discrete log
 //!   (early exit) on a secret; expected: memcheck errors. This shows the
 //!   harness can fail.
@@ -15,7 +19,7 @@ use curve25519_dalek::constants::RISTRETTO_BASEPOINT_POINT;
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
 use rand_core::SeedableRng;
-use vaultseal::{__ctgrind, Params, VaultKeypair};
+use vaultseal::{__ctgrind, Context, Params, Purpose, VaultKeypair, seal_deploy_key, seal_secret};
 
 unsafe extern "C" {
     fn vaultseal_ct_poison(p: *mut u8, n: usize);
@@ -80,6 +84,69 @@ fn constant_time_paths() {
     println!("constant-time paths: {} payloads encrypted and decrypted", payloads.len());
 }
 
+/// An RNG whose every output is secret (poisoned): the provers' blindings
+/// and nonces.
+struct SecretRng(rand_chacha::ChaCha20Rng);
+
+impl rand_core::TryRng for SecretRng {
+    type Error = core::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let mut bytes = [0u8; 4];
+        self.try_fill_bytes(&mut bytes)?;
+        Ok(u32::from_le_bytes(bytes))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let mut bytes = [0u8; 8];
+        self.try_fill_bytes(&mut bytes)?;
+        Ok(u64::from_le_bytes(bytes))
+    }
+
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), Self::Error> {
+        rand_core::Rng::fill_bytes(&mut self.0, dest);
+        poison(dest);
+        Ok(())
+    }
+}
+
+impl rand_core::TryCryptoRng for SecretRng {}
+
+/// Sealing with secret inputs: a deploy key's scalar, secret payloads of
+/// several lengths, and secret RNG output, to one and to three vaults.
+fn sealing_paths() {
+    let params = Params::shared();
+    __ctgrind::set_declassify(unpoison);
+    let vaults: Vec<_> = [7u8, 8, 9]
+        .iter()
+        .map(|s| *VaultKeypair::from_seed(params, &[*s; 32]).expect("seed").public())
+        .collect();
+    let mut rng = SecretRng(rand_chacha::ChaCha20Rng::seed_from_u64(2));
+    let context = |purpose| Context::new(b"ct", b"github:1", purpose, [3; 32]).expect("context");
+    for recipients in [&vaults[..1], &vaults[..]] {
+        // A deploy key with a secret scalar.
+        let mut scalar = [0x5au8; 32];
+        scalar[31] = 0x0a;
+        poison(&mut scalar);
+        let key = __ctgrind::deploy_key(&scalar);
+        let ctx = context(Purpose::DeployKey);
+        let sealed = seal_deploy_key(params, recipients, &ctx, &key, &mut rng).expect("seals");
+        let mut bytes = sealed.to_bytes();
+        unpoison(&mut bytes); // published
+        // Secrets of even and odd length.
+        for len in [1usize, 31, 32] {
+            let mut payload = vec![0xc3u8; len];
+            poison(&mut payload);
+            let sealed =
+                seal_secret(params, recipients, &context(Purpose::Secret), &payload, &mut rng)
+                    .expect("seals");
+            let mut bytes = sealed.to_bytes();
+            unpoison(&mut bytes);
+        }
+    }
+    println!("sealing paths: deploy keys and secrets sealed to 1 and 3 vaults");
+}
+
 /// A variable-time discrete log: early exit on the first match.
 fn control() {
     let mut secret = [5u8];
@@ -101,7 +168,10 @@ fn main() {
         eprintln!("note: not running under valgrind; the taint checks are no-ops");
     }
     match std::env::args().nth(1).as_deref() {
-        None => constant_time_paths(),
+        None => {
+            constant_time_paths();
+            sealing_paths();
+        }
         Some("control") => control(),
         Some(other) => {
             eprintln!("unknown mode {other}");

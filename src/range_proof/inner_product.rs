@@ -147,6 +147,13 @@ impl InnerProductProof {
         mut a: Zeroizing<Vec<Scalar>>,
         mut b: Zeroizing<Vec<Scalar>>,
     ) -> Self {
+        // `a`, `b` are l(x), r(x): public-safe (see the module documentation);
+        // the secret-taint harness declassifies them here.
+        #[cfg(feature = "__ctgrind")]
+        {
+            crate::__ctgrind::declassify_scalars(&mut a[..]);
+            crate::__ctgrind::declassify_scalars(&mut b[..]);
+        }
         let n = a.len();
         debug_assert!(n.is_power_of_two() && b.len() == n && h_factors.len() == n);
         debug_assert!(n <= params.G_vec.len());
