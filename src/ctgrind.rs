@@ -24,7 +24,7 @@ use crate::vault::VaultPublicKey;
 static DECLASSIFY: OnceLock<fn(&mut [u8])> = OnceLock::new();
 
 /// Register the harness's declassification function (once; later calls are
-/// ignored). Until then, [`declassified`] copies without marking anything.
+/// ignored). Until then, the library only copies what it would declassify.
 pub fn set_declassify(declassify: fn(&mut [u8])) {
     let _ = DECLASSIFY.set(declassify);
 }
