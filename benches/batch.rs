@@ -43,6 +43,9 @@ use std::path::PathBuf;
 #[path = "shared/criterion_io.rs"]
 mod criterion_io;
 use criterion_io::{config, criterion_dir, median_ns};
+#[path = "shared/stage_profile.rs"]
+mod stage_profile;
+use stage_profile::print_stages;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group};
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
@@ -479,21 +482,7 @@ fn summary() {
         );
         let r = p.dynamic_points as f64 / p.items as f64;
         let decompressed = r + 3.0 + v as f64; // + A, A′, U_1 and Y_j
-        for (stage, d) in [
-            ("digest", p.digest),
-            ("decode (incl. decompression)", p.decode),
-            ("weights", p.weights),
-            ("equations (transcripts + scalars)", p.equations),
-            ("msm ristretto", p.msm_ristretto),
-            ("msm edwards", p.msm_edwards),
-        ] {
-            println!("{stage:<36} {:>9.1}", us(d));
-        }
-        println!("{:<36} {:>9.1}", "total", us(p.total()));
-        println!(
-            "points: {} dynamic ristretto ({r:.1}/item), {} shared, {} static, {} edwards",
-            p.dynamic_points, p.shared_points, p.static_points, p.edwards_points
-        );
+        print_stages(&p, "digest", "decode (incl. decompression)", "item");
         if !cfg!(feature = "parallel") {
             println!(
                 "decompression floor ≈ {:.1} µs/item ({decompressed:.0} points); decode beyond it ≈ {:.1} µs/item",

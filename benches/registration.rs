@@ -25,12 +25,14 @@
 #![allow(clippy::cast_precision_loss)]
 
 use core::hint::black_box;
-use core::time::Duration;
 use std::path::PathBuf;
 
 #[path = "shared/criterion_io.rs"]
 mod criterion_io;
 use criterion_io::{config, criterion_dir, median_ns};
+#[path = "shared/stage_profile.rs"]
+mod stage_profile;
+use stage_profile::print_stages;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group};
 use ed25519_dalek::SigningKey;
@@ -275,30 +277,11 @@ fn summary() {
     let params = Params::shared();
     let setup = Setup::new(params);
     let p = profile(params, &setup);
-    let us = |d: Duration| d.as_secs_f64() * 1e6 / p.items as f64;
     println!(
         "\n-- stage profile: {N} registrations from bytes, one batch, {} (median of 3; µs per registration) --",
         mode()
     );
-    for (stage, d) in [
-        ("digest (registration id)", p.digest),
-        ("decode + signature + checks", p.decode),
-        ("weights", p.weights),
-        ("equations (transcripts + scalars)", p.equations),
-        ("msm ristretto", p.msm_ristretto),
-        ("msm edwards", p.msm_edwards),
-    ] {
-        println!("{stage:<36} {:>9.1}", us(d));
-    }
-    println!("{:<36} {:>9.1}", "total", us(p.total()));
-    println!(
-        "points: {} dynamic ristretto ({:.1}/registration), {} shared, {} static, {} edwards",
-        p.dynamic_points,
-        p.dynamic_points as f64 / p.items as f64,
-        p.shared_points,
-        p.static_points,
-        p.edwards_points
-    );
+    print_stages(&p, "digest (registration id)", "decode + signature + checks", "registration");
 }
 
 fn main() {
