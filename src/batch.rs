@@ -462,7 +462,8 @@ impl<'a> Pending<'a> {
                 record,
             },
             Pending::DeployKey { sealed, context } => {
-                Ready::DeployKey { sealed: held(sealed, SealedDeployKey::from_bytes)?, context }
+                let sealed = held(sealed, |b| SealedDeployKey::from_bytes_cached(b, cache))?;
+                Ready::DeployKey { sealed, context }
             }
             Pending::Secret { sealed, context } => {
                 let sealed = held(sealed, |b| SealedSecret::from_bytes_cached(b, cache))?;
