@@ -25,6 +25,7 @@ use std::process::ExitCode;
 
 use rand_core::UnwrapErr;
 use vaultseal::{Params, RepositoryRole};
+use zeroize::Zeroizing;
 
 use crate::args::{Command, DeployKeyCommand, OwnerCommand, SealCommand, VaultCommand};
 use crate::error::CliError;
@@ -74,6 +75,17 @@ fn registration_reason(error: vaultseal::Error) -> String {
         }
         other => other.to_string(),
     }
+}
+
+/// A webhook secret's file line: its 64 lowercase hex digits and a line
+/// break, in one allocation of the final size (a string that grows leaves
+/// its old buffer unwiped).
+fn webhook_secret_line(secret: &vaultseal::WebhookSecret) -> Zeroizing<String> {
+    let hex = secret.to_hex();
+    let mut line = Zeroizing::new(String::with_capacity(hex.len() + 1));
+    line.push_str(&hex);
+    line.push('\n');
+    line
 }
 
 /// `<dir>/<role>.<suffix>`: the per-repository files of `register --setup-dir`

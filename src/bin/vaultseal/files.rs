@@ -20,22 +20,53 @@ pub(crate) fn is_stdio(path: &Path) -> bool {
 }
 
 /// Read a whole file (or standard input for `-`), at most [`MAX_FILE_LEN`]
-/// bytes, into a zeroizing buffer (inputs may be secret).
+/// bytes, into a zeroizing buffer (inputs may be secret). The buffer grows
+/// through [`push_wiped`], so no reallocation leaves a copy behind.
 pub(crate) fn read_bytes(path: &Path) -> Result<Zeroizing<Vec<u8>>, CliError> {
-    let mut buf = Zeroizing::new(Vec::new());
-    let result = if is_stdio(path) {
-        io::stdin().lock().take(MAX_FILE_LEN + 1).read_to_end(&mut buf)
-    } else {
-        fs::File::open(path).and_then(|file| file.take(MAX_FILE_LEN + 1).read_to_end(&mut buf))
+    let too_large = || {
+        CliError::io(path, io::Error::new(io::ErrorKind::InvalidData, "file larger than 32 MiB"))
     };
-    result.map_err(|error| CliError::io(path, error))?;
-    if buf.len() as u64 > MAX_FILE_LEN {
-        return Err(CliError::io(
-            path,
-            io::Error::new(io::ErrorKind::InvalidData, "file larger than 32 MiB"),
-        ));
+    let (mut reader, size_hint): (Box<dyn Read>, u64) = if is_stdio(path) {
+        (Box::new(io::stdin().lock()), 0)
+    } else {
+        let file = fs::File::open(path).map_err(|error| CliError::io(path, error))?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(file), len)
+    };
+    if size_hint > MAX_FILE_LEN {
+        return Err(too_large());
+    }
+    // One byte more than the expected length, so that end of file is seen
+    // without growing.
+    let capacity = usize::try_from(size_hint).unwrap_or(0).saturating_add(1);
+    let mut buf = Zeroizing::new(Vec::with_capacity(capacity));
+    let mut chunk = Zeroizing::new([0u8; 8192]);
+    loop {
+        let n = match reader.read(&mut chunk[..]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(CliError::io(path, error)),
+        };
+        if (buf.len() + n) as u64 > MAX_FILE_LEN {
+            return Err(too_large());
+        }
+        push_wiped(&mut buf, &chunk[..n]);
     }
     Ok(buf)
+}
+
+/// Append `bytes` to `buf` without leaving a copy of `buf` behind: when it
+/// must grow, its contents move to a new allocation and the old one is
+/// wiped as it drops.
+fn push_wiped(buf: &mut Zeroizing<Vec<u8>>, bytes: &[u8]) {
+    if buf.capacity() - buf.len() < bytes.len() {
+        let capacity = (buf.len() + bytes.len()).max(2 * buf.capacity());
+        let mut bigger = Zeroizing::new(Vec::with_capacity(capacity));
+        bigger.extend_from_slice(buf);
+        *buf = bigger;
+    }
+    buf.extend_from_slice(bytes);
 }
 
 /// A file's bytes and, when known, their kind.

@@ -29,12 +29,15 @@ use vaultseal::registration::RepositorySetup;
 use vaultseal::{Params, ProjectRegistration};
 use zeroize::Zeroizing;
 
-use super::{Rng, create_private_dir, deploy_key_comment, hex, role_file};
+use super::{Rng, create_private_dir, deploy_key_comment, hex, role_file, webhook_secret_line};
 use crate::args::RegisterArgs;
 use crate::armor::Kind;
 use crate::error::CliError;
 use crate::files::{self, write_object, write_public, write_secret};
 use crate::inputs::{check_recipients, read_owner_key, read_recipients, unix_now};
+
+/// Room for the whole summary (at most ~3 KiB).
+const SUMMARY_CAPACITY: usize = 8 << 10;
 
 /// `register`: see the [module documentation](self).
 pub(super) fn run(
@@ -65,8 +68,10 @@ pub(super) fn run(
     let registration = new.registration();
 
     create_private_dir(&setup_dir)?;
-    // Holds the webhook secrets with `--show-secrets`.
-    let mut summary = Zeroizing::new(String::new());
+    // Holds the webhook secrets with `--show-secrets`: allocated once, at a
+    // size no summary reaches (names ≤ 64 bytes, refs ≤ 256, ≤ 8
+    // recipients), so that growing never leaves an unwiped copy.
+    let mut summary = Zeroizing::new(String::with_capacity(SUMMARY_CAPACITY));
     let _ = writeln!(summary, "project: {}", registration.project_name());
     let _ = writeln!(summary, "project id: {}", registration.project_id());
     let _ = writeln!(summary, "owner: {}", hex(registration.owner().as_bytes()));
@@ -118,10 +123,7 @@ fn write_setup(
         .map_err(|error| CliError::usage(format!("cannot write the deploy key line: {error}")))?;
     let public_file = role_file(dir, role, "deploy-key.pub");
     let secret_file = role_file(dir, role, "webhook-secret");
-    let secret = setup.webhook_secret_hex();
-    let mut secret_line = Zeroizing::new(String::with_capacity(secret.len() + 1));
-    secret_line.push_str(&secret);
-    secret_line.push('\n');
+    let secret_line = webhook_secret_line(setup.webhook_secret());
     write_secret(&secret_file, secret_line.as_bytes(), args.output.force)?;
     write_public(Some(&public_file), format!("{line}\n").as_bytes())?;
 
@@ -131,7 +133,7 @@ fn write_setup(
     let _ = writeln!(summary, "  deploy key file: {}", public_file.display());
     let _ = writeln!(summary, "  webhook secret file: {} (mode 0600)", secret_file.display());
     if args.show_secrets {
-        let _ = writeln!(summary, "  webhook secret: {}", secret.as_str());
+        let _ = write!(summary, "  webhook secret: {}", secret_line.as_str());
     }
     Ok(())
 }

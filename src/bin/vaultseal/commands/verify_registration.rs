@@ -25,10 +25,12 @@ use vaultseal::registration::OpenedRepository;
 use vaultseal::{
     DeployPublicKey, Params, ProjectRegistration, VaultKeypair, VaultPublicKey, VaultRecord,
 };
-use zeroize::Zeroizing;
 
 use super::ownership::Installed;
-use super::{Rng, create_private_dir, deploy_key_comment, hex, registration_reason, role_file};
+use super::{
+    Rng, create_private_dir, deploy_key_comment, hex, registration_reason, role_file,
+    webhook_secret_line,
+};
 use crate::args::VerifyRegistrationArgs;
 use crate::armor::Kind;
 use crate::error::{CliError, EXIT_INVALID};
@@ -173,7 +175,6 @@ fn write_opened(
         .to_openssh(&deploy_key_comment(project_name, role))
         .map_err(|error| CliError::usage(format!("cannot write the deploy key line: {error}")))?;
     write_public(Some(&role_file(dir, role, "deploy-key.pub")), format!("{line}\n").as_bytes())?;
-    let mut secret = Zeroizing::new(repository.webhook_secret().to_hex().to_string());
-    secret.push('\n');
-    write_secret(&role_file(dir, role, "webhook-secret"), secret.as_bytes(), args.output.force)
+    let line = webhook_secret_line(repository.webhook_secret());
+    write_secret(&role_file(dir, role, "webhook-secret"), line.as_bytes(), args.output.force)
 }
