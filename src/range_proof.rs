@@ -124,6 +124,8 @@ use poly::{VecPoly1, powers, sum_of_powers};
 
 /// \\( n \\): bits per value (one 16-bit chunk).
 pub(crate) const RANGE_BITS: usize = 16;
+// The verifier takes y^(−n) by squarings.
+const _: () = assert!(RANGE_BITS.is_power_of_two());
 
 /// Largest number of (unpadded) values \\( k \\): 64 chunks of a 128-byte
 /// payload.
@@ -464,10 +466,10 @@ impl RangeProof {
         }
         let s_last: Scalar = u.iter().product();
         let b_s_rev = doubling_products(ms(&(omega_2 * b * s_last)), &h_factors);
-        let two_over_y: Vec<MontgomeryScalar> =
-            powers(&(y_inv + y_inv), RANGE_BITS).iter().map(ms).collect();
-        let z_over_y_n =
-            ms(&(z * powers(&y_inv, RANGE_BITS + 1).last().copied().unwrap_or_default()));
+        let two_over_y = MontgomeryScalar::powers(&(y_inv + y_inv), RANGE_BITS);
+        // y^(−n) for n = RANGE_BITS = 2⁴: four squarings.
+        let y_inv_n = (0..RANGE_BITS.trailing_zeros()).fold(y_inv, |p, _| p * p);
+        let z_over_y_n = ms(&(z * y_inv_n));
         let mut beta = ms(&(omega_2_z * z));
         msm.add_h_vec_all(n, ms(&omega_2_z));
         let h_vec = msm.h_vec_montgomery_mut(n);

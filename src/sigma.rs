@@ -71,18 +71,6 @@ pub(crate) struct SigmaProof {
     pub(crate) binding: Option<KeyBindingProof>,
 }
 
-/// `(1, t, t², …, t^{k−1})` in Montgomery form (the verifier's copy).
-fn montgomery_powers(t: &Scalar, k: usize) -> Vec<MontgomeryScalar> {
-    let t = MontgomeryScalar::from_scalar(t);
-    let mut out = Vec::with_capacity(k);
-    let mut p = MontgomeryScalar::ONE;
-    for _ in 0..k {
-        out.push(p);
-        p *= t;
-    }
-    out
-}
-
 /// Steps 1–2: domain separators and the challenge `t`.
 fn absorb_prelude(transcript: &mut Transcript, statement: &SigmaStatement<'_>) -> Scalar {
     let k = statement.commitments.len();
@@ -192,7 +180,7 @@ impl SigmaProof {
         }
         let c = transcript.challenge_scalar(labels::SIGMA_C);
         self.absorb_responses(transcript);
-        let t_powers = montgomery_powers(&t, k);
+        let t_powers = MontgomeryScalar::powers(&t, k);
         self.validity.push_equations(&c, &t_powers, statement, weights, msm, commitment_coeffs);
         if let (Some(binding), Some(a)) = (&self.binding, statement.A) {
             binding.push_equations(&c, a, weights, msm, commitment_coeffs);

@@ -23,6 +23,7 @@
 //! ever used on public data: verification challenges, weights and proof
 //! scalars.
 
+use alloc::vec::Vec;
 use core::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use curve25519_dalek::scalar::Scalar;
@@ -117,6 +118,18 @@ impl MontgomeryScalar {
     pub(crate) const ZERO: Self = MontgomeryScalar([0; 4]);
     /// 1.
     pub(crate) const ONE: Self = MontgomeryScalar(R);
+
+    /// \\( (1, t, t^2, \dots, t^{k-1}) \\) in Montgomery form.
+    pub(crate) fn powers(t: &Scalar, k: usize) -> Vec<Self> {
+        let t = Self::from_scalar(t);
+        let mut out = Vec::with_capacity(k);
+        let mut p = Self::ONE;
+        for _ in 0..k {
+            out.push(p);
+            p *= t;
+        }
+        out
+    }
 
     /// Enter Montgomery form: \\( x R \bmod \ell \\) (one product).
     pub(crate) fn from_scalar(x: &Scalar) -> Self {
@@ -227,7 +240,6 @@ impl From<&Scalar> for MontgomeryScalar {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec::Vec;
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;
 
