@@ -74,7 +74,7 @@ use crate::params::Params;
 use crate::range_proof::RangeProof;
 use crate::sigma::{SigmaProof, SigmaStatement};
 use crate::transcript::{TranscriptProtocol, labels, new_transcript};
-use crate::vault::{MAX_RECIPIENTS, VaultPublicKey};
+use crate::vault::{self, MAX_RECIPIENTS, VaultPublicKey};
 
 /// Longest sealed payload, in bytes.
 pub const MAX_PAYLOAD_LEN: usize = 128;
@@ -172,15 +172,7 @@ const fn chunk_count(len: usize) -> usize {
 /// Check the recipients (1..=8, distinct) and return their sealing keys
 /// sorted by encoding.
 fn sorted_recipients(recipients: &[VaultPublicKey]) -> Result<Vec<RistrettoElement>, Error> {
-    if !(1..=MAX_RECIPIENTS).contains(&recipients.len()) {
-        return Err(Error::input(InvalidInput::RecipientCount));
-    }
-    let mut keys: Vec<RistrettoElement> = recipients.iter().map(|key| key.Y).collect();
-    keys.sort_by(|a, b| a.compressed.as_bytes().cmp(b.compressed.as_bytes()));
-    if keys.windows(2).any(|w| w[0].compressed == w[1].compressed) {
-        return Err(Error::input(InvalidInput::DuplicateRecipient));
-    }
-    Ok(keys)
+    Ok(vault::sorted_recipients(recipients)?.into_iter().map(|key| key.Y).collect())
 }
 
 /// Statement step 1, up to the ciphertext: protocol, kind, `L`, `k`, `v`,

@@ -175,6 +175,23 @@ pub struct VaultPublicKey {
     pub(crate) W: MontgomeryPoint,
 }
 
+/// Check a recipient list — 1..=8 vaults with distinct sealing keys — and
+/// sort it by the encoding of `Y`: the order in which sealed items and
+/// registrations list their recipients.
+pub(crate) fn sorted_recipients(
+    recipients: &[VaultPublicKey],
+) -> Result<Vec<VaultPublicKey>, Error> {
+    if !(1..=MAX_RECIPIENTS).contains(&recipients.len()) {
+        return Err(Error::input(InvalidInput::RecipientCount));
+    }
+    let mut sorted = recipients.to_vec();
+    sorted.sort_by_key(VaultPublicKey::sealing_key_bytes);
+    if sorted.windows(2).any(|w| w[0].sealing_key_bytes() == w[1].sealing_key_bytes()) {
+        return Err(Error::input(InvalidInput::DuplicateRecipient));
+    }
+    Ok(sorted)
+}
+
 impl VaultPublicKey {
     /// The encoding `Y ‖ W` (64 bytes).
     pub fn to_bytes(&self) -> [u8; VAULT_PUBLIC_KEY_LEN] {

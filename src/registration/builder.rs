@@ -26,7 +26,7 @@ use crate::deploy_key::{DeployKey, DeployPublicKey};
 use crate::error::{Error, InvalidInput};
 use crate::params::Params;
 use crate::sealed::{seal_deploy_key, seal_secret};
-use crate::vault::{MAX_RECIPIENTS, VaultPublicKey};
+use crate::vault::{VaultPublicKey, sorted_recipients};
 use crate::webhook::WebhookSecret;
 
 /// Builds and signs a [`ProjectRegistration`] (from
@@ -103,7 +103,7 @@ impl<'k> RegistrationBuilder<'k> {
             return Err(Error::input(InvalidInput::RepositoryRef));
         }
         let timestamp = self.timestamp.ok_or(Error::input(InvalidInput::Timestamp))?;
-        let recipients = sorted_recipients(self.recipients)?;
+        let recipients = sorted_recipients(&self.recipients)?;
 
         let owner = self.owner.verifying_key();
         let project_id = ProjectId::derive_checked(&owner, &self.project_name);
@@ -166,19 +166,6 @@ impl<'k> RegistrationBuilder<'k> {
         registration.id = registration_id(&registration.to_bytes());
         Ok(NewRegistration { registration, repositories: [config_setup, code_setup] })
     }
-}
-
-/// 1..=8 distinct recipients (by sealing key), sorted by the encoding of `Y`
-/// (the sealed items' order).
-fn sorted_recipients(mut recipients: Vec<VaultPublicKey>) -> Result<Vec<VaultPublicKey>, Error> {
-    if !(1..=MAX_RECIPIENTS).contains(&recipients.len()) {
-        return Err(Error::input(InvalidInput::RecipientCount));
-    }
-    recipients.sort_by_key(VaultPublicKey::sealing_key_bytes);
-    if recipients.windows(2).any(|w| w[0].sealing_key_bytes() == w[1].sealing_key_bytes()) {
-        return Err(Error::input(InvalidInput::DuplicateRecipient));
-    }
-    Ok(recipients)
 }
 
 /// A new registration and what its owner installs on the git host.
