@@ -252,6 +252,12 @@ impl<'a> BatchVerifier<'a> {
         })
     }
 
+    /// Push a vault record's proof of possession (its key and the stable
+    /// fields it covers; as [`VaultRecord::verify`]).
+    pub fn push_vault_record(&mut self, record: &'a VaultRecord) -> usize {
+        self.push_vault_key_proof(record.proof(), record.public_key(), record.fields_bytes())
+    }
+
     /// Push an encoded proof of possession with its encoded public key
     /// (decoded by [`verify`](Self::verify); a decoding error names the item).
     pub fn push_vault_key_proof_bytes(

@@ -247,9 +247,9 @@ impl VaultRecord {
         self.proof.verify(params, &self.public_key, &self.fields_bytes, rng)
     }
 
-    /// Push the proof of possession into a batch.
-    pub(crate) fn push_into<'a>(&'a self, batch: &mut BatchVerifier<'a>) -> usize {
-        batch.push_vault_key_proof(&self.proof, &self.public_key, &self.fields_bytes)
+    /// The encoding of the stable fields: what the proof covers.
+    pub(crate) fn fields_bytes(&self) -> &[u8] {
+        &self.fields_bytes
     }
 
     /// The encoding (see the module documentation).
@@ -346,7 +346,7 @@ pub fn select_vaults<'r, R: CryptoRng + ?Sized>(
     let candidates: Vec<&VaultRecord> = records.iter().filter(|r| policy.admits(r)).collect();
     let mut batch = BatchVerifier::with_capacity(params, candidates.len());
     for record in &candidates {
-        record.push_into(&mut batch);
+        batch.push_vault_record(record);
     }
     let invalid: Vec<usize> = match batch.verify(rng) {
         Ok(()) => Vec::new(),

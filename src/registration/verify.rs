@@ -67,12 +67,12 @@ pub(crate) struct PreparedRegistration<'a> {
     contexts: [[Context; 2]; 2],
     /// Per recipient (registration order): its directory record and the
     /// record fields its proof covers.
-    records: Vec<(&'a VaultRecord, Vec<u8>)>,
+    records: Vec<&'a VaultRecord>,
 }
 
 /// One proof of a registration.
 enum Part<'p> {
-    Record(&'p VaultRecord, &'p [u8]),
+    Record(&'p VaultRecord),
     DeployKey(RepositoryRole, &'p SealedDeployKey, &'p Context),
     WebhookSecret(RepositoryRole, &'p SealedSecret, &'p Context),
 }
@@ -81,8 +81,9 @@ impl Part<'_> {
     /// Add the part's weighted equations.
     fn push(&self, params: &Params, weights: &mut Weights, msm: &mut Msm) -> Result<(), Error> {
         match self {
-            Part::Record(record, fields) => {
-                record.proof().push_equations(record.public_key(), fields, weights, msm);
+            Part::Record(record) => {
+                let (public, fields) = (record.public_key(), record.fields_bytes());
+                record.proof().push_equations(public, fields, weights, msm);
                 Ok(())
             }
             Part::DeployKey(_, sealed, context) => {
@@ -188,7 +189,6 @@ impl<'a> PreparedRegistration<'a> {
                 directory
                     .iter()
                     .find(|record| record.public_key() == key)
-                    .map(|record| (record, record.fields().to_bytes()))
                     .ok_or(fail(RegistrationFailure::UnknownRecipient))
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -209,7 +209,7 @@ impl<'a> PreparedRegistration<'a> {
         &'p self,
         registration: &'p ProjectRegistration,
     ) -> impl Iterator<Item = Part<'p>> {
-        let records = self.records.iter().map(|(record, fields)| Part::Record(record, fields));
+        let records = self.records.iter().map(|record| Part::Record(record));
         let items = registration.repositories.iter().zip(&self.contexts).flat_map(
             |(repository, [k, w])| {
                 [

@@ -182,14 +182,11 @@ pub(crate) fn check_recipients<R: CryptoRng + ?Sized>(
     recipients: &[Recipient],
     rng: &mut R,
 ) -> Result<Vec<VaultPublicKey>, CliError> {
-    // The proofs cover the fields' encoding; keep those bytes for the batch.
-    let fields: Vec<Option<Vec<u8>>> =
-        recipients.iter().map(|r| r.record.as_ref().map(|rec| rec.fields().to_bytes())).collect();
     let mut batch = BatchVerifier::new(params);
     let mut pushed = Vec::new();
-    for (recipient, bytes) in recipients.iter().zip(&fields) {
-        if let (Some(record), Some(bytes)) = (&recipient.record, bytes) {
-            batch.push_vault_key_proof(record.proof(), record.public_key(), bytes);
+    for recipient in recipients {
+        if let Some(record) = &recipient.record {
+            batch.push_vault_record(record);
             pushed.push(recipient);
         }
     }

@@ -53,8 +53,7 @@ pub(crate) const VERIFY_KINDS: [Kind; 4] =
 enum Item {
     SealedDeployKey(Box<SealedDeployKey>),
     SealedSecret(Box<SealedSecret>),
-    /// A record and the encoding of its fields (what its proof covers).
-    VaultRecord(Box<VaultRecord>, Vec<u8>),
+    VaultRecord(Box<VaultRecord>),
     ProjectRegistration(Box<ProjectRegistration>),
 }
 
@@ -77,10 +76,7 @@ impl Item {
         match decoded {
             Decoded::SealedDeployKey(sealed) => Some(Item::SealedDeployKey(sealed)),
             Decoded::SealedSecret(sealed) => Some(Item::SealedSecret(sealed)),
-            Decoded::VaultRecord(record) => {
-                let fields = record.fields().to_bytes();
-                Some(Item::VaultRecord(record, fields))
-            }
+            Decoded::VaultRecord(record) => Some(Item::VaultRecord(record)),
             Decoded::ProjectRegistration(registration) => {
                 Some(Item::ProjectRegistration(registration))
             }
@@ -118,9 +114,7 @@ impl Item {
                 batch.push_sealed_deploy_key(sealed, &contexts?.deploy_key)
             }
             Item::SealedSecret(sealed) => batch.push_sealed_secret(sealed, &contexts?.secret),
-            Item::VaultRecord(record, fields) => {
-                batch.push_vault_key_proof(record.proof(), record.public_key(), fields)
-            }
+            Item::VaultRecord(record) => batch.push_vault_record(record),
             Item::ProjectRegistration(registration) => {
                 let vault = directory.vault.as_ref().or(registration.recipients().first())?;
                 batch.push_registration(registration, vault, &directory.records)
@@ -168,8 +162,7 @@ pub(super) fn run(params: &Params, args: &VerifyArgs, rng: &mut Rng) -> Result<E
     for recipient in &recipients {
         if let Some(record) = &recipient.record {
             names.push(recipient.path.clone());
-            let fields = record.fields().to_bytes();
-            entries.push(Entry::Item(Item::VaultRecord(record.clone(), fields)));
+            entries.push(Entry::Item(Item::VaultRecord(record.clone())));
         }
     }
     for path in &args.files {
@@ -196,7 +189,7 @@ pub(super) fn run(params: &Params, args: &VerifyArgs, rng: &mut Rng) -> Result<E
     let records = entries
         .iter()
         .filter_map(|entry| match entry {
-            Entry::Item(Item::VaultRecord(record, _)) => Some(VaultRecord::clone(record)),
+            Entry::Item(Item::VaultRecord(record)) => Some(VaultRecord::clone(record)),
             _ => None,
         })
         .collect();
