@@ -158,9 +158,10 @@ impl WebhookSecret {
     /// [`DecodeFailure::TrailingData`] (more).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, Object::WebhookSecret);
-        let bytes = r.array::<WEBHOOK_SECRET_LEN>()?;
+        // Wiped even when trailing data refuses the input.
+        let secret = Zeroizing::new(r.array::<WEBHOOK_SECRET_LEN>()?);
         r.finish()?;
-        Ok(WebhookSecret { bytes })
+        Ok(WebhookSecret { bytes: *secret })
     }
 
     /// The secret of a 64-character lowercase hex string (the form the git
