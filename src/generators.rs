@@ -7,7 +7,7 @@
 //! the ristretto255 hash-to-group map (RFC 9496 §4.3.4, two Elligator maps
 //! added). Its output has no known discrete logarithm with respect to any other
 //! point, which is what the Pedersen commitments and the range proof need. The
-//! labels are in [`labels`](crate::transcript::labels) and `docs/PROTOCOL.md`.
+//! labels are in [`labels`] and `docs/PROTOCOL.md`.
 
 use alloc::vec::Vec;
 use curve25519_dalek::ristretto::RistrettoPoint;

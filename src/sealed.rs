@@ -274,7 +274,7 @@ impl SealedItem {
         Self::prove_tweaked(params, t, len, recipients, ciphertext, witness, key, rng, |_| {})
     }
 
-    /// [`SealedItem::prove`] with a hook on the sigma proofs' first move
+    /// `SealedItem::prove` (test builds) with a hook on the sigma proofs' first move
     /// (see [`SigmaProof::prove_tweaked`]; only tests pass a cheating one).
     #[allow(clippy::too_many_arguments)]
     fn prove_tweaked<R: CryptoRng + ?Sized>(

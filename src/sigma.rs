@@ -99,7 +99,7 @@ impl SigmaProof {
         Self::prove_tweaked(params, transcript, statement, m, r, rng, |_| {})
     }
 
-    /// [`SigmaProof::prove`], letting `tweak` alter the first-move messages
+    /// `SigmaProof::prove` (test builds), letting `tweak` alter the first-move messages
     /// before they are absorbed: a cheating prover for the tests (errors
     /// built to cancel across equations); `prove` passes a no-op.
     #[allow(non_snake_case)]

@@ -174,7 +174,7 @@ impl DlogTable {
         declassify(self.solve_ct(params, M_vec, ops)?)
     }
 
-    /// [`DlogTable::solve`] without the declassification: the candidate
+    /// `DlogTable::solve` (test builds) without the declassification: the candidate
     /// values and whether every one is confirmed, both still secret.
     ///
     /// # Errors
