@@ -146,6 +146,9 @@ enum Pending<'a> {
     },
     Registration {
         registration: Source<'a, ProjectRegistration>,
+        /// The encoding a decoded registration came from, if known: its
+        /// signature is then checked over these bytes, not a re-encoding.
+        encoding: Option<&'a [u8]>,
         vault: &'a VaultPublicKey,
         directory: &'a [VaultRecord],
     },
@@ -314,6 +317,25 @@ impl<'a> BatchVerifier<'a> {
     ) -> usize {
         self.push(Pending::Registration {
             registration: Source::Decoded(registration),
+            encoding: None,
+            vault,
+            directory,
+        })
+    }
+
+    /// [`push_registration`](Self::push_registration) for a registration
+    /// decoded from `encoding` (exactly its bytes: decoding is strict), so
+    /// that its body is not encoded again for the signature check.
+    pub(crate) fn push_registration_decoded_from(
+        &mut self,
+        registration: &'a ProjectRegistration,
+        encoding: &'a [u8],
+        vault: &'a VaultPublicKey,
+        directory: &'a [VaultRecord],
+    ) -> usize {
+        self.push(Pending::Registration {
+            registration: Source::Decoded(registration),
+            encoding: Some(encoding),
             vault,
             directory,
         })
@@ -328,7 +350,12 @@ impl<'a> BatchVerifier<'a> {
         vault: &'a VaultPublicKey,
         directory: &'a [VaultRecord],
     ) -> usize {
-        self.push(Pending::Registration { registration: Source::Encoded(bytes), vault, directory })
+        self.push(Pending::Registration {
+            registration: Source::Encoded(bytes),
+            encoding: Some(bytes),
+            vault,
+            directory,
+        })
     }
 
     /// Verify every item; weights come from `rng` (mixed with a digest of
@@ -475,11 +502,7 @@ impl<'a> Pending<'a> {
                 let sealed = held(sealed, |b| SealedSecret::from_bytes_cached(b, cache))?;
                 Ready::Secret { sealed, context }
             }
-            Pending::Registration { registration, vault, directory } => {
-                let encoding = match registration {
-                    Source::Decoded(_) => None,
-                    Source::Encoded(bytes) => Some(bytes),
-                };
+            Pending::Registration { registration, encoding, vault, directory } => {
                 let registration =
                     held(registration, |b| ProjectRegistration::from_bytes_cached(b, cache))?;
                 let prepared =

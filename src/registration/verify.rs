@@ -315,10 +315,34 @@ where
     R: CryptoRng + ?Sized,
     O: OwnershipCheck + ?Sized,
 {
+    verify_many(params, registrations, None, vault, directory, ownership, rng)
+}
+
+/// [`verify_registrations`], with the encodings the registrations were
+/// decoded from when known (their signatures are then checked over those
+/// bytes instead of a re-encoding).
+fn verify_many<R, O>(
+    params: &Params,
+    registrations: Vec<ProjectRegistration>,
+    encodings: Option<&[&[u8]]>,
+    vault: &VaultPublicKey,
+    directory: &[VaultRecord],
+    ownership: &O,
+    rng: &mut R,
+) -> Vec<Result<VerifiedRegistration, Error>>
+where
+    R: CryptoRng + ?Sized,
+    O: OwnershipCheck + ?Sized,
+{
     let outcome = {
         let mut batch = BatchVerifier::with_capacity(params, registrations.len());
-        for registration in &registrations {
-            batch.push_registration(registration, vault, directory);
+        for (i, registration) in registrations.iter().enumerate() {
+            match encodings.and_then(|encodings| encodings.get(i)) {
+                Some(bytes) => {
+                    batch.push_registration_decoded_from(registration, bytes, vault, directory)
+                }
+                None => batch.push_registration(registration, vault, directory),
+            };
         }
         batch.verify(rng)
     };
@@ -355,17 +379,20 @@ where
         Vec::with_capacity(encoded.len());
     let mut positions = Vec::with_capacity(encoded.len());
     let mut registrations = Vec::with_capacity(encoded.len());
-    for (i, item) in decoded.into_iter().enumerate() {
+    let mut encodings: Vec<&[u8]> = Vec::with_capacity(encoded.len());
+    for ((i, item), bytes) in decoded.into_iter().enumerate().zip(encoded) {
         match item {
             Ok(registration) => {
                 positions.push(i);
                 registrations.push(registration);
+                encodings.push(bytes.as_ref());
                 results.push(None);
             }
             Err(error) => results.push(Some(Err(error))),
         }
     }
-    let verified = verify_registrations(params, registrations, vault, directory, ownership, rng);
+    let verified =
+        verify_many(params, registrations, Some(&encodings), vault, directory, ownership, rng);
     for (position, result) in positions.into_iter().zip(verified) {
         if let Some(slot) = results.get_mut(position) {
             *slot = Some(result);
