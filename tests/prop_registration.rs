@@ -57,6 +57,11 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 }
 
 fn apply(bytes: &mut Vec<u8>, mutation: &Mutation) {
+    // An earlier truncation may have emptied the input: only an insertion
+    // has a place to act on then.
+    if bytes.is_empty() && !matches!(mutation, Mutation::Insert(..)) {
+        return;
+    }
     match mutation {
         Mutation::Flip(i, mask) => {
             let at = i.index(bytes.len());
