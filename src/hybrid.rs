@@ -11,21 +11,27 @@
 //! sorted, no duplicates) under a [`Context`] `ctx` and caller associated data
 //! `ad`:
 //!
-//! 1. draw a fresh file key `K`, 32 bytes from the caller's RNG;
+//! 1. draw a fresh file key `K`, 32 bytes of a synthetic stream keyed with
+//!    32 bytes of the caller's RNG and with everything the envelope seals
+//!    (the context, the recipients, `SHA-256(ad)`, `SHA-256(p)`;
+//!    `docs/PROTOCOL.md` §6.2), so that a repeated RNG state never reuses a keystream
+//!    across different payloads;
 //! 2. `prk = HKDF-SHA256-Extract(salt = "vaultseal-hybrid-kdf-v1", ikm = K)`,
 //!    `payload_key = HKDF-Expand(prk, "payload", 32)`,
 //!    `commit = HKDF-Expand(prk, "key-commit", 32)`;
 //! 3. `header = version ‖ v ‖ recipients ‖ commit` (see [`Envelope`]);
 //! 4. for each recipient `j`, in header order: `(enc_j, ct_j) =`
 //!    RFC 9180 `SealBase(pkR = W_j, info, aad = header, pt = K)` with suite
-//!    DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305 and
-//!    `info = "vaultseal-hybrid-wrap-v1" ‖ ctx.to_bytes()`;
+//!    DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305,
+//!    `info = "vaultseal-hybrid-wrap-v1" ‖ ctx.to_bytes()` and the ephemeral
+//!    key's `ikmE` the next 32 bytes of the same synthetic stream;
 //! 5. `payload_ct = ChaCha20-Poly1305(payload_key, nonce = 0¹², AD, p)` with
 //!    `AD = header ‖ wrap_1 ‖ … ‖ wrap_v ‖ ad`: every envelope byte before the
 //!    payload length, then the caller's associated data.
 //!
 //! `payload_key` is used for exactly one message, so the zero nonce is never
-//! repeated under a key. `ad` is not stored: the opener supplies it again.
+//! repeated under a key: even if the caller's RNG repeats, a different
+//! payload (or context, recipient list or `ad`) gives a different `K`. `ad` is not stored: the opener supplies it again.
 //! The wraps cannot authenticate themselves (a wrap's `aad` is the header
 //! only), so the payload's AD covers them: a vault then refuses an envelope in
 //! which *another* vault's wrap was altered, and all recipients accept or
@@ -98,6 +104,7 @@
 
 mod header;
 mod kem;
+mod synthetic;
 
 use alloc::vec::Vec;
 
@@ -272,9 +279,14 @@ fn payload_ad(header_bytes: &[u8], wraps: &[Wrap], associated_data: &[u8]) -> Ve
 ///
 /// The recipients are sorted into canonical order (by `Y`); each gets an HPKE
 /// wrap of a fresh file key on its KEM key `W`. `associated_data` is
-/// authenticated but not stored: [`open`] needs it again. RNG use, in order:
-/// 32 bytes of `K`, then for each recipient in canonical order the 32-byte
-/// HPKE `ikmE` of its ephemeral key.
+/// authenticated but not stored: [`open`] needs it again.
+///
+/// `rng` is asked for exactly 32 bytes. They key a synthetic stream together
+/// with the context, the recipients and digests of `associated_data` and
+/// `payload` (`docs/PROTOCOL.md` §6.2); the file key `K`, then each recipient's 32-byte
+/// HPKE `ikmE` (canonical order), are drawn from that stream. The same RNG
+/// output and the same inputs give the same envelope; a repeated RNG state
+/// with any other input gives an unrelated file key.
 ///
 /// # Errors
 /// [`Error::InvalidInput`] with [`InvalidInput::PayloadLength`] for a payload
@@ -294,10 +306,11 @@ pub fn seal<R: CryptoRng + ?Sized>(
     }
     let recipients = header::canonical_recipients(recipients)?;
 
-    // 1–2. File key and its derived keys.
+    // 1–2. File key (synthetic randomness) and its derived keys.
+    let mut stream = synthetic::seal_rng(&recipients, context, associated_data, payload, rng);
     #[allow(non_snake_case)]
     let mut K: FileKey = Zeroizing::new([0u8; FILE_KEY_LEN]);
-    rng.fill_bytes(&mut K[..]);
+    stream.fill_bytes(&mut K[..]);
     // HKDF-Expand cannot fail for 32 bytes; were it to, it is a length error.
     let keys = FileKeys::derive(&K).map_err(|_| Error::input(InvalidInput::PayloadLength))?;
 
@@ -309,7 +322,7 @@ pub fn seal<R: CryptoRng + ?Sized>(
     let info = wrap_info(context);
     let mut wraps = Vec::with_capacity(header.recipients.len());
     for recipient in &header.recipients {
-        wraps.push(kem::wrap(&recipient.kem_key_bytes(), &info, &header_bytes, &K, rng)?);
+        wraps.push(kem::wrap(&recipient.kem_key_bytes(), &info, &header_bytes, &K, &mut stream)?);
     }
 
     // 5. The payload, once. The buffer holds plaintext until encrypted in
