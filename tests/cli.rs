@@ -620,6 +620,126 @@ fn secrets_are_never_printed_nor_overwritten() {
     sb.expect(2, &["deploy-key", "generate", "-o", "-"]);
 }
 
+/// Run `vaultseal args` in the sandbox under `sh`, with a file-size limit of
+/// zero (`ulimit -f 0`: every write to a regular file fails, as on a full
+/// disk). With `ignore_signal`, SIGXFSZ is ignored, so the write returns an
+/// error (EFBIG) that the tool must handle; without it the kernel kills the
+/// process in the middle of its write, as a crash would.
+fn run_with_no_disk_space(sb: &Sandbox, args: &[&str], ignore_signal: bool) -> Output {
+    let trap = if ignore_signal { "trap '' XFSZ; " } else { "" };
+    let script = format!("{trap}ulimit -f 0; exec \"$0\" \"$@\"");
+    Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_vaultseal"))
+        .args(args)
+        .current_dir(&sb.dir)
+        .output()
+        .unwrap()
+}
+
+/// Names in the sandbox that are not in `before`: debris of a failed write.
+fn new_files(sb: &Sandbox, before: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(&sb.dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| !before.contains(n))
+        .collect();
+    names.sort();
+    names
+}
+
+fn file_names(sb: &Sandbox) -> Vec<String> {
+    new_files(sb, &[])
+}
+
+/// Outputs are written to a temporary file, synced, then renamed over the
+/// target: a write that fails half-way (no space left, here a file-size
+/// limit of zero) or a process killed in the middle of it leaves the
+/// previous file exactly as it was. Before, `--force` removed an old secret
+/// key first and public outputs were truncated in place.
+#[test]
+fn failed_writes_leave_the_previous_file_intact() {
+    let sb = Sandbox::new("atomic");
+    sb.vault("v", &[]);
+    sb.write("payload", &[7u8; 3000]);
+    let seal = with(&["seal", "hybrid", "-i", "payload", "--to", "v.rec", "-o", "env"], &ctx(&[]));
+    sb.ok(&seal);
+    let envelope = sb.read("env");
+    let secret_key = sb.read("v.key");
+    let public_key = sb.read("v.key.pub");
+    let before = file_names(&sb);
+
+    for ignore_signal in [true, false] {
+        // A public output, replaced without --force.
+        let out = run_with_no_disk_space(&sb, &seal, ignore_signal);
+        assert_ne!(out.status.code(), Some(0), "the write cannot have succeeded");
+        assert_eq!(
+            sb.read("env"),
+            envelope,
+            "public output damaged (signal ignored: {ignore_signal})"
+        );
+        // A secret key and its public half, replaced with --force.
+        let out = run_with_no_disk_space(
+            &sb,
+            &["vault", "keygen", "-o", "v.key", "--force"],
+            ignore_signal,
+        );
+        assert_ne!(out.status.code(), Some(0));
+        assert_eq!(
+            sb.read("v.key"),
+            secret_key,
+            "secret key lost (signal ignored: {ignore_signal})"
+        );
+        assert_eq!(sb.read("v.key.pub"), public_key);
+        if ignore_signal {
+            // An I/O error, reported as such (exit 2), naming the file, and
+            // no temporary file left behind.
+            assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+            assert!(stderr(&out).contains("v.key"), "{}", stderr(&out));
+            assert_eq!(new_files(&sb, &before), Vec::<String>::new());
+        } else {
+            // Killed by SIGXFSZ in the middle of the write.
+            assert_eq!(out.status.code(), None, "{}", stderr(&out));
+        }
+    }
+    // The key files still work, and a write with space succeeds.
+    sb.ok(&with(&["open", "-k", "v.key", "-i", "env", "-o", "opened"], &ctx(&[])));
+    assert_eq!(sb.read("opened"), [7u8; 3000]);
+    sb.ok(&["vault", "keygen", "-o", "v.key", "--force"]);
+    assert_ne!(sb.read("v.key"), secret_key);
+}
+
+/// A target that is not a regular file cannot be replaced by a rename:
+/// public data goes into it directly (so a full device is an I/O error and
+/// the device stays a device), a secret key is refused. A symbolic link is
+/// followed, and its target replaced.
+#[cfg(unix)]
+#[test]
+fn outputs_to_devices_and_links() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let sb = Sandbox::new("devices");
+    sb.vault("v", &[]);
+    sb.write("payload", b"p");
+    fn seal(out: &str) -> Vec<&str> {
+        with(&["seal", "hybrid", "-i", "payload", "--to", "v.rec", "-o", out], &ctx(&[]))
+    }
+    let is_char_device = |p: &str| fs::metadata(p).unwrap().file_type().is_char_device();
+    assert!(is_char_device("/dev/full"));
+    let out = sb.expect(2, &seal("/dev/full"));
+    assert!(stderr(&out).contains("/dev/full"), "{}", stderr(&out));
+    assert!(is_char_device("/dev/full"), "/dev/full was replaced");
+    sb.expect(2, &["vault", "keygen", "-o", "/dev/full", "--force"]);
+    assert!(is_char_device("/dev/full"), "/dev/full was replaced");
+
+    fs::create_dir(sb.path("real")).unwrap();
+    sb.write("real/env", b"old");
+    std::os::unix::fs::symlink("real/env", sb.path("link")).unwrap();
+    sb.ok(&seal("link"));
+    assert!(fs::symlink_metadata(sb.path("link")).unwrap().file_type().is_symlink());
+    assert!(sb.read("real/env").starts_with(b"-----BEGIN VAULTSEAL HYBRID ENVELOPE-----"));
+}
+
 // Registrations (`owner keygen`, `register`, `verify-registration`, and
 // registrations in `verify`), beside this file.
 #[path = "cli/registration.rs"]
