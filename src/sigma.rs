@@ -26,7 +26,7 @@ use curve25519_dalek::scalar::Scalar;
 use merlin::Transcript;
 use zeroize::Zeroizing;
 
-use crate::encoding::{Reader, RistrettoElement};
+use crate::encoding::{EdwardsElement, Reader, RistrettoElement};
 use crate::error::Error;
 use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::params::Params;
@@ -51,7 +51,7 @@ pub(crate) struct SigmaStatement<'a> {
     pub(crate) A: Option<&'a EdwardsPoint>,
 }
 
-/// The ristretto first-move messages of the sigma proofs, as
+/// The first-move messages of the sigma proofs, as
 /// [`SigmaProof::prove_tweaked`] hands them to its hook.
 #[allow(non_snake_case)]
 #[cfg_attr(not(test), allow(dead_code))]
@@ -62,6 +62,8 @@ pub(crate) struct FirstMove<'a> {
     pub(crate) T_j: &'a mut [RistrettoElement],
     /// `U_0` (deploy keys).
     pub(crate) U_0: Option<&'a mut RistrettoElement>,
+    /// `U_1` (deploy keys; Edwards).
+    pub(crate) U_1: Option<&'a mut EdwardsElement>,
 }
 
 /// Validity proof, plus the key-binding proof for deploy keys.
@@ -124,11 +126,11 @@ impl SigmaProof {
         let (validity_nonces, mut T_0, mut T_j) =
             validity::commit(params, statement.recipients, rng);
         let mut binding = statement.A.map(|_| key_binding::commit(params, rng));
-        tweak(&mut FirstMove {
-            T_0: &mut T_0,
-            T_j: &mut T_j,
-            U_0: binding.as_mut().map(|(_, U_0, _)| U_0),
-        });
+        let (U_0, U_1) = match binding.as_mut() {
+            Some((_, U_0, U_1)) => (Some(U_0), Some(U_1)),
+            None => (None, None),
+        };
+        tweak(&mut FirstMove { T_0: &mut T_0, T_j: &mut T_j, U_0, U_1 });
         validity::absorb_commitments(transcript, &T_0, &T_j);
         if let Some((_, U_0, U_1)) = &binding {
             key_binding::absorb_commitments(transcript, U_0, U_1);
