@@ -90,6 +90,8 @@
 mod bisect;
 #[cfg(feature = "std")]
 mod profile;
+#[cfg(all(test, feature = "std"))]
+mod tests;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
