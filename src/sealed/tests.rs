@@ -930,3 +930,43 @@ mod coverage {
         }
     }
 }
+
+/// The per-thread recipient cache gives exactly what decoding without it
+/// gives, in every order: a refused key (the identity, a non-canonical or
+/// off-curve encoding) is refused every time it comes back, never served
+/// from the cache; more distinct keys than the cache holds all decode.
+#[test]
+fn recipient_cache_decodes_as_the_reader_does() {
+    let decode_uncached =
+        |bytes: &[u8; 32]| Reader::new(bytes, Object::SealedDeployKey).ristretto_non_identity();
+    let decode_cached = |cache: &mut RecipientCache, bytes: &[u8; 32]| {
+        cache.read(&mut Reader::new(bytes, Object::SealedDeployKey))
+    };
+    let identity = [0u8; 32];
+    let mut non_canonical = [0xffu8; 32];
+    non_canonical[31] = 0x7f;
+    let refused = [identity, non_canonical, [0x01; 32]];
+    let keys: Vec<[u8; 32]> = (0..2 * RecipientCache::CAPACITY as u64 + 3)
+        .map(|i| (params().G * Scalar::from(i + 2)).compress().to_bytes())
+        .collect();
+    for bytes in &refused {
+        assert!(decode_uncached(bytes).is_err());
+    }
+    let mut cache = RecipientCache::default();
+    for round in 0..3 {
+        for (i, key) in keys.iter().enumerate() {
+            for bytes in refused.iter().chain([key]) {
+                assert_eq!(
+                    decode_cached(&mut cache, bytes),
+                    decode_uncached(bytes),
+                    "round {round}, key {i}"
+                );
+            }
+        }
+    }
+    assert!(cache.0.len() <= RecipientCache::CAPACITY);
+    assert_eq!(
+        decode_cached(&mut cache, &identity),
+        Err(Error::Decode { what: Object::SealedDeployKey, why: DecodeFailure::Identity })
+    );
+}
