@@ -35,7 +35,8 @@
 //!
 //! 1. the recipient list must be canonical (decoding already refuses any
 //!    other; [`open`] checks again) and contain the vault's public key;
-//! 2. `K = OpenBase(enc_j, w, info, aad = header, ct_j)`;
+//! 2. `enc_j` must be a point of curve25519 not of small order (the rule of
+//!    a `W`), then `K = OpenBase(enc_j, w, info, aad = header, ct_j)`;
 //! 3. recompute `commit` from `K` and compare it with the header's **in
 //!    constant time, before touching the payload**;
 //! 4. decrypt the payload with `payload_key` and
