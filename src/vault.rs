@@ -241,8 +241,14 @@ impl VaultPublicKey {
 
 /// Validate an X25519 public key: canonical (`u < p`), on the curve (not the
 /// twist) and not of small order. Honest keys `X25519(w, 9)` lie in the
-/// prime-order subgroup and always pass.
-fn decode_kem_public(bytes: [u8; 32], what: Object) -> Result<MontgomeryPoint, Error> {
+/// prime-order subgroup and always pass. The rule of a vault's `W`, and of a
+/// wrap's `enc` when a vault opens it ([`hybrid`](crate::hybrid)).
+///
+/// # Errors
+/// [`Error::Decode`] naming `what`: [`DecodeFailure::NonCanonical`],
+/// [`DecodeFailure::NotOnCurve`] (the twist), [`DecodeFailure::Identity`]
+/// (small order).
+pub(crate) fn decode_kem_public(bytes: [u8; 32], what: Object) -> Result<MontgomeryPoint, Error> {
     // p = 2²⁵⁵ − 19, little-endian: ed ff … ff 7f.
     const P: [u8; 32] = {
         let mut p = [0xffu8; 32];

@@ -308,7 +308,7 @@ fn recipient_keys_are_checked_every_time_through_the_cache() {
         .iter()
         .enumerate()
         .map(|(i, vault)| {
-            let secret = [i as u8; 32];
+            let secret = [u8::try_from(i).unwrap(); 32];
             seal_secret(params, &[*vault.public()], &context, &secret, &mut rng(500 + i as u64))
                 .unwrap()
                 .to_bytes()

@@ -16,6 +16,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use ed25519_dalek::{Signature, VerifyingKey};
 use rand_core::CryptoRng;
 
 use super::wire::{SIGNATURE_LEN, signed_message};
@@ -31,6 +32,9 @@ use crate::selection::VaultRecord;
 use crate::transcript::labels;
 use crate::vault::{VaultKeypair, VaultPublicKey};
 use crate::webhook::WebhookSecret;
+
+#[cfg(test)]
+mod wycheproof;
 
 /// The vault's check, against the git host, that a registrant controls a
 /// repository: is this deploy key installed on it?
@@ -113,6 +117,20 @@ fn fail(why: RegistrationFailure) -> Error {
     Error::registration(why)
 }
 
+/// Step 1: the owner's Ed25519 signature on `message`, by the strict rule of
+/// SPEC §8 (ed25519-dalek's `verify_strict`: `S < ℓ`, `R` and the key not of
+/// small order, the recomputed `R` compared as bytes).
+///
+/// # Errors
+/// [`RegistrationFailure::Signature`] if it does not verify.
+fn verify_owner_signature(
+    owner: &VerifyingKey,
+    message: &[u8],
+    signature: &Signature,
+) -> Result<(), Error> {
+    owner.verify_strict(message, signature).map_err(|_| fail(RegistrationFailure::Signature))
+}
+
 impl<'a> PreparedRegistration<'a> {
     /// Run every check that is not an equation, in the documented order
     /// (steps 1–5 of the [module documentation](super)). `encoding` is the
@@ -136,10 +154,7 @@ impl<'a> PreparedRegistration<'a> {
                 message
             }
         };
-        registration
-            .owner
-            .verify_strict(&message, &registration.signature)
-            .map_err(|_| fail(RegistrationFailure::Signature))?;
+        verify_owner_signature(&registration.owner, &message, &registration.signature)?;
         drop(message);
 
         // 2. Addressed to this vault.
