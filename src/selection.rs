@@ -435,6 +435,9 @@ fn log2_q32(v: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::borrow::ToOwned;
+    use alloc::string::ToString;
+    use rand_core::SeedableRng;
 
     #[test]
     fn log2_fixed_point() {
@@ -451,16 +454,82 @@ mod tests {
             (10, 0x3_5269_e12f),
             (1000, 0x9_f73d_a38d),
             (123_456_789, 0x1a_e122_62b7),
-            ((1 << 63) - 1, 0x3e_ffff_ffff),
         ] {
             assert!(expected.abs_diff(log2_q32(v)) <= 1, "log2({v})");
         }
-        // Monotone.
+        // The edges `h + 1` reaches, exactly: log₂(2⁶³ − 1) = 63 − 1.6·10⁻¹⁹,
+        // whose 32 fraction bits are all ones; log₂(2⁶³) = 63.
+        assert_eq!(log2_q32((1 << 63) - 1), 0x3e_ffff_ffff);
+        assert_eq!(log2_q32(1 << 63), 63 << 32);
+        assert_eq!(log2_q32((1 << 63) + 1), 63 << 32);
+        // Monotone (and so is the score's denominator, the other way).
         let mut prev = 0;
         for v in (1u64..100_000).step_by(7) {
             let l = log2_q32(v);
             assert!(l >= prev);
             prev = l;
         }
+    }
+
+    /// The hash, logarithm and score of every (project, vault) pair of
+    /// `tests/vectors/selection.json`, which `tests/kat/selection.rs`
+    /// re-derives from the documented formulas: which bits of the hash are
+    /// used, and how, is pinned.
+    #[test]
+    fn selection_vectors_pin_hash_log_and_score() {
+        let vectors: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/vectors/selection.json"))
+                .unwrap_or_else(|_| unreachable!("the vector file is JSON"));
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        let hex64 = |v: &serde_json::Value| u64::from_str_radix(&text(v), 16).unwrap_or(u64::MAX);
+        let params = Params::new();
+        let records: Vec<VaultRecord> = vectors["vault_seeds"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .zip(vectors["metrics"].as_array().into_iter().flatten())
+            .map(|(seed, metrics)| {
+                let mut seed_bytes = [0u8; 32];
+                base16ct::lower::decode(text(seed), &mut seed_bytes).unwrap_or_default();
+                let keypair = VaultKeypair::from_seed(&params, &seed_bytes)
+                    .unwrap_or_else(|_| unreachable!());
+                let fields = VaultFields::new("r", "e", 0, 0).unwrap_or_else(|_| unreachable!());
+                let reputation = u16::try_from(metrics["reputation"].as_u64().unwrap_or(0));
+                let capacity = text(&metrics["capacity"]).parse::<u64>().unwrap_or(0);
+                VaultRecord::new(
+                    &keypair,
+                    fields,
+                    &mut rand_chacha::ChaCha20Rng::from_seed([0; 32]),
+                )
+                .with_network_metrics(reputation.unwrap_or(0), capacity)
+                .unwrap_or_else(|_| unreachable!())
+            })
+            .collect();
+        assert_eq!(records.len(), 8);
+        let mut checked = 0;
+        for project in vectors["projects"].as_array().into_iter().flatten() {
+            let project_id =
+                base16ct::lower::decode_vec(text(&project["project_id"])).unwrap_or_default();
+            for (record, expected) in
+                records.iter().zip(project["vaults"].as_array().into_iter().flatten())
+            {
+                assert_eq!(hex_key(record), text(&expected["key"]));
+                let h = rendezvous_hash(&project_id, &record.public_key);
+                assert_eq!(h, hex64(&expected["h"]), "h");
+                assert_eq!(log2_q32(h + 1), hex64(&expected["log2_q32"]), "log");
+                let score = Score::of(&project_id, record);
+                assert_eq!(score.weight.to_string(), text(&expected["weight"]));
+                assert_eq!(score.denominator, hex64(&expected["denominator"]), "denominator");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 6 * 8);
+        for edge in vectors["log2_q32_edges"].as_array().into_iter().flatten() {
+            assert_eq!(log2_q32(hex64(&edge[0])), hex64(&edge[1]));
+        }
+    }
+
+    fn hex_key(record: &VaultRecord) -> String {
+        base16ct::lower::encode_string(&record.public_key.to_bytes())
     }
 }
