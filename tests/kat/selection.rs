@@ -62,7 +62,7 @@ fn selection_vectors() {
             let seed = [0x70 + u8::try_from(i).unwrap(); 32];
             let keypair = VaultKeypair::from_seed(&params, &seed).unwrap();
             let fields = VaultFields::new("eu-west", &format!("vault-{i}.example"), 1, 0).unwrap();
-            VaultRecord::new(&keypair, fields, &mut seeded_rng(40 + i as u64))
+            VaultRecord::new(&keypair, fields, &mut seeded_rng(40 + u64::try_from(i).unwrap()))
                 .with_network_metrics(reputation, capacity)
                 .unwrap()
         })
@@ -111,7 +111,7 @@ fn selection_vectors() {
     }
     let actual = json!({
         "rendezvous_label": "vaultseal-rendezvous-v1",
-        "vault_seeds": (0..8).map(|i| hex::encode([0x70 + i as u8; 32])).collect::<Vec<_>>(),
+        "vault_seeds": (0..8u8).map(|i| hex::encode([0x70 + i; 32])).collect::<Vec<_>>(),
         "metrics": metrics.iter().map(|(r, c)| json!({"reputation": r, "capacity": c.to_string()})).collect::<Vec<_>>(),
         "log2_q32_edges": [
             ["0000000000000001", format!("{:016x}", log2_q32(1))],
