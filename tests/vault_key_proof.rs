@@ -224,3 +224,25 @@ fn lengths_are_exact() {
         Err(Error::Decode { what: Object::VaultKeyProof, why: DecodeFailure::TrailingData })
     );
 }
+
+/// A response `z = 0` is a canonical scalar, so the proof decodes; the
+/// equation `0·Y = T + c·H` then needs `T = −c·H` with `c` derived from `T`,
+/// which a prover cannot aim for. Refused as a verification failure (not a
+/// decode error), alone and in a batch, where its zero coefficient on the
+/// shared `Y` must not hide it.
+#[test]
+fn zero_response_is_a_verification_failure() {
+    let kp = vault(12);
+    let mut bytes = VaultKeyProof::prove(&kp, RECORD, &mut seeded_rng(12)).to_bytes();
+    bytes[32..].fill(0);
+    let proof = VaultKeyProof::from_bytes(&bytes).unwrap();
+    assert_eq!(proof.to_bytes(), bytes);
+    assert_eq!(verify(&proof, kp.public(), RECORD), Err(Error::Verification));
+    let honest = VaultKeyProof::prove(&kp, RECORD, &mut seeded_rng(13));
+    let mut batch = vaultseal::BatchVerifier::new(Params::shared());
+    batch.push_vault_key_proof(&honest, kp.public(), RECORD);
+    batch.push_vault_key_proof(&proof, kp.public(), RECORD);
+    batch.push_vault_key_proof(&honest, kp.public(), RECORD);
+    let err = batch.verify(&mut seeded_rng(14)).unwrap_err();
+    assert_eq!(err.invalid(), &[(1, Error::Verification)]);
+}

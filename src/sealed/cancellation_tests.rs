@@ -35,10 +35,25 @@ fn seal_deploy_key_tweaked(
     context: &Context,
     tweak: impl FnOnce(&mut FirstMove<'_>),
 ) -> SealedDeployKey {
+    seal_deploy_key_with_a_prime_torsion(params, recipients, context, 0, tweak)
+}
+
+/// The same, with `A′` chosen as the honest one plus the torsion point
+/// `EIGHT_TORSION[torsion]` (still `[8]A′ = A`).
+fn seal_deploy_key_with_a_prime_torsion(
+    params: &Params,
+    recipients: &[VaultPublicKey],
+    context: &Context,
+    torsion: usize,
+    tweak: impl FnOnce(&mut FirstMove<'_>),
+) -> SealedDeployKey {
     let key = DeployKey::generate(&mut rng(1));
     let A = *key.public_key().element();
     let eighth = Scalar::from(8u64).invert();
-    let A_prime = EdwardsElement::from_point(params.mul_B(&(key.scalar() * eighth)));
+    let A_prime = EdwardsElement::from_point(
+        params.mul_B(&(key.scalar() * eighth))
+            + curve25519_dalek::constants::EIGHT_TORSION[torsion],
+    );
     let payload = key.sealing_payload();
     let statement = Some(KeyStatement { A: &A, A_prime: &A_prime });
     let item = SealedItem::seal_tweaked(
@@ -152,5 +167,23 @@ fn torsion_in_u1_gets_the_same_verdict_under_every_weight() {
             batch.push_sealed_deploy_key(sealed, &context);
         }
         assert_eq!(batch.verify(&mut rng(2000 + seed)), Ok(()), "weights of seed {seed}");
+    }
+}
+
+/// `A′` is any preimage of `A` under `[8]`: one with a torsion component is
+/// a valid statement (the decoder checks `[8]A′ = A`, not that `A′` is
+/// torsion-free; PROTOCOL §8), so a prover that picks one is accepted, and
+/// the encoding keeps the `A′` it chose (it is absorbed as sent).
+#[test]
+fn a_prime_with_a_torsion_component_is_a_valid_statement() {
+    let params = Params::new();
+    let context = Context::new(b"p", b"r", Purpose::DeployKey, [1; 32]).unwrap();
+    let vaults = vault_keys(&params, 2);
+    for i in 1..8 {
+        let sealed = seal_deploy_key_with_a_prime_torsion(&params, &vaults, &context, i, |_| {});
+        assert!(!sealed.A_prime.point.is_torsion_free());
+        let decoded = SealedDeployKey::from_bytes(&sealed.to_bytes()).unwrap();
+        assert_eq!(decoded, sealed);
+        assert_eq!(decoded.verify(&params, &context, &mut rng(3000 + i as u64)), Ok(()));
     }
 }
