@@ -129,12 +129,17 @@ impl DeployKey {
     /// A fresh deploy key from the caller's CSPRNG: `s` uniform in
     /// `[1, ℓ)`.
     pub fn generate<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        let mut s = Scalar::ZERO;
-        while s == Scalar::ZERO {
-            // A retry has probability 2⁻²⁵²; the loop branches on that public
-            // event only.
-            s = Scalar::random(rng);
-        }
+        let s = loop {
+            let s = Scalar::random(rng);
+            // A retry has probability 2⁻²⁵²; the loop branches on that
+            // (public) event only.
+            let zero = s.ct_eq(&Scalar::ZERO);
+            #[cfg(feature = "__ctgrind")]
+            let zero = crate::__ctgrind::declassified_choice(zero);
+            if !bool::from(zero) {
+                break s;
+            }
+        };
         Self::from_nonzero_scalar(s)
     }
 
