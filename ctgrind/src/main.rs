@@ -230,8 +230,7 @@ fn hybrid_seal() {
             let plaintext: Vec<u8> = (0..len).map(|i| (i * 7 + 1) as u8).collect();
             let mut payload = plaintext.clone();
             poison(&mut payload);
-            let envelope =
-                hybrid::seal(recipients, &ctx, ad, &payload, &mut rng).expect("seals");
+            let envelope = hybrid::seal(recipients, &ctx, ad, &payload, &mut rng).expect("seals");
             let mut bytes = envelope.to_bytes();
             unpoison(&mut bytes); // sent
             let opened = hybrid::open_bytes(&vaults[0], &bytes, &ctx, ad).expect("opens");
