@@ -18,6 +18,16 @@
 //! Both secrets can be derived from one 32-byte seed with SHA-512 under two
 //! distinct labels ([`VaultKeypair::from_seed`]).
 //!
+//! # Constant time
+//! `x` and `w` enter constant-time arithmetic only: the SHA-512 derivations,
+//! `x⁻¹` and the fixed-base `x⁻¹·H`, the clamped fixed-base X25519, the
+//! proof of possession ([`VaultKeyProof::prove`]). The only branches on them
+//! are on whether `x` is zero (probability 2⁻²⁵²: a retry in
+//! [`VaultSecretKey::generate`], an error in [`VaultSecretKey::from_seed`])
+//! and, in [`VaultSecretKey::from_bytes`], on whether the stored `x` is
+//! canonical and non-zero (a decoding error). The `ctgrind/` harness checks
+//! generation, derivation and proving with `x` and `w` secret.
+//!
 //! # Encodings
 //! - [`VaultPublicKey`]: `Y (32) ‖ W (32)`; `Y` is a ristretto255 point, not the
 //!   identity; `W` is a canonical Montgomery u-coordinate (`< 2²⁵⁵ − 19`) of a
@@ -65,11 +75,17 @@ pub struct VaultSecretKey {
 impl VaultSecretKey {
     /// A fresh key from the caller's CSPRNG.
     pub fn generate<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        let mut x = Scalar::ZERO;
-        while x == Scalar::ZERO {
-            // Probability of a retry: 2⁻²⁵². The loop is on public failure only.
-            x = Scalar::random(rng);
-        }
+        let x = loop {
+            let x = Scalar::random(rng);
+            // Probability of a retry: 2⁻²⁵². The loop branches on that
+            // (public) event only.
+            let zero = x.ct_eq(&Scalar::ZERO);
+            #[cfg(feature = "__ctgrind")]
+            let zero = crate::__ctgrind::declassified_choice(zero);
+            if !bool::from(zero) {
+                break x;
+            }
+        };
         let mut w = [0u8; 32];
         rng.fill_bytes(&mut w);
         VaultSecretKey { x, w }
@@ -93,7 +109,12 @@ impl VaultSecretKey {
         );
         let mut w = [0u8; 32];
         w.copy_from_slice(&w_wide[..32]);
-        if bool::from(x.ct_eq(&Scalar::ZERO)) {
+        // The one secret-derived branch: an error, published (probability
+        // 2⁻²⁵²).
+        let zero = x.ct_eq(&Scalar::ZERO);
+        #[cfg(feature = "__ctgrind")]
+        let zero = crate::__ctgrind::declassified_choice(zero);
+        if bool::from(zero) {
             w.zeroize();
             return Err(Error::input(InvalidInput::ZeroScalar));
         }
@@ -140,7 +161,11 @@ impl VaultSecretKey {
         let x_inv = Zeroizing::new(self.x.invert());
         let Y = RistrettoElement::from_point(params.mul_H(&x_inv));
         let W = MontgomeryPoint::mul_base_clamped(self.w);
-        VaultPublicKey { Y, W }
+        let public = VaultPublicKey { Y, W };
+        // Published: the secret-taint harness treats it as public from here.
+        #[cfg(feature = "__ctgrind")]
+        let public = crate::__ctgrind::declassified_vault_public_key(public);
+        public
     }
 }
 
