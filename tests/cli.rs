@@ -797,3 +797,29 @@ fn small_order_kem_key_is_named() {
     sb.write("good.pub", armored_vault_public_key(&public).as_bytes());
     sb.ok(&seal_to("good.pub"));
 }
+
+/// A sealed secret that is not 32 bytes long, verified or opened as a
+/// webhook secret, is refused for its length in the words of PROTOCOL.md §8.3
+/// and of the registration check `PayloadLength` ("sealed webhook secret is
+/// not 32 bytes"), not as a proof failure.
+#[test]
+fn sealed_webhook_secret_of_the_wrong_length_is_named() {
+    let sb = Sandbox::new("webhook-length");
+    sb.vault("v", &[]);
+    sb.write("p31", &[7u8; 31]);
+    sb.ok(&with(&["seal", "secret", "-i", "p31", "--to", "v.rec", "-o", "s31"], &ctx(&[])));
+    let webhook = ["--purpose", "webhook-secret"];
+    let expected = "sealed webhook secret is not 32 bytes (L = 31)";
+    let out = sb.expect(1, &with(&with(&["verify", "s31"], &webhook), &ctx(&[])));
+    assert_eq!(stdout(&out), format!("INVALID s31: {expected}\n"));
+    let out = sb.expect(
+        1,
+        &with(&with(&["open", "-k", "v.key", "-i", "s31", "-o", "-"], &webhook), &ctx(&[])),
+    );
+    assert!(stderr(&out).contains(&format!("s31: {expected}")), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    // As a plain secret it verifies and opens.
+    sb.ok(&with(&["verify", "s31"], &ctx(&[])));
+    let out = sb.ok(&with(&["open", "-k", "v.key", "-i", "s31", "-o", "-"], &ctx(&[])));
+    assert_eq!(out.stdout, [7u8; 31]);
+}
