@@ -799,7 +799,7 @@ fn small_order_kem_key_is_named() {
 }
 
 /// A sealed secret that is not 32 bytes long, verified or opened as a
-/// webhook secret, is refused for its length in the words of PROTOCOL.md §8.3
+/// webhook secret, is refused for its length in the words of PROTOCOL.md §8.2
 /// and of the registration check `PayloadLength` ("sealed webhook secret is
 /// not 32 bytes"), not as a proof failure.
 #[test]

@@ -80,7 +80,7 @@ fn registration_reason(error: vaultseal::Error) -> String {
 /// Why a sealed secret cannot be a secret of `purpose`, if its length is
 /// not the one the purpose fixes: "sealed webhook secret is not 32 bytes
 /// (L = 31)", the words of the registration check `PayloadLength` and of
-/// `docs/PROTOCOL.md` §8.3. The library refuses such an item as a failed
+/// `docs/PROTOCOL.md` §8.2. The library refuses such an item as a failed
 /// verification; the tool says why.
 fn wrong_secret_length(
     sealed: &vaultseal::SealedSecret,
