@@ -66,7 +66,9 @@ fn main() -> Result<(), vaultseal::Error> {
     let batch_size = match registrations_arg(std::env::args().skip(1)) {
         Ok(n) => n,
         Err(message) => {
-            eprintln!("{message}\nusage: quickstart [--registrations N]   (N ≥ 1, default {DEFAULT_REGISTRATIONS})");
+            eprintln!(
+                "{message}\nusage: quickstart [--registrations N]   (N ≥ 1, default {DEFAULT_REGISTRATIONS})"
+            );
             std::process::exit(2);
         }
     };

@@ -207,8 +207,10 @@ impl Envelope {
     /// [`Error::Decode`] with `what = Object::HybridEnvelope`: `Tag` (another
     /// version), `Limit` (`v` outside `1..=8`, payload length outside
     /// `16..=16 MiB + 16`), `Length` (input too short), `NotOnCurve`,
-    /// `Identity` or `NonCanonical` (a recipient key, or a non-canonical
-    /// `enc`), `Unsorted` (recipient list not canonical), `TrailingData`.
+    /// `Identity`, `SmallOrder` or `NonCanonical` (a recipient key, as
+    /// [`VaultPublicKey::from_bytes`](crate::VaultPublicKey::from_bytes)
+    /// refuses it, or a non-canonical `enc`), `Unsorted` (recipient list not
+    /// canonical), `TrailingData`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, Object::HybridEnvelope);
         let header = Header::read(&mut r)?;

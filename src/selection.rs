@@ -268,9 +268,14 @@ impl VaultRecord {
     /// Decode a record (the proof is not verified here).
     ///
     /// # Errors
-    /// [`Error::Decode`] (`Object::VaultRecord`): another version, an invalid
-    /// key or proof encoding, field lengths out of range, fields that are not
-    /// UTF-8, a reputation above 1000, short input, trailing data.
+    /// [`Error::Decode`] (`Object::VaultRecord`): another version
+    /// ([`DecodeFailure::Tag`]), an invalid key or proof encoding (the
+    /// reason [`VaultPublicKey::from_bytes`] or [`VaultKeyProof::from_bytes`]
+    /// gives: a proof whose `T` is the identity is
+    /// [`DecodeFailure::Identity`]), field lengths out of range
+    /// ([`DecodeFailure::Limit`]), fields that are not UTF-8
+    /// ([`DecodeFailure::NonCanonical`]), a reputation above 1000
+    /// ([`DecodeFailure::Limit`]), short input, trailing data.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, Object::VaultRecord);
         if r.u8()? != RECORD_VERSION {
@@ -278,8 +283,11 @@ impl VaultRecord {
         }
         let public_key = VaultPublicKey::read(&mut r)?;
         let fields = VaultFields::read(&mut r)?;
-        let proof = VaultKeyProof::from_bytes(r.take(64)?)
-            .map_err(|_| r.error(DecodeFailure::NonCanonical))?;
+        // The proof's own decoding rules; its reason, naming the record.
+        let proof = VaultKeyProof::from_bytes(r.take(64)?).map_err(|e| match e {
+            Error::Decode { why, .. } => r.error(why),
+            other => other,
+        })?;
         let reputation = u16::from_le_bytes(r.array()?);
         if reputation > MAX_REPUTATION {
             return Err(r.error(DecodeFailure::Limit));

@@ -229,9 +229,13 @@ impl VaultPublicKey {
     /// Decode `Y ‖ W`.
     ///
     /// # Errors
-    /// [`Error::Decode`] (`Object::VaultPublicKey`): wrong length, `Y` not a
-    /// point or the identity; `W` non-canonical, on the twist or of small
-    /// order.
+    /// [`Error::Decode`] (`Object::VaultPublicKey`): wrong length
+    /// ([`DecodeFailure::Length`], [`DecodeFailure::TrailingData`]); `Y` not
+    /// a point ([`DecodeFailure::NotOnCurve`]) or the identity
+    /// ([`DecodeFailure::Identity`]); `W` not below `2²⁵⁵ − 19`
+    /// ([`DecodeFailure::NonCanonical`]), on the twist
+    /// ([`DecodeFailure::NotOnCurve`]) or of small order
+    /// ([`DecodeFailure::SmallOrder`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, Object::VaultPublicKey);
         let key = Self::read(&mut r)?;
@@ -289,7 +293,7 @@ pub(crate) fn decode_kem_public(bytes: [u8; 32], what: Object) -> Result<Montgom
     let point = MontgomeryPoint(bytes);
     let edwards = point.to_edwards(0).ok_or(Error::decode(what, DecodeFailure::NotOnCurve))?;
     if edwards.is_small_order() {
-        return Err(Error::decode(what, DecodeFailure::Identity));
+        return Err(Error::decode(what, DecodeFailure::SmallOrder));
     }
     Ok(point)
 }
@@ -412,8 +416,9 @@ mod tests {
         // u = 0 and u = 1 are of small order; u = 2 lies on the twist.
         let mut two = [0u8; 32];
         two[0] = 2;
-        assert!(matches!(with_w([0; 32]), Err(Error::Decode { why: DecodeFailure::Identity, .. })));
-        assert!(matches!(with_w(one), Err(Error::Decode { why: DecodeFailure::Identity, .. })));
+        let small_order = Err(Error::decode(Object::VaultPublicKey, DecodeFailure::SmallOrder));
+        assert_eq!(with_w([0; 32]), small_order);
+        assert_eq!(with_w(one), small_order);
         assert!(matches!(with_w(two), Err(Error::Decode { why: DecodeFailure::NotOnCurve, .. })));
         assert!(matches!(
             with_w([0xff; 32]),

@@ -109,7 +109,7 @@ impl KemKeyRefusal {
         match self {
             KemKeyRefusal::NonCanonical => DecodeFailure::NonCanonical,
             KemKeyRefusal::Twist => DecodeFailure::NotOnCurve,
-            KemKeyRefusal::SmallOrder => DecodeFailure::Identity,
+            KemKeyRefusal::SmallOrder => DecodeFailure::SmallOrder,
         }
     }
 
