@@ -1,7 +1,6 @@
 //! The `vaultseal` command-line tool, end to end through the built binary:
 //! keys, records, sealing, batch verification, opening; armored and binary
 //! files; exit codes (0 ok, 1 invalid, 2 usage or I/O).
-#![cfg(feature = "cli")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -742,7 +741,6 @@ fn outputs_to_devices_and_links() {
 
 // Registrations (`owner keygen`, `register`, `verify-registration`, and
 // registrations in `verify`), beside this file.
-#[path = "cli/registration.rs"]
 mod registration;
 
 /// The `VAULT PUBLIC KEY` armor of `bytes` (64-character base64 lines).

@@ -4,13 +4,24 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use clap::Args;
 use zeroize::Zeroizing;
 
-use crate::args::OutputArgs;
 use crate::armor::{self, Kind};
 use crate::error::CliError;
+
+/// Where and how to write an output file.
+#[derive(Debug, Args)]
+pub(crate) struct OutputArgs {
+    /// Write the crate's raw binary encoding instead of armor.
+    #[arg(long)]
+    pub(crate) binary: bool,
+    /// Overwrite an existing secret key file.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
 
 /// Largest input read: a 16 MiB hybrid envelope, armored, fits.
 const MAX_FILE_LEN: u64 = 32 << 20;
@@ -273,7 +284,7 @@ fn replace_file(
 /// renamed away.
 struct TempFile {
     /// Its path, `<dir>/.<target name>.<pid>.<n>.tmp`.
-    path: std::path::PathBuf,
+    path: PathBuf,
     /// The open file.
     file: fs::File,
 }
@@ -352,8 +363,18 @@ pub(crate) fn write_requested_secret(
 }
 
 /// `<path>.pub`.
-pub(crate) fn public_path(path: &Path) -> std::path::PathBuf {
+fn public_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".pub");
     name.into()
+}
+
+/// The public key file of a key generated into `out`: `public` (`--pub`),
+/// or `<out>.pub`; never standard output nor `out` itself.
+pub(crate) fn public_out(out: &Path, public: Option<&Path>) -> Result<PathBuf, CliError> {
+    let public_out = public.map_or_else(|| public_path(out), Path::to_path_buf);
+    if is_stdio(&public_out) || public_out == out {
+        return Err(CliError::usage("--pub must name a file other than --out"));
+    }
+    Ok(public_out)
 }

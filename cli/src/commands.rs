@@ -1,34 +1,89 @@
-//! The subcommands. Each returns its exit code, or a [`CliError`] that
+//! The command line: [`Cli`], its [`Command`]s, and [`run`], which
+//! dispatches each to its handler. Each command (or group of subcommands)
+//! has a module of its own holding its `#[derive(Args)]` struct next to its
+//! handler; each handler returns its exit code, or a [`CliError`] that
 //! carries one.
+//!
+//! Adding a command: a variant of [`Command`] (its doc comment is its help
+//! line), its module, and its arm in [`run`].
 
-// Loaded with `#[path]` from the binary's root, this file resolves modules
-// beside itself; its submodules live in `commands/`.
-#[path = "commands/inspect.rs"]
+mod deploy_key;
 mod inspect;
-#[path = "commands/keys.rs"]
-mod keys;
-#[path = "commands/open.rs"]
 mod open;
-#[path = "commands/ownership.rs"]
+mod owner;
 mod ownership;
-#[path = "commands/register.rs"]
 mod register;
-#[path = "commands/seal.rs"]
 mod seal;
-#[path = "commands/verify.rs"]
+mod vault;
 mod verify;
-#[path = "commands/verify_registration.rs"]
 mod verify_registration;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
 use rand_core::UnwrapErr;
 use vaultseal::{Params, RepositoryRole};
 use zeroize::Zeroizing;
 
-use crate::args::{Command, DeployKeyCommand, OwnerCommand, SealCommand, VaultCommand};
 use crate::error::CliError;
+
+/// Seal deploy keys and secrets to vault nodes with zero-knowledge proofs,
+/// verify sealed items offline, open them as a vault.
+///
+/// Files are read armored (`-----BEGIN VAULTSEAL <KIND>-----`) or as the
+/// crate's raw binary encodings, and written armored unless `--binary`.
+/// Exit status: 0 success; 1 an item is invalid or does not open; 2 usage or
+/// I/O error.
+#[derive(Debug, Parser)]
+#[command(name = "vaultseal", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Vault keys and records.
+    #[command(subcommand)]
+    Vault(vault::VaultCommand),
+    /// Deploy keys (Ed25519, the key a git host installs on a repository).
+    #[command(subcommand, name = "deploy-key")]
+    DeployKey(deploy_key::DeployKeyCommand),
+    /// Seal a deploy key or a secret to vaults (with proofs), or any file
+    /// (hybrid envelope, no proof).
+    #[command(subcommand)]
+    Seal(seal::SealCommand),
+    /// Verify sealed items, vault records and project registrations, all in
+    /// one batch; no secret key needed.
+    ///
+    /// Prints `OK <file>` or `INVALID <file>: <reason>` for each file (and
+    /// `ERROR <file>: <reason>` for a file that cannot be read or is not a
+    /// verifiable kind). Exit status 0 only if every file is valid.
+    /// Registrations are checked against the records given (`--to` and
+    /// files), for `--vault` or else as their own recipients verify them; the
+    /// git-host ownership check is `verify-registration`'s.
+    Verify(verify::VerifyArgs),
+    /// Verify and open a sealed item or a hybrid envelope as a vault.
+    Open(open::OpenArgs),
+    /// Project owner keys (Ed25519; they sign registrations).
+    #[command(subcommand)]
+    Owner(owner::OwnerCommand),
+    /// Build and sign a project registration: a deploy key and a webhook
+    /// secret per repository, sealed to the vaults; write what to install on
+    /// the git host.
+    Register(register::RegisterArgs),
+    /// Verify a project registration as a vault (owner signature, every
+    /// proof in one batch, recipients, records, installed deploy keys), and
+    /// optionally open it.
+    ///
+    /// Prints `OK <file>` and a summary, or `INVALID <file>: <Check>:
+    /// <reason>` (exit status 1).
+    VerifyRegistration(verify_registration::VerifyRegistrationArgs),
+    /// Show what a file holds (kind, recipients, fingerprints); verifies
+    /// nothing and prints no secret.
+    Inspect(inspect::InspectArgs),
+}
 
 /// The OS CSPRNG (the only randomness source of the tool). A failure of the
 /// operating system's generator aborts the process: nothing can be done
@@ -41,17 +96,12 @@ pub(crate) fn run(command: Command) -> Result<ExitCode, CliError> {
     // Built on first use (generators and tables), only by commands that need it.
     let params = Params::shared;
     match command {
-        Command::Vault(VaultCommand::Keygen(args)) => keys::vault_keygen(params(), &args, &mut rng),
-        Command::Vault(VaultCommand::Record(args)) => keys::vault_record(params(), &args, &mut rng),
-        Command::DeployKey(DeployKeyCommand::Generate(args)) => {
-            keys::deploy_key_generate(&args, &mut rng)
-        }
-        Command::Seal(SealCommand::DeployKey(args)) => seal::deploy_key(params(), &args, &mut rng),
-        Command::Seal(SealCommand::Secret(args)) => seal::secret(params(), &args, &mut rng),
-        Command::Seal(SealCommand::Hybrid(args)) => seal::hybrid(params(), &args, &mut rng),
+        Command::Vault(command) => vault::run(params(), &command, &mut rng),
+        Command::DeployKey(command) => deploy_key::run(&command, &mut rng),
+        Command::Seal(command) => seal::run(params(), &command, &mut rng),
         Command::Verify(args) => verify::run(params(), &args, &mut rng),
         Command::Open(args) => open::run(params(), &args, &mut rng),
-        Command::Owner(OwnerCommand::Keygen(args)) => keys::owner_keygen(&args, &mut rng),
+        Command::Owner(command) => owner::run(&command, &mut rng),
         Command::Register(args) => register::run(params(), &args, &mut rng),
         Command::VerifyRegistration(args) => verify_registration::run(params(), &args, &mut rng),
         Command::Inspect(args) => inspect::run(params(), &args),
@@ -126,4 +176,18 @@ fn create_private_dir(dir: &Path) -> Result<(), CliError> {
         builder.mode(0o700);
     }
     builder.create(dir).map_err(|error| CliError::io(dir, error))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::Cli;
+
+    /// clap's own consistency checks of the command line (conflicting or
+    /// duplicate flags, `requires` naming no argument, ...).
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }
