@@ -114,15 +114,11 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// The reason to print for a refused registration: the failed check's name
-/// (the `RegistrationFailure` variant, e.g. `NotARecipient`), then what it
-/// means; any other error as it displays.
+/// ([`RegistrationFailure::name`](vaultseal::RegistrationFailure::name), e.g.
+/// `NotARecipient`), then what it means; any other error as it displays.
 fn registration_reason(error: vaultseal::Error) -> String {
     match error {
-        vaultseal::Error::Registration { why } => {
-            let debug = format!("{why:?}");
-            let name = debug.split([' ', '{', '(']).next().unwrap_or_default();
-            format!("{name}: {why}")
-        }
+        vaultseal::Error::Registration { why } => format!("{}: {why}", why.name()),
         other => other.to_string(),
     }
 }
