@@ -116,12 +116,18 @@ pub(crate) fn load(path: &Path, accepted: &[Kind]) -> Result<Loaded, CliError> {
 
 /// The bytes to write for an object of `kind`: armored, or raw with
 /// `--binary`.
-pub(crate) fn encode_output(kind: Kind, bytes: &[u8], output: &OutputArgs) -> Zeroizing<Vec<u8>> {
+pub(crate) fn encode_output(
+    kind: Kind,
+    bytes: &[u8],
+    output: &OutputArgs,
+) -> Result<Zeroizing<Vec<u8>>, CliError> {
     if output.binary {
-        Zeroizing::new(bytes.to_vec())
-    } else {
-        Zeroizing::new(armor::encode(kind, bytes).as_bytes().to_vec())
+        return Ok(Zeroizing::new(bytes.to_vec()));
     }
+    let mut text = armor::encode(kind, bytes)
+        .map_err(|error| CliError::usage(format!("cannot armor a {kind}: {error}")))?;
+    // Moved out, not copied: the armor of a secret key is as secret.
+    Ok(Zeroizing::new(core::mem::take(&mut *text).into_bytes()))
 }
 
 /// Write an object of `kind`, armored or (`--binary`) raw: a secret kind
@@ -133,7 +139,7 @@ pub(crate) fn write_object(
     bytes: &[u8],
     output: &OutputArgs,
 ) -> Result<(), CliError> {
-    let data = encode_output(kind, bytes, output);
+    let data = encode_output(kind, bytes, output)?;
     if kind.is_secret() {
         let path = path.ok_or_else(|| CliError::usage("a secret key needs an output file"))?;
         write_secret(path, &data, output.force)

@@ -82,7 +82,7 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             let context = args.context.build(Purpose::DeployKey)?;
             let key = keypair.open_deploy_key(params, &sealed, &context, rng).map_err(failed)?;
             eprintln!("opened deploy key {}", key.public_key().fingerprint());
-            encode_output(Kind::DeployKey, &key.to_bytes()[..], &args.output)
+            encode_output(Kind::DeployKey, &key.to_bytes()[..], &args.output)?
         }
         Decoded::SealedSecret(sealed) => {
             if !sealed.recipients().any(|y| y == own_key) {

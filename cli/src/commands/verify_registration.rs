@@ -208,7 +208,7 @@ fn write_opened(
 ) -> Result<(), CliError> {
     let role = repository.role();
     let key = repository.deploy_key();
-    let key_file = encode_output(Kind::DeployKey, &key.to_bytes()[..], &args.output);
+    let key_file = encode_output(Kind::DeployKey, &key.to_bytes()[..], &args.output)?;
     write_secret(&role_file(dir, role, "deploy-key"), &key_file, args.output.force)?;
     let line = key
         .public_key()

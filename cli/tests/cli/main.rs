@@ -743,10 +743,10 @@ fn outputs_to_devices_and_links() {
 // registrations in `verify`), beside this file.
 mod registration;
 
-/// The `VAULT PUBLIC KEY` armor of `bytes` (64-character base64 lines).
+/// The `VAULT PUBLIC KEY` armor of `bytes` (its base64 on one line).
 fn armored_vault_public_key(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    let body = base64::engine::general_purpose::STANDARD.encode(bytes);
+    use base64ct::Encoding as _;
+    let body = base64ct::Base64::encode_string(bytes);
     format!(
         "-----BEGIN VAULTSEAL VAULT PUBLIC KEY-----\n{body}\n-----END VAULTSEAL VAULT PUBLIC KEY-----\n"
     )
