@@ -85,7 +85,7 @@ use chunks::{ChunkValues, MAX_CHUNKS};
 use dlog::{Op, OpCounter};
 
 /// Most recipients of one sealed item.
-pub(crate) const MAX_RECIPIENTS: usize = 8;
+pub(crate) use crate::limits::MAX_RECIPIENTS;
 
 /// A chunk commitment \\(C_i = m_i G + r_i H\\).
 ///

@@ -11,6 +11,8 @@ extern crate std;
 mod encoding;
 mod error;
 mod generators;
+mod kinds;
+mod limits;
 mod msm;
 mod transcript;
 

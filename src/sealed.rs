@@ -76,12 +76,10 @@ use crate::sigma::{SigmaProof, SigmaStatement};
 use crate::transcript::{TranscriptProtocol, labels, new_transcript};
 use crate::vault::{self, MAX_RECIPIENTS, VaultPublicKey};
 
-/// Longest sealed payload, in bytes.
-pub const MAX_PAYLOAD_LEN: usize = 128;
+pub use crate::limits::MAX_SEALED_PAYLOAD_LEN as MAX_PAYLOAD_LEN;
 /// Wire version of sealed items.
 const SEALED_VERSION: u8 = 1;
-/// Payload length of a deploy key (its scalar).
-const DEPLOY_KEY_LEN: usize = 32;
+use crate::limits::DEPLOY_KEY_LEN;
 
 /// A sealed secret (a webhook secret or any 1..=128-byte secret) with its
 /// proofs. Created only by [`seal_secret`] and [`SealedSecret::from_bytes`].

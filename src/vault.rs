@@ -54,7 +54,7 @@ use crate::transcript::labels;
 pub use proof::VaultKeyProof;
 
 /// Most recipients (vaults) a sealed item or an envelope may have.
-pub const MAX_RECIPIENTS: usize = 8;
+pub use crate::limits::MAX_RECIPIENTS;
 
 /// Encoded length of a [`VaultPublicKey`].
 pub const VAULT_PUBLIC_KEY_LEN: usize = 64;
