@@ -164,7 +164,6 @@ use crate::vault::VaultPublicKey;
 pub use crate::kinds::RepositoryRole;
 
 pub use builder::{NewRegistration, RegistrationBuilder, RepositorySetup};
-pub(crate) use verify::PreparedRegistration;
 pub use verify::{
     OpenedProject, OpenedRepository, OwnershipCheck, VerifiedRegistration,
     verify_registration_bytes, verify_registrations,

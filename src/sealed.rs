@@ -54,6 +54,7 @@ mod open;
 #[cfg(test)]
 mod tests;
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use curve25519_dalek::ristretto::CompressedRistretto;
 use curve25519_dalek::scalar::Scalar;
@@ -62,24 +63,28 @@ use merlin::Transcript;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
-use crate::batch::BatchVerifier;
 use crate::context::{Context, Purpose};
 use crate::deploy_key::{DeployKey, DeployPublicKey};
 use crate::elgamal::ChunkedCiphertext;
 use crate::elgamal::chunks::ChunkValues;
-use crate::encoding::{EdwardsElement, Reader, RistrettoElement};
+use crate::encoding::{EdwardsElement, Reader, RecipientCache, RistrettoElement};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
-use crate::msm::{MontgomeryScalar, Msm, Weights};
+use crate::msm::{
+    BatchItem, Equations, Held, ItemKind, MontgomeryScalar, Msm, Source, TermCount, Weights,
+    item_digest, verify_one,
+};
 use crate::params::Params;
 use crate::range_proof::RangeProof;
 use crate::sigma::{SigmaProof, SigmaStatement};
 use crate::transcript::{TranscriptProtocol, labels, new_transcript};
 use crate::vault::{self, MAX_RECIPIENTS, VaultPublicKey};
 
+use crate::limits::DEPLOY_KEY_LEN;
+
 pub use crate::limits::MAX_SEALED_PAYLOAD_LEN as MAX_PAYLOAD_LEN;
+
 /// Wire version of sealed items.
 const SEALED_VERSION: u8 = 1;
-use crate::limits::DEPLOY_KEY_LEN;
 
 /// A sealed secret (a webhook secret or any 1..=128-byte secret) with its
 /// proofs. Created only by [`seal_secret`] and [`SealedSecret::from_bytes`].
@@ -130,36 +135,6 @@ struct Witness<'a> {
     payload: &'a [u8],
     m: &'a [Scalar],
     r: &'a [Scalar],
-}
-
-/// Recipient keys already decoded, so that a batch of items sealed to the
-/// same vaults decompresses each key once per thread rather than once per
-/// item. Holds at most [`RecipientCache::CAPACITY`] keys (a linear search).
-#[derive(Debug, Default)]
-pub(crate) struct RecipientCache(Vec<RistrettoElement>);
-
-impl RecipientCache {
-    /// Most keys kept.
-    const CAPACITY: usize = 32;
-
-    /// A non-identity ristretto point from `r`, as
-    /// [`Reader::ristretto_non_identity`] (same result, same errors), from
-    /// the cache when these bytes decoded before.
-    #[allow(non_snake_case)]
-    fn read(&mut self, r: &mut Reader<'_>) -> Result<RistrettoElement, Error> {
-        let bytes: [u8; 32] = r.array()?;
-        if let Some(known) = self.0.iter().find(|Y| Y.compressed.as_bytes() == &bytes) {
-            return Ok(*known);
-        }
-        let Y = crate::encoding::decode_ristretto(bytes, r.what())?;
-        if Y.is_identity() {
-            return Err(r.error(DecodeFailure::Identity));
-        }
-        if self.0.len() < Self::CAPACITY {
-            self.0.push(Y);
-        }
-        Ok(Y)
-    }
 }
 
 /// Number of 16-bit chunks of an `L`-byte payload.
@@ -378,11 +353,11 @@ impl SealedItem {
     /// `C_i` once, each `D_ij`, `A`, `S`, `T_1`, `T_2`, every `L_j`, `R_j`,
     /// `T_0`, every `T_j`, and `U_0`; `U_1` and `A` in Edwards): a capacity
     /// hint for the batch's accumulators.
-    fn msm_terms(&self, deploy_key: bool) -> (usize, usize) {
+    fn msm_terms(&self, deploy_key: bool) -> TermCount {
         let (k, v) = (self.ciphertext.chunk_count(), self.recipients.len());
         let rounds = self.range_proof.ipp.L_vec.len();
-        let dynamic = k * (1 + v) + 4 + 2 * rounds + 1 + v + usize::from(deploy_key);
-        (dynamic, if deploy_key { 2 } else { 0 })
+        let ristretto = k * (1 + v) + 4 + 2 * rounds + 1 + v + usize::from(deploy_key);
+        TermCount { ristretto, edwards: if deploy_key { 2 } else { 0 } }
     }
 
     /// Append `v ‖ Y_j`, then (after the caller's deploy-key fields) the rest.
@@ -549,9 +524,7 @@ impl SealedSecret {
         context: &Context,
         rng: &mut R,
     ) -> Result<(), Error> {
-        let mut batch = BatchVerifier::new(params);
-        batch.push_sealed_secret(self, context);
-        batch.verify(rng).map_err(|e| e.into_single())
+        verify_one(params, &SealedSecretItem::new(Source::Decoded(self), context), rng)
     }
 
     /// Add the item's weighted equations to `msm` (the batch path); a
@@ -571,7 +544,7 @@ impl SealedSecret {
     }
 
     /// Ristretto and Edwards terms the item pushes (capacity hint).
-    pub(crate) fn msm_terms(&self) -> (usize, usize) {
+    pub(crate) fn msm_terms(&self) -> TermCount {
         self.item.msm_terms(false)
     }
 
@@ -640,9 +613,7 @@ impl SealedDeployKey {
         context: &Context,
         rng: &mut R,
     ) -> Result<(), Error> {
-        let mut batch = BatchVerifier::new(params);
-        batch.push_sealed_deploy_key(self, context);
-        batch.verify(rng).map_err(|e| e.into_single())
+        verify_one(params, &SealedDeployKeyItem::new(Source::Decoded(self), context), rng)
     }
 
     /// Add the item's weighted equations to `msm` (the batch path); a
@@ -662,7 +633,7 @@ impl SealedDeployKey {
     }
 
     /// Ristretto and Edwards terms the item pushes (capacity hint).
-    pub(crate) fn msm_terms(&self) -> (usize, usize) {
+    pub(crate) fn msm_terms(&self) -> TermCount {
         self.item.msm_terms(true)
     }
 
@@ -732,4 +703,100 @@ fn check_cofactor_preimage(
         return Err(DecodeFailure::Torsion);
     }
     Ok(())
+}
+
+/// A sealed deploy key as a batch item: decoded or encoded, with the
+/// context it must verify under.
+#[derive(Debug)]
+pub(crate) struct SealedDeployKeyItem<'a> {
+    sealed: Source<'a, SealedDeployKey>,
+    context: &'a Context,
+}
+
+impl<'a> SealedDeployKeyItem<'a> {
+    /// The item of `sealed` under `context`.
+    pub(crate) fn new(sealed: Source<'a, SealedDeployKey>, context: &'a Context) -> Self {
+        SealedDeployKeyItem { sealed, context }
+    }
+}
+
+impl<'a> BatchItem<'a> for SealedDeployKeyItem<'a> {
+    /// Kind 2; parts: the item's encoding, the context's.
+    fn digest(&self) -> [u8; 64] {
+        let context = self.context.to_bytes();
+        self.sealed.with_encoding(SealedDeployKey::to_bytes, |sealed| {
+            item_digest(ItemKind::SealedDeployKey, &[sealed, &context])
+        })
+    }
+
+    fn prepare(&self, cache: &mut RecipientCache) -> Result<Box<dyn Equations + 'a>, Error> {
+        let sealed = self.sealed.held(|b| SealedDeployKey::from_bytes_cached(b, cache))?;
+        Ok(Box::new(WithContext { sealed, context: self.context }))
+    }
+}
+
+/// A sealed secret as a batch item: decoded or encoded, with the context it
+/// must verify under.
+#[derive(Debug)]
+pub(crate) struct SealedSecretItem<'a> {
+    sealed: Source<'a, SealedSecret>,
+    context: &'a Context,
+}
+
+impl<'a> SealedSecretItem<'a> {
+    /// The item of `sealed` under `context`.
+    pub(crate) fn new(sealed: Source<'a, SealedSecret>, context: &'a Context) -> Self {
+        SealedSecretItem { sealed, context }
+    }
+}
+
+impl<'a> BatchItem<'a> for SealedSecretItem<'a> {
+    /// Kind 3; parts: the item's encoding, the context's.
+    fn digest(&self) -> [u8; 64] {
+        let context = self.context.to_bytes();
+        self.sealed.with_encoding(SealedSecret::to_bytes, |sealed| {
+            item_digest(ItemKind::SealedSecret, &[sealed, &context])
+        })
+    }
+
+    fn prepare(&self, cache: &mut RecipientCache) -> Result<Box<dyn Equations + 'a>, Error> {
+        let sealed = self.sealed.held(|b| SealedSecret::from_bytes_cached(b, cache))?;
+        Ok(Box::new(WithContext { sealed, context: self.context }))
+    }
+}
+
+/// A decoded sealed item with the context it is verified under.
+struct WithContext<'a, T> {
+    sealed: Held<'a, T>,
+    context: &'a Context,
+}
+
+impl Equations for WithContext<'_, SealedDeployKey> {
+    fn msm_terms(&self) -> TermCount {
+        self.sealed.msm_terms()
+    }
+
+    fn push_equations(
+        &self,
+        params: &Params,
+        weights: &mut Weights,
+        msm: &mut Msm,
+    ) -> Result<(), Error> {
+        self.sealed.push_equations(params, self.context, weights, msm)
+    }
+}
+
+impl Equations for WithContext<'_, SealedSecret> {
+    fn msm_terms(&self) -> TermCount {
+        self.sealed.msm_terms()
+    }
+
+    fn push_equations(
+        &self,
+        params: &Params,
+        weights: &mut Weights,
+        msm: &mut Msm,
+    ) -> Result<(), Error> {
+        self.sealed.push_equations(params, self.context, weights, msm)
+    }
 }

@@ -35,6 +35,7 @@
 //! - [`VaultSecretKey`]: `x (32) ‖ w (32)`; `x` canonical and non-zero.
 
 pub mod proof;
+pub mod record;
 
 use alloc::vec::Vec;
 use core::fmt;
@@ -52,6 +53,8 @@ use crate::params::Params;
 use crate::transcript::labels;
 
 pub use proof::VaultKeyProof;
+pub(crate) use proof::VaultKeyProofItem;
+pub use record::{VaultFields, VaultRecord};
 
 /// Most recipients (vaults) a sealed item or an envelope may have.
 pub use crate::limits::MAX_RECIPIENTS;

@@ -15,6 +15,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, non_snake_case)]
 
 use super::*;
+use crate::batch::BatchVerifier;
 use crate::sigma::FirstMove;
 use crate::vault::VaultKeypair;
 use rand_chacha::ChaCha20Rng;
