@@ -25,7 +25,6 @@ use curve25519_dalek::scalar::Scalar;
 #[cfg(feature = "precomputed-tables")]
 use curve25519_dalek::ristretto::RistrettoBasepointTable;
 
-#[cfg(feature = "std")]
 use crate::generators;
 
 mod dlog_table;
