@@ -110,7 +110,10 @@ use crate::msm::{
     BatchItem, Clock, NoClock, Source, Stage, WeightSource, map_items, map_items_with,
 };
 use crate::params::Params;
-use crate::sealed::{SealedDeployKey, SealedDeployKeyItem, SealedSecret, SealedSecretItem};
+use crate::sealed::{
+    SealedDeployKey, SealedDeployKeyItem, SealedSecret, SealedSecretItem, Verified,
+    VerifiedSealedDeployKey, VerifiedSealedSecret,
+};
 use crate::vault::{VaultKeyProof, VaultKeyProofItem, VaultPublicKey, VaultRecord};
 
 #[cfg(feature = "std")]
@@ -267,6 +270,56 @@ impl<'a> BatchVerifier<'a> {
         let invalid = bisect::find_invalid(self.params, &ready, &mut source, clock);
         if invalid.is_empty() { Ok(()) } else { Err(BatchError { invalid }) }
     }
+}
+
+/// Verify sealed deploy keys, each under its context, in one batch; result
+/// `i` is item `i`'s: its [`VerifiedSealedDeployKey`], which opens without
+/// verifying again, or exactly the error its single verification gives.
+pub fn verify_sealed_deploy_keys<'a, R: CryptoRng + ?Sized>(
+    params: &Params,
+    items: &[(&'a SealedDeployKey, &'a Context)],
+    rng: &mut R,
+) -> Vec<Result<VerifiedSealedDeployKey<'a>, Error>> {
+    let outcome = {
+        let mut batch = BatchVerifier::with_capacity(params, items.len());
+        for (sealed, context) in items {
+            batch.push_sealed_deploy_key(sealed, context);
+        }
+        batch.verify(rng)
+    };
+    tokens(items, &outcome)
+}
+
+/// Verify sealed secrets, each under its context, in one batch; result `i`
+/// is item `i`'s (see [`verify_sealed_deploy_keys`]).
+pub fn verify_sealed_secrets<'a, R: CryptoRng + ?Sized>(
+    params: &Params,
+    items: &[(&'a SealedSecret, &'a Context)],
+    rng: &mut R,
+) -> Vec<Result<VerifiedSealedSecret<'a>, Error>> {
+    let outcome = {
+        let mut batch = BatchVerifier::with_capacity(params, items.len());
+        for (sealed, context) in items {
+            batch.push_sealed_secret(sealed, context);
+        }
+        batch.verify(rng)
+    };
+    tokens(items, &outcome)
+}
+
+/// A batch's outcome as one result per item: a token for the valid ones.
+fn tokens<'a, T>(
+    items: &[(&'a T, &'a Context)],
+    outcome: &Result<(), BatchError>,
+) -> Vec<Result<Verified<'a, T>, Error>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, &(item, context))| match outcome.as_ref().err().and_then(|e| e.error_for(i)) {
+            Some(error) => Err(error),
+            None => Ok(Verified::after_verification(item, context)),
+        })
+        .collect()
 }
 
 /// The invalid items of a batch: their indices (as returned by the

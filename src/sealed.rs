@@ -53,6 +53,7 @@ mod cancellation_tests;
 mod open;
 #[cfg(test)]
 mod tests;
+mod verified;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -71,7 +72,7 @@ use crate::encoding::{EdwardsElement, Reader, RecipientCache, RistrettoElement};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 use crate::msm::{
     BatchItem, Equations, Held, ItemKind, MontgomeryScalar, Msm, Source, TermCount, Weights,
-    item_digest, verify_one,
+    item_digest,
 };
 use crate::params::Params;
 use crate::range_proof::RangeProof;
@@ -82,6 +83,7 @@ use crate::vault::{self, MAX_RECIPIENTS, VaultPublicKey};
 use crate::limits::DEPLOY_KEY_LEN;
 
 pub use crate::limits::MAX_SEALED_PAYLOAD_LEN as MAX_PAYLOAD_LEN;
+pub use verified::{Verified, VerifiedSealedDeployKey, VerifiedSealedSecret};
 
 /// Wire version of sealed items.
 const SEALED_VERSION: u8 = 1;
@@ -512,7 +514,8 @@ fn check_secret_purpose(context: &Context) -> Result<(), Error> {
 
 impl SealedSecret {
     /// Verify every proof under `context` (a batch of one, weighted with the
-    /// caller's RNG).
+    /// caller's RNG). [`SealedSecret::verified`] also returns the token that
+    /// opens it without verifying again.
     ///
     /// # Errors
     /// [`InvalidInput::Purpose`] if `context` is for a deploy key;
@@ -524,7 +527,7 @@ impl SealedSecret {
         context: &Context,
         rng: &mut R,
     ) -> Result<(), Error> {
-        verify_one(params, &SealedSecretItem::new(Source::Decoded(self), context), rng)
+        self.verified(params, context, rng).map(drop)
     }
 
     /// Add the item's weighted equations to `msm` (the batch path); a
@@ -601,7 +604,8 @@ impl SealedSecret {
 
 impl SealedDeployKey {
     /// Verify every proof under `context` (a batch of one, weighted with the
-    /// caller's RNG).
+    /// caller's RNG). [`SealedDeployKey::verified`] also returns the token
+    /// that opens it without verifying again.
     ///
     /// # Errors
     /// [`InvalidInput::Purpose`] if `context` is not for a deploy key;
@@ -613,7 +617,7 @@ impl SealedDeployKey {
         context: &Context,
         rng: &mut R,
     ) -> Result<(), Error> {
-        verify_one(params, &SealedDeployKeyItem::new(Source::Decoded(self), context), rng)
+        self.verified(params, context, rng).map(drop)
     }
 
     /// Add the item's weighted equations to `msm` (the batch path); a
