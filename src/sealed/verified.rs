@@ -26,8 +26,17 @@ use crate::msm::{Source, verify_one};
 use crate::params::Params;
 
 /// A sealed item of type `T` ([`SealedDeployKey`] or [`SealedSecret`]) that
-/// passed every proof under [`context`](Self::context). Created only by
-/// verification (see the [module documentation](self)).
+/// passed every proof under [`context`](Self::context).
+///
+/// Created only by verification: single ([`SealedDeployKey::verified`],
+/// [`SealedSecret::verified`]) or batched
+/// ([`verify_sealed_deploy_keys`](crate::batch::verify_sealed_deploy_keys),
+/// [`verify_sealed_secrets`](crate::batch::verify_sealed_secrets)). Opening
+/// it
+/// ([`VaultKeypair::open_verified_deploy_key`](crate::VaultKeypair::open_verified_deploy_key),
+/// [`open_verified_secret`](crate::VaultKeypair::open_verified_secret))
+/// does not verify it again. The token borrows the item and the context, so
+/// neither can change after the check.
 pub struct Verified<'a, T> {
     item: &'a T,
     context: &'a Context,
