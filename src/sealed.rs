@@ -62,6 +62,7 @@ use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::IsIdentity;
 use merlin::Transcript;
 use rand_core::CryptoRng;
+use sha2::{Digest, Sha512};
 use zeroize::Zeroizing;
 
 use crate::context::{Context, Purpose};
@@ -93,6 +94,8 @@ const SEALED_VERSION: u8 = 1;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SealedSecret {
     item: SealedItem,
+    /// SHA-512 of the encoding (kept for the batch digest; not re-encoded).
+    encoding_digest: EncodingDigest,
 }
 
 /// A sealed deploy key with its proofs, including the binding to its Ed25519
@@ -106,6 +109,27 @@ pub struct SealedDeployKey {
     /// `A′` with `A = [8]A′`.
     A_prime: EdwardsElement,
     item: SealedItem,
+    /// SHA-512 of the encoding (kept for the batch digest; not re-encoded).
+    encoding_digest: EncodingDigest,
+}
+
+/// SHA-512 of an item's canonical encoding: computed once, when the item is
+/// sealed or decoded, and digested by every batch it joins.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct EncodingDigest([u8; 64]);
+
+impl EncodingDigest {
+    fn of(encoding: &[u8]) -> Self {
+        let mut out = [0u8; 64];
+        out.copy_from_slice(&Sha512::digest(encoding));
+        EncodingDigest(out)
+    }
+}
+
+impl core::fmt::Debug for EncodingDigest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("EncodingDigest(..)")
+    }
 }
 
 /// The part shared by both sealed types.
@@ -477,7 +501,7 @@ pub fn seal_deploy_key<R: CryptoRng + ?Sized>(
         Some(KeyStatement { A: &A, A_prime: &A_prime }),
         rng,
     )?;
-    Ok(SealedDeployKey { A, A_prime, item })
+    Ok(SealedDeployKey::new(A, A_prime, item))
 }
 
 /// Seal a secret (1..=128 bytes; exactly 32 for a webhook secret) to
@@ -501,7 +525,7 @@ pub fn seal_secret<R: CryptoRng + ?Sized>(
         return Err(Error::input(InvalidInput::PayloadLength));
     }
     let item = SealedItem::seal(params, recipients, context, secret, None, rng)?;
-    Ok(SealedSecret { item })
+    Ok(SealedSecret::new(item))
 }
 
 /// A sealed secret's context must be `WebhookSecret` or `Secret`.
@@ -513,6 +537,13 @@ fn check_secret_purpose(context: &Context) -> Result<(), Error> {
 }
 
 impl SealedSecret {
+    /// The sealed secret of `item`, with its encoding's digest.
+    fn new(item: SealedItem) -> Self {
+        let mut sealed = SealedSecret { item, encoding_digest: EncodingDigest([0; 64]) };
+        sealed.encoding_digest = EncodingDigest::of(&sealed.to_bytes());
+        sealed
+    }
+
     /// Verify every proof under `context` (a batch of one, weighted with the
     /// caller's RNG). [`SealedSecret::verified`] also returns the token that
     /// opens it without verifying again.
@@ -598,11 +629,21 @@ impl SealedSecret {
         let recipients = SealedItem::read_recipients(&mut r, cache)?;
         let item = SealedItem::read_body(&mut r, len, recipients, false)?;
         r.finish()?;
-        Ok(SealedSecret { item })
+        Ok(SealedSecret { item, encoding_digest: EncodingDigest::of(bytes) })
     }
 }
 
 impl SealedDeployKey {
+    /// The sealed deploy key of `item` bound to `A`, `A′`, with its
+    /// encoding's digest.
+    #[allow(non_snake_case)]
+    fn new(A: EdwardsElement, A_prime: EdwardsElement, item: SealedItem) -> Self {
+        let zero = EncodingDigest([0; 64]);
+        let mut sealed = SealedDeployKey { A, A_prime, item, encoding_digest: zero };
+        sealed.encoding_digest = EncodingDigest::of(&sealed.to_bytes());
+        sealed
+    }
+
     /// Verify every proof under `context` (a batch of one, weighted with the
     /// caller's RNG). [`SealedDeployKey::verified`] also returns the token
     /// that opens it without verifying again.
@@ -689,7 +730,7 @@ impl SealedDeployKey {
         check_cofactor_preimage(&A, &A_prime).map_err(|why| r.error(why))?;
         let item = SealedItem::read_body(&mut r, DEPLOY_KEY_LEN, recipients, true)?;
         r.finish()?;
-        Ok(SealedDeployKey { A, A_prime, item })
+        Ok(SealedDeployKey { A, A_prime, item, encoding_digest: EncodingDigest::of(bytes) })
     }
 }
 
@@ -725,12 +766,14 @@ impl<'a> SealedDeployKeyItem<'a> {
 }
 
 impl<'a> BatchItem<'a> for SealedDeployKeyItem<'a> {
-    /// Kind 2; parts: the item's encoding, the context's.
+    /// Kind 2; parts: SHA-512 of the item's encoding (kept by a decoded
+    /// item), the context's encoding.
     fn digest(&self) -> [u8; 64] {
-        let context = self.context.to_bytes();
-        self.sealed.with_encoding(SealedDeployKey::to_bytes, |sealed| {
-            item_digest(ItemKind::SealedDeployKey, &[sealed, &context])
-        })
+        let encoding = match self.sealed {
+            Source::Decoded(sealed) => sealed.encoding_digest,
+            Source::Encoded(bytes) => EncodingDigest::of(bytes),
+        };
+        item_digest(ItemKind::SealedDeployKey, &[&encoding.0, &self.context.to_bytes()])
     }
 
     fn prepare(&self, cache: &mut RecipientCache) -> Result<Box<dyn Equations + 'a>, Error> {
@@ -755,12 +798,14 @@ impl<'a> SealedSecretItem<'a> {
 }
 
 impl<'a> BatchItem<'a> for SealedSecretItem<'a> {
-    /// Kind 3; parts: the item's encoding, the context's.
+    /// Kind 3; parts: SHA-512 of the item's encoding (kept by a decoded
+    /// item), the context's encoding.
     fn digest(&self) -> [u8; 64] {
-        let context = self.context.to_bytes();
-        self.sealed.with_encoding(SealedSecret::to_bytes, |sealed| {
-            item_digest(ItemKind::SealedSecret, &[sealed, &context])
-        })
+        let encoding = match self.sealed {
+            Source::Decoded(sealed) => sealed.encoding_digest,
+            Source::Encoded(bytes) => EncodingDigest::of(bytes),
+        };
+        item_digest(ItemKind::SealedSecret, &[&encoding.0, &self.context.to_bytes()])
     }
 
     fn prepare(&self, cache: &mut RecipientCache) -> Result<Box<dyn Equations + 'a>, Error> {

@@ -67,7 +67,7 @@ fn seal_deploy_key_with_a_prime_torsion(
         tweak,
     )
     .unwrap();
-    SealedDeployKey { A, A_prime, item }
+    SealedDeployKey::new(A, A_prime, item)
 }
 
 /// Whether the item's equations hold when summed with weight 1.
