@@ -91,7 +91,7 @@ use crate::transcript::labels;
 
 /// Encoded length of a [`DeployKey`] (its scalar) and of a
 /// [`DeployPublicKey`].
-pub const DEPLOY_KEY_LEN: usize = 32;
+pub use crate::limits::DEPLOY_KEY_LEN;
 
 /// The OpenSSH key type of a deploy key.
 pub const OPENSSH_KEY_TYPE: &str = "ssh-ed25519";

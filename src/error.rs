@@ -9,8 +9,7 @@
 
 use core::fmt;
 
-use crate::context::Purpose;
-use crate::registration::RepositoryRole;
+use crate::kinds::{Purpose, RepositoryRole};
 
 /// Every way an operation of this crate can fail.
 ///

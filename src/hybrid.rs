@@ -129,7 +129,7 @@ use header::{COMMIT_LEN, Header};
 use kem::{FILE_KEY_LEN, FileKey, TAG_LEN, WRAP_LEN, Wrap};
 
 /// Longest payload [`seal`] accepts: 16 MiB.
-pub const MAX_PAYLOAD_LEN: usize = 16 * 1024 * 1024;
+pub use crate::limits::MAX_HYBRID_PAYLOAD_LEN as MAX_PAYLOAD_LEN;
 
 /// Most recipients of one envelope.
 pub const MAX_RECIPIENTS: usize = header::MAX_RECIPIENTS;

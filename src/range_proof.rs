@@ -123,13 +123,13 @@ use inner_product::{InnerProductProof, doubling_products};
 use poly::{VecPoly1, powers, sum_of_powers};
 
 /// \\( n \\): bits per value (one 16-bit chunk).
-pub(crate) const RANGE_BITS: usize = 16;
+pub(crate) use crate::limits::RANGE_BITS;
 // The verifier takes y^(−n) by squarings.
 const _: () = assert!(RANGE_BITS.is_power_of_two());
 
 /// Largest number of (unpadded) values \\( k \\): 64 chunks of a 128-byte
 /// payload.
-pub(crate) const MAX_VALUES: usize = 64;
+pub(crate) use crate::limits::MAX_RANGE_VALUES as MAX_VALUES;
 
 /// \\( M \\): the number of aggregated values for `k` commitments.
 pub(crate) fn padded_values(k: usize) -> usize {

@@ -35,6 +35,7 @@
 //! - [`VaultSecretKey`]: `x (32) ‖ w (32)`; `x` canonical and non-zero.
 
 pub mod proof;
+pub mod record;
 
 use alloc::vec::Vec;
 use core::fmt;
@@ -52,9 +53,11 @@ use crate::params::Params;
 use crate::transcript::labels;
 
 pub use proof::VaultKeyProof;
+pub(crate) use proof::VaultKeyProofItem;
+pub use record::{VaultFields, VaultRecord};
 
 /// Most recipients (vaults) a sealed item or an envelope may have.
-pub const MAX_RECIPIENTS: usize = 8;
+pub use crate::limits::MAX_RECIPIENTS;
 
 /// Encoded length of a [`VaultPublicKey`].
 pub const VAULT_PUBLIC_KEY_LEN: usize = 64;

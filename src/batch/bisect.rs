@@ -36,147 +36,17 @@
 use alloc::vec::Vec;
 
 use crate::error::Error;
-use crate::msm::{Msm, MsmSize, WeightSeed, WeightSource, Weights};
+use crate::msm::{Clock, NoClock, Prepared, Stage, WeightSource, check};
 use crate::params::Params;
-
-use super::Ready;
-
-/// The stages of a verification, for profiles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Stage {
-    /// Item digests.
-    Digest,
-    /// Decoding encoded items (decompression included).
-    Decode,
-    /// The weight randomness.
-    Weights,
-    /// Transcript replay and scalar work of every item, accumulators merged.
-    Equations,
-    /// The ristretto multiscalar multiplication.
-    MsmRistretto,
-    /// The Edwards multiscalar multiplication.
-    MsmEdwards,
-    /// Everything after a failed first check.
-    Bisection,
-}
-
-/// Where stage timings go.
-pub(super) trait Clock {
-    /// The stage that just ended.
-    fn lap(&mut self, stage: Stage);
-    /// The sizes of the first check's accumulator.
-    fn sizes(&mut self, _size: MsmSize) {}
-}
-
-/// No timing (the normal path).
-pub(super) struct NoClock;
-
-impl Clock for NoClock {
-    fn lap(&mut self, _stage: Stage) {}
-}
-
-/// Fewest items worth spreading over threads.
-#[cfg(feature = "parallel")]
-const PARALLEL_MIN_ITEMS: usize = 2;
-
-/// `items.map(f)`, in parallel under `parallel` for two items or more.
-pub(super) fn map_items<T: Sync, U: Send>(
-    items: &[T],
-    f: impl Fn(&T) -> U + Sync + Send,
-) -> Vec<U> {
-    map_items_with(items, || (), |(), item| f(item))
-}
-
-/// `items.map(f)` with per-thread scratch state from `init`, in parallel
-/// under `parallel` for two items or more.
-pub(super) fn map_items_with<T: Sync, U: Send, S>(
-    items: &[T],
-    init: impl Fn() -> S + Sync + Send,
-    f: impl Fn(&mut S, &T) -> U + Sync + Send,
-) -> Vec<U> {
-    #[cfg(feature = "parallel")]
-    if items.len() >= PARALLEL_MIN_ITEMS {
-        use rayon::prelude::*;
-        return items.par_iter().map_init(init, f).collect();
-    }
-    let mut state = init();
-    items.iter().map(|item| f(&mut state, item)).collect()
-}
-
-/// The outcome of one check.
-struct Checked {
-    /// Whether every pushed equation holds.
-    holds: bool,
-    /// Items that refused to push.
-    refused: Vec<(usize, Error)>,
-}
 
 /// Items bisection may push into its checks, as a multiple of the number
 /// of items bisected (see the module documentation).
 pub(super) const BISECTION_BUDGET: usize = 8;
 
-/// Check the items `subset` (indices into `ready`) under `seed`.
-fn check<C: Clock>(
-    params: &Params,
-    ready: &[Result<Ready<'_>, Error>],
-    subset: &[usize],
-    seed: &WeightSeed,
-    clock: &mut C,
-) -> Checked {
-    #[cfg(all(test, feature = "std"))]
-    counter::count(subset.len());
-    let push = |(mut msm, mut refused): (Msm, Vec<(usize, Error)>), &index: &usize| {
-        if let Some(Ok(item)) = ready.get(index) {
-            let mut weights = Weights::for_item(seed, index);
-            if let Err(error) = item.push_equations(params, &mut weights, &mut msm) {
-                refused.push((index, error));
-            }
-        }
-        (msm, refused)
-    };
-    // Room for every term up front (a thread's share of it in parallel;
-    // untouched capacity costs no more than address space).
-    let (dynamic, edwards) = subset
-        .iter()
-        .filter_map(|&index| ready.get(index)?.as_ref().ok())
-        .map(Ready::msm_terms)
-        .fold((0, 0), |(d, e), (di, ei)| (d + di, e + ei));
-    #[cfg(feature = "parallel")]
-    let (msm, refused) = if subset.len() >= PARALLEL_MIN_ITEMS {
-        use rayon::prelude::*;
-        let threads = rayon::current_num_threads();
-        let share = |n: usize| n.div_ceil(threads) + n / 16;
-        let empty = || (Msm::with_capacity(share(dynamic), share(edwards)), Vec::new());
-        subset.par_iter().fold(empty, push).reduce(
-            || (Msm::new(), Vec::new()),
-            |(mut a, mut ra), (b, rb)| {
-                a.append(b);
-                ra.extend(rb);
-                (a, ra)
-            },
-        )
-    } else {
-        subset.iter().fold((Msm::with_capacity(dynamic, edwards), Vec::new()), push)
-    };
-    #[cfg(not(feature = "parallel"))]
-    let (msm, refused) =
-        subset.iter().fold((Msm::with_capacity(dynamic, edwards), Vec::new()), push);
-    clock.sizes(msm.size());
-    clock.lap(Stage::Equations);
-    let ristretto = msm.vartime_ristretto_sum(params);
-    clock.lap(Stage::MsmRistretto);
-    let holds = curve25519_dalek::traits::IsIdentity::is_identity(&ristretto)
-        && curve25519_dalek::traits::IsIdentity::is_identity(
-            &msm.vartime_edwards_sum(params).mul_by_cofactor(),
-        );
-    clock.lap(Stage::MsmEdwards);
-    Checked { holds, refused }
-}
-
 /// Every invalid item of `ready`, by increasing index, with its error.
 pub(super) fn find_invalid<C: Clock>(
     params: &Params,
-    ready: &[Result<Ready<'_>, Error>],
+    ready: &[Prepared<'_>],
     source: &mut WeightSource,
     clock: &mut C,
 ) -> Vec<(usize, Error)> {
@@ -213,7 +83,7 @@ pub(super) fn find_invalid<C: Clock>(
 /// State of one bisection.
 struct Bisection<'p, 'r, 'a, 's> {
     params: &'p Params,
-    ready: &'r [Result<Ready<'a>, Error>],
+    ready: &'r [Prepared<'a>],
     source: &'s mut WeightSource,
     /// Item pushes left for checks of sets of two or more.
     budget: usize,
@@ -269,29 +139,5 @@ impl Bisection<'_, '_, '_, '_> {
                 self.failed.push(index);
             }
         }
-    }
-}
-
-/// Test-only count of the checks made on this thread and of the items they
-/// pushed (checks run on the verifying thread; only pushing is parallel).
-#[cfg(all(test, feature = "std"))]
-pub(super) mod counter {
-    use core::cell::Cell;
-
-    std::thread_local! {
-        static COUNT: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
-    }
-
-    /// One check of `items` items.
-    pub(in crate::batch) fn count(items: usize) {
-        COUNT.with(|c| {
-            let (checks, pushed) = c.get();
-            c.set((checks + 1, pushed + items));
-        });
-    }
-
-    /// `(checks, items pushed)` since the last call, and reset.
-    pub(in crate::batch) fn take() -> (usize, usize) {
-        COUNT.with(|c| c.replace((0, 0)))
     }
 }

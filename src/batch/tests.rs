@@ -17,6 +17,7 @@ use rand_core::SeedableRng;
 use super::*;
 use crate::context::Purpose;
 use crate::deploy_key::DeployKey;
+use crate::registration::ProjectRegistration;
 use crate::sealed::{seal_deploy_key, seal_secret};
 use crate::vault::VaultKeypair;
 use crate::webhook::WebhookSecret;
@@ -181,13 +182,13 @@ fn digests_are_separated_by_kind() {
     let mut batch = BatchVerifier::new(&params);
     batch.push_sealed_deploy_key_bytes(&bytes, &ctx);
     batch.push_sealed_secret_bytes(&bytes, &ctx);
-    let digests: Vec<[u8; 64]> = batch.items.iter().map(Pending::digest).collect();
+    let digests: Vec<[u8; 64]> = batch.items.iter().map(|item| item.digest()).collect();
     assert_ne!(digests[0], digests[1]);
+    let key_bytes = vault.public().to_bytes();
     let mut batch = BatchVerifier::new(&params);
     batch.push_registration_bytes(&bytes, vault.public(), &directory);
-    let key_bytes = vault.public().to_bytes();
     batch.push_vault_key_proof_bytes(&bytes, &key_bytes, b"");
-    let more: Vec<[u8; 64]> = batch.items.iter().map(Pending::digest).collect();
+    let more: Vec<[u8; 64]> = batch.items.iter().map(|item| item.digest()).collect();
     for d in &more {
         assert!(!digests.contains(d));
     }
@@ -225,7 +226,7 @@ fn run_batch(
     for (proof, record) in proofs.iter().zip(records) {
         batch.push_vault_key_proof(proof, vault.public(), record);
     }
-    bisect::counter::take();
+    crate::msm::counter::take();
     let invalid = match batch.verify(&mut rng(seed)) {
         Ok(()) => Vec::new(),
         Err(error) => {
@@ -233,7 +234,7 @@ fn run_batch(
             error.invalid_indices().collect()
         }
     };
-    (invalid, bisect::counter::take())
+    (invalid, crate::msm::counter::take())
 }
 
 /// One invalid item among 1 000, at either end or in the middle: named, in

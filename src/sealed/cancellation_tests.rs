@@ -15,6 +15,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, non_snake_case)]
 
 use super::*;
+use crate::batch::BatchVerifier;
 use crate::sigma::FirstMove;
 use crate::vault::VaultKeypair;
 use rand_chacha::ChaCha20Rng;
@@ -66,7 +67,7 @@ fn seal_deploy_key_with_a_prime_torsion(
         tweak,
     )
     .unwrap();
-    SealedDeployKey { A, A_prime, item }
+    SealedDeployKey::new(A, A_prime, item)
 }
 
 /// Whether the item's equations hold when summed with weight 1.

@@ -136,7 +136,7 @@ fn seal_with(
 }
 
 fn verify_secret(item: &SealedItem, context: &Context) -> Result<(), Error> {
-    SealedSecret { item: item.clone() }.verify(params(), context, &mut rng(77))
+    SealedSecret::new(item.clone()).verify(params(), context, &mut rng(77))
 }
 
 fn verify_deploy(
@@ -145,7 +145,7 @@ fn verify_deploy(
     A_prime: &EdwardsElement,
     context: &Context,
 ) -> Result<(), Error> {
-    SealedDeployKey { A: *A, A_prime: *A_prime, item: item.clone() }.verify(
+    SealedDeployKey::new(*A, *A_prime, item.clone()).verify(
         params(),
         context,
         &mut rng(78),
@@ -218,7 +218,7 @@ fn test_sealer_is_complete_at_the_range_ends() {
         6,
     );
     assert_eq!(verify_deploy(&item, &A, &A_prime, &ctx), Ok(()));
-    let sealed = SealedDeployKey { A, A_prime, item };
+    let sealed = SealedDeployKey::new(A, A_prime, item);
     let opened = vaults[1].open_deploy_key(params(), &sealed, &ctx, &mut rng(7)).unwrap();
     assert_eq!(opened.scalar(), &s);
 }
@@ -316,7 +316,7 @@ fn deploy_key_chunks_of_s_plus_multiples_of_ell_open_to_s() {
         let m = chunks_of(&big);
         let item =
             seal_with(&publics(&vaults), &ctx, 32, &m, &random_scalars(16, 19), None, key, 20);
-        let sealed = SealedDeployKey { A, A_prime, item };
+        let sealed = SealedDeployKey::new(A, A_prime, item);
         let opened = vaults[0].open_deploy_key(params(), &sealed, &ctx, &mut rng(21)).unwrap();
         assert_eq!(opened.scalar(), &s, "t = {t}");
     }
@@ -423,7 +423,7 @@ fn zero_blinding_is_refused() {
         Err(Error::decode(Object::SealedSecret, DecodeFailure::Identity))
     );
     // …and so does the decoder.
-    let bytes = SealedSecret { item }.to_bytes();
+    let bytes = SealedSecret::new(item).to_bytes();
     assert_eq!(
         SealedSecret::from_bytes(&bytes),
         Err(Error::decode(Object::SealedSecret, DecodeFailure::Identity))
@@ -508,7 +508,7 @@ fn homomorphic_maulings_decrypt_but_never_open() {
     for (name, mauled) in
         [("re-randomized", rerandomized), ("swapped", swapped), ("shifted", shifted)]
     {
-        let mauled = SealedSecret { item: mauled };
+        let mauled = SealedSecret::new(mauled);
         assert_eq!(mauled.verify(params, &ctx, &mut rng(39)), Err(Error::Verification), "{name}");
         for vault in &vaults {
             assert_eq!(
@@ -560,7 +560,7 @@ fn nonzero_padding_byte_opens_to_the_first_l_bytes() {
         m[k - 1] += Scalar::from(pad << 8);
         let item =
             seal_with(&publics(&vaults), &ctx, len, &m, &random_scalars(k, 45), None, None, 46);
-        let sealed = SealedSecret { item };
+        let sealed = SealedSecret::new(item);
         let sealed = SealedSecret::from_bytes(&sealed.to_bytes()).unwrap();
         for vault in &vaults {
             let opened = vault.open_secret(params, &sealed, &ctx, &mut rng(47)).unwrap();
