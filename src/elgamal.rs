@@ -77,7 +77,7 @@ use merlin::Transcript;
 use zeroize::Zeroizing;
 
 use crate::encoding::{ELEMENT_LEN, Reader, RistrettoElement};
-use crate::error::{Error, InvalidInput};
+use crate::error::{DecodeFailure, Error, InvalidInput};
 use crate::params::Params;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
 
@@ -205,7 +205,8 @@ impl ChunkedCiphertext {
     /// # Errors
     /// [`InvalidInput::PayloadLength`] unless `1 ≤ k ≤ 64`;
     /// [`InvalidInput::RecipientCount`] unless `D_vec.len() = k·v` with
-    /// `1 ≤ v ≤ 8`.
+    /// `1 ≤ v ≤ 8`; [`DecodeFailure::Identity`] for an identity commitment or
+    /// handle (the decoder's rule).
     pub(crate) fn from_parts(
         C_vec: Vec<Commitment>,
         D_vec: Vec<DecryptHandle>,
@@ -216,6 +217,13 @@ impl ChunkedCiphertext {
         }
         if !D_vec.len().is_multiple_of(k) || !(1..=MAX_RECIPIENTS).contains(&(D_vec.len() / k)) {
             return Err(Error::input(InvalidInput::RecipientCount));
+        }
+        // The decoder's rule, for ciphertexts built in memory too.
+        if C_vec.iter().chain(&D_vec).any(RistrettoElement::is_identity) {
+            return Err(Error::decode(
+                crate::error::Object::RistrettoPoint,
+                DecodeFailure::Identity,
+            ));
         }
         Ok(ChunkedCiphertext { C_vec, D_vec })
     }
@@ -278,7 +286,7 @@ impl ChunkedCiphertext {
     /// [`Error::Decode`] for the enclosing object: `Limit` if `k` or `v` is
     /// out of range, `Length`, `NotOnCurve`, `Identity`.
     pub(crate) fn read(r: &mut Reader<'_>, k: usize, v: usize) -> Result<Self, Error> {
-        let limit = r.error(crate::error::DecodeFailure::Limit);
+        let limit = r.error(DecodeFailure::Limit);
         r.count(k, 1..=MAX_CHUNKS, ELEMENT_LEN)?;
         if !(1..=MAX_RECIPIENTS).contains(&v) {
             return Err(limit);

@@ -340,15 +340,18 @@ impl SealedItem {
         msm: &mut Msm,
     ) -> Result<Transcript, Error> {
         let k = self.ciphertext.chunk_count();
-        // Decoders refuse identity commitments and handles; refuse them here
-        // too, so that an item built in memory is held to the same rule
-        // (a zero blinding would publish a chunk's image m_i·G).
-        let cipher_points =
-            self.ciphertext.commitments().iter().chain(self.ciphertext.all_handles());
-        if cipher_points.clone().any(RistrettoElement::is_identity) {
-            let what = if key.is_some() { Object::SealedDeployKey } else { Object::SealedSecret };
-            return Err(Error::decode(what, DecodeFailure::Identity));
-        }
+        // No commitment or handle is the identity (a zero blinding would
+        // publish a chunk's image m_i·G): the decoder refuses them, and the
+        // honest encryption makes one only for a zero blinding or
+        // r_i = −m_i·log_H G, each of probability 2⁻²⁵² per chunk.
+        debug_assert!(
+            !self
+                .ciphertext
+                .commitments()
+                .iter()
+                .chain(self.ciphertext.all_handles())
+                .any(RistrettoElement::is_identity)
+        );
         let statement = SigmaStatement {
             recipients: &self.recipients,
             commitments: self.ciphertext.commitments(),

@@ -145,11 +145,7 @@ fn verify_deploy(
     A_prime: &EdwardsElement,
     context: &Context,
 ) -> Result<(), Error> {
-    SealedDeployKey::new(*A, *A_prime, item.clone()).verify(
-        params(),
-        context,
-        &mut rng(78),
-    )
+    SealedDeployKey::new(*A, *A_prime, item.clone()).verify(params(), context, &mut rng(78))
 }
 
 /// Whether the range proof's equations and the sigma proofs' equations hold,
@@ -415,15 +411,35 @@ fn zero_blinding_is_refused() {
     let ctx = context(Purpose::Secret);
     let mut r = random_scalars(2, 34);
     r[1] = Scalar::ZERO;
-    let item = seal_with(&publics(&vaults), &ctx, 4, &small(&[7, 8]), &r, None, None, 35);
-    // The proofs would hold (the sealer knows the opening), but verification
-    // refuses the identity handle…
+    // The identity handle r_1·Y cannot be put in a ciphertext in memory…
+    let recipients = sorted_recipients(&publics(&vaults)).unwrap();
+    let C_vec: Vec<RistrettoElement> = small(&[7, 8])
+        .iter()
+        .zip(&r)
+        .map(|(m, r)| RistrettoElement::from_point(params().mul_G(m) + params().mul_H(r)))
+        .collect();
+    let D_vec = honest_handles(&recipients, &r);
+    assert!(D_vec[1].is_identity());
     assert_eq!(
-        verify_secret(&item, &ctx),
-        Err(Error::decode(Object::SealedSecret, DecodeFailure::Identity))
+        ChunkedCiphertext::from_parts(C_vec, D_vec).map(|_| ()),
+        Err(Error::decode(Object::RistrettoPoint, DecodeFailure::Identity))
     );
-    // …and so does the decoder.
-    let bytes = SealedSecret::new(item).to_bytes();
+    // …and the decoder refuses it in an encoding: an honest item with its
+    // second handle replaced by the identity's bytes.
+    let honest = seal_with(
+        &publics(&vaults),
+        &ctx,
+        4,
+        &small(&[7, 8]),
+        &random_scalars(2, 36),
+        None,
+        None,
+        35,
+    );
+    let mut bytes = SealedSecret::new(honest).to_bytes();
+    // version ‖ L ‖ v ‖ Y ‖ C_0 ‖ C_1 ‖ D_0 ‖ D_1 …
+    let d1 = 3 + 32 + 2 * 32 + 32;
+    bytes[d1..d1 + 32].fill(0);
     assert_eq!(
         SealedSecret::from_bytes(&bytes),
         Err(Error::decode(Object::SealedSecret, DecodeFailure::Identity))
