@@ -41,6 +41,7 @@ pub use webhook::{Secret, WebhookSecret, verify_github_signature, verify_gitlab_
 mod range_proof;
 pub mod sealed;
 mod sigma;
+mod statement;
 pub use sealed::{
     SealedDeployKey, SealedSecret, Verified, VerifiedSealedDeployKey, VerifiedSealedSecret,
     seal_deploy_key, seal_secret,

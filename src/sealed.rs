@@ -68,7 +68,7 @@ use zeroize::Zeroizing;
 use crate::context::{Context, Purpose};
 use crate::deploy_key::{DeployKey, DeployPublicKey};
 use crate::elgamal::ChunkedCiphertext;
-use crate::elgamal::chunks::ChunkValues;
+use crate::elgamal::chunks::{ChunkValues, chunk_count};
 use crate::encoding::{EdwardsElement, Reader, RecipientCache, RistrettoElement};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 use crate::msm::{
@@ -77,8 +77,9 @@ use crate::msm::{
 };
 use crate::params::Params;
 use crate::range_proof::RangeProof;
-use crate::sigma::{SigmaProof, SigmaStatement};
-use crate::transcript::{TranscriptProtocol, labels, new_transcript};
+use crate::sigma::SigmaProof;
+use crate::statement::{KeyStatement, Statement};
+use crate::transcript::TranscriptProtocol;
 use crate::vault::{self, MAX_RECIPIENTS, VaultPublicKey};
 
 use crate::limits::DEPLOY_KEY_LEN;
@@ -146,14 +147,6 @@ struct SealedItem {
     sigma: SigmaProof,
 }
 
-/// The deploy-key part of a statement: `A` and `A′`.
-#[allow(non_snake_case)]
-#[derive(Clone, Copy)]
-struct KeyStatement<'a> {
-    A: &'a EdwardsElement,
-    A_prime: &'a EdwardsElement,
-}
-
 /// The prover's witness: the payload (keys the prover RNG), the chunk values
 /// `m_i` and the blindings `r_i`.
 #[derive(Clone, Copy)]
@@ -163,41 +156,20 @@ struct Witness<'a> {
     r: &'a [Scalar],
 }
 
-/// Number of 16-bit chunks of an `L`-byte payload.
-const fn chunk_count(len: usize) -> usize {
-    len.div_ceil(2)
-}
-
 /// Check the recipients (1..=8, distinct) and return their sealing keys
 /// sorted by encoding.
 fn sorted_recipients(recipients: &[VaultPublicKey]) -> Result<Vec<RistrettoElement>, Error> {
     Ok(vault::sorted_recipients(recipients)?.into_iter().map(|key| key.Y).collect())
 }
 
-/// Statement step 1, up to the ciphertext: protocol, kind, `L`, `k`, `v`,
-/// context, `Y_j`, and `A`, `A′` for deploy keys. Shared by prover and
-/// verifier.
-#[allow(non_snake_case)]
-fn absorb_header(
-    context: &Context,
+/// The statement's header for an item of `len` bytes to `recipients`.
+fn statement<'a>(
+    context: &'a Context,
     len: usize,
-    recipients: &[RistrettoElement],
-    key: Option<KeyStatement<'_>>,
-) -> Transcript {
-    let mut t = new_transcript(labels::PROTOCOL_SEALED);
-    t.append_u64_value(labels::KIND, u64::from(context.purpose().to_byte()));
-    t.append_u64_value(labels::PAYLOAD_LEN, len as u64);
-    t.append_u64_value(labels::CHUNK_COUNT, chunk_count(len) as u64);
-    t.append_u64_value(labels::RECIPIENT_COUNT, recipients.len() as u64);
-    context.append_to(&mut t);
-    for Y in recipients {
-        t.append_point(labels::VAULT_Y, &Y.compressed);
-    }
-    if let Some(key) = key {
-        t.append_edwards(labels::DEPLOY_A, &key.A.compressed);
-        t.append_edwards(labels::DEPLOY_A_PRIME, &key.A_prime.compressed);
-    }
-    t
+    recipients: &'a [RistrettoElement],
+    key: Option<KeyStatement<'a>>,
+) -> Statement<'a> {
+    Statement { context, len, recipients, key }
 }
 
 #[allow(non_snake_case)]
@@ -232,15 +204,17 @@ impl SealedItem {
         let recipients = sorted_recipients(recipients)?;
         let chunks = ChunkValues::from_payload(payload)?;
         let m = chunks.scalars();
-        let t = absorb_header(context, payload.len(), &recipients, key);
-
-        // r_i from the transcript RNG keyed with the payload.
-        let mut rng_r = t.prover_rng().witness_bytes(payload).finalize(rng);
+        // r_i from the transcript RNG keyed with the header and the payload.
+        let mut rng_r = statement(context, payload.len(), &recipients, key)
+            .absorb_header()
+            .prover_rng()
+            .witness_bytes(payload)
+            .finalize(rng);
         let (ciphertext, r) =
             ChunkedCiphertext::encrypt_with_rng(params, &chunks, &recipients, &mut rng_r)?;
         Ok(Self::prove_tweaked(
             params,
-            t,
+            context,
             payload.len(),
             recipients,
             ciphertext,
@@ -251,9 +225,8 @@ impl SealedItem {
         ))
     }
 
-    /// Statement steps after the header, and the proofs: absorb the
-    /// ciphertext, then prove the range and sigma statements for the witness
-    /// `(m_i, r_i)` on transcript `t` (which has absorbed [`absorb_header`]).
+    /// Absorb the statement (header, then ciphertext) and prove the range
+    /// and sigma statements for the witness `(m_i, r_i)` on its transcript.
     ///
     /// Shared by [`SealedItem::seal`] and the test-only sealer of the
     /// soundness tests, which differ only in how they build the witness and
@@ -262,7 +235,7 @@ impl SealedItem {
     #[allow(clippy::too_many_arguments)]
     fn prove<R: CryptoRng + ?Sized>(
         params: &Params,
-        t: Transcript,
+        context: &Context,
         len: usize,
         recipients: Vec<RistrettoElement>,
         ciphertext: ChunkedCiphertext,
@@ -270,7 +243,7 @@ impl SealedItem {
         key: Option<KeyStatement<'_>>,
         rng: &mut R,
     ) -> Self {
-        Self::prove_tweaked(params, t, len, recipients, ciphertext, witness, key, rng, |_| {})
+        Self::prove_tweaked(params, context, len, recipients, ciphertext, witness, key, rng, |_| {})
     }
 
     /// `SealedItem::prove` (test builds) with a hook on the sigma proofs' first move
@@ -278,7 +251,7 @@ impl SealedItem {
     #[allow(clippy::too_many_arguments)]
     fn prove_tweaked<R: CryptoRng + ?Sized>(
         params: &Params,
-        mut t: Transcript,
+        context: &Context,
         len: usize,
         recipients: Vec<RistrettoElement>,
         ciphertext: ChunkedCiphertext,
@@ -287,25 +260,21 @@ impl SealedItem {
         rng: &mut R,
         tweak: impl FnOnce(&mut crate::sigma::FirstMove<'_>),
     ) -> Self {
-        ciphertext.append_to(&mut t);
+        let mut absorbed = statement(context, len, &recipients, key)
+            .absorb_header()
+            .absorb_ciphertext(&ciphertext);
 
         // Proof randomness: keyed with the payload and every r_i.
-        let mut builder = t.prover_rng().witness_bytes(witness.payload);
+        let mut builder = absorbed.transcript().prover_rng().witness_bytes(witness.payload);
         for r_i in witness.r {
             builder = builder.witness_scalar(r_i);
         }
         let mut rng_proof = builder.finalize(rng);
-        let range_proof = RangeProof::prove(params, &mut t, witness.m, witness.r, &mut rng_proof);
-        let statement = SigmaStatement {
-            recipients: &recipients,
-            commitments: ciphertext.commitments(),
-            handles: ciphertext.all_handles(),
-            A: key.map(|key| &key.A.point),
-        };
+        let range_proof =
+            RangeProof::prove(params, &mut absorbed, witness.m, witness.r, &mut rng_proof);
         let sigma = SigmaProof::prove_tweaked(
             params,
-            &mut t,
-            &statement,
+            &mut absorbed,
             witness.m,
             witness.r,
             &mut rng_proof,
@@ -352,30 +321,25 @@ impl SealedItem {
                 .chain(self.ciphertext.all_handles())
                 .any(RistrettoElement::is_identity)
         );
-        let statement = SigmaStatement {
-            recipients: &self.recipients,
-            commitments: self.ciphertext.commitments(),
-            handles: self.ciphertext.all_handles(),
-            A: key.map(|key| &key.A.point),
-        };
+        let mut absorbed = statement(context, self.L, &self.recipients, key)
+            .absorb_header()
+            .absorb_ciphertext(&self.ciphertext);
         // The sigma proof's shape first: the range proof pushes terms as soon
         // as its own checks pass.
-        self.sigma.check_shape(&statement)?;
-        let mut t = absorb_header(context, self.L, &self.recipients, key);
-        self.ciphertext.append_to(&mut t);
+        self.sigma.check_shape(&absorbed)?;
         // Each C_i is pushed once, with its coefficients from every equation
         // summed (the range proof's as `Scalar`s, the sigma proofs' in
         // Montgomery form).
         let mut range_coeffs = alloc::vec![Scalar::ZERO; k];
-        self.range_proof.push_equations(params, &mut t, k, weights, msm, &mut range_coeffs)?;
+        self.range_proof.push_equations(params, &mut absorbed, weights, msm, &mut range_coeffs)?;
         let mut sigma_coeffs = alloc::vec![MontgomeryScalar::ZERO; k];
-        self.sigma.push_equations(&mut t, &statement, weights, msm, &mut sigma_coeffs)?;
+        self.sigma.push_equations(&mut absorbed, weights, msm, &mut sigma_coeffs)?;
         for ((range, sigma), C) in
             range_coeffs.into_iter().zip(sigma_coeffs).zip(self.ciphertext.commitments())
         {
             msm.push(range + sigma.to_scalar(), C);
         }
-        Ok(t)
+        Ok(absorbed.into_transcript())
     }
 
     /// How many ristretto and Edwards terms `push_equations` adds (each
