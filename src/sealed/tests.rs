@@ -30,8 +30,13 @@ use curve25519_dalek::edwards::EdwardsPoint;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
+use super::proofs::{Witness, sorted_recipients, statement};
+use crate::elgamal::chunks::chunk_count;
+use crate::encoding::{Reader, RecipientCache};
+use crate::error::{DecodeFailure, Object};
+use crate::msm::MontgomeryScalar;
 use crate::sigma::key_binding;
-use crate::transcript::labels;
+use crate::transcript::{TranscriptProtocol, labels};
 use crate::vault::VaultKeypair;
 
 fn params() -> &'static Params {
