@@ -49,7 +49,9 @@ pub use sealed::{
 
 // ---- batch verification ----
 pub mod batch;
-pub use batch::{BatchError, BatchVerifier, verify_sealed_deploy_keys, verify_sealed_secrets};
+pub use batch::{
+    BatchError, BatchVerifier, verify_in_chunks, verify_sealed_deploy_keys, verify_sealed_secrets,
+};
 
 // ---- vault directory and selection ----
 pub mod selection;
