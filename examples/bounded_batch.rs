@@ -11,7 +11,7 @@
 //! would take longer than verifying them); each is decoded and verified as if
 //! it were new. Run one configuration per process: the peak resident memory
 //! (`VmHWM` of `/proc/self/status`, Linux) is the process's.
-#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 
 use std::time::Instant;
