@@ -64,8 +64,22 @@
 //!   time`). Whether decryption succeeded is declassified once, at the end.
 //! - Secrets (\\(m_i\\), \\(r_i\\), \\(M_i\\), the payload bytes) live in
 //!   zeroized containers.
+//!
+//! # Documentation only
+//! This module is public only in the rendered documentation (`cfg(doc)`:
+//! `cargo doc`, docs.rs), so that its mathematics can be read there. Its items
+//! are crate-internal and not part of the API, so they are not listed here.
+//! Sealing and opening go through [`seal_deploy_key`](crate::seal_deploy_key),
+//! [`seal_secret`](crate::seal_secret) and the `open_*` methods of
+//! [`VaultKeypair`](crate::VaultKeypair).
 
+#[cfg(doc)]
+pub mod chunks;
+#[cfg(not(doc))]
 pub(crate) mod chunks;
+#[cfg(doc)]
+pub mod dlog;
+#[cfg(not(doc))]
 pub(crate) mod dlog;
 
 use alloc::vec::Vec;

@@ -39,7 +39,7 @@
 //! for secrets and `32·(7 + v)` for deploy keys (see `docs/PROTOCOL.md`).
 //!
 //! # Security
-//! See the module docs of the proofs and `docs/notes/sealing.md`. The purpose
+//! See the module docs of the proofs and [`notes::sealing`](crate::notes::sealing). The purpose
 //! (hence kind and, for deploy keys and webhook secrets, `L`) comes from the
 //! verifier's [`Context`], never from the wire.
 //!

@@ -17,6 +17,9 @@
 //! # Constant time
 //! Splitting and joining branch only on the (public) lengths; chunk values are
 //! copied, never compared or used as indices.
+//!
+//! Crate-internal like its parent module: public only in the rendered
+//! documentation (`cfg(doc)`), for the mathematics above.
 
 use alloc::vec::Vec;
 use core::fmt;

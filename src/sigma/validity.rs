@@ -29,6 +29,9 @@
 //! # Constant time
 //! The nonces and witnesses only enter constant-time fixed-base and
 //! variable-base multiplications and scalar arithmetic.
+//!
+//! Crate-internal like its parent module: public only in the rendered
+//! documentation (`cfg(doc)`), for the mathematics above.
 
 use alloc::vec::Vec;
 use curve25519_dalek::scalar::Scalar;
