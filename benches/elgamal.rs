@@ -2,8 +2,8 @@
 //! to one vault (16 chunks: commitments and handles) and its constant-time
 //! decryption (handles, then one full table scan per chunk).
 //!
-//! Raw encryption and decryption are crate-internal (SPEC §5: the public
-//! `open` verifies first). This bench reaches them through the hooks of the
+//! Raw encryption and decryption are crate-internal (the public `open`
+//! verifies first). This bench reaches them through the hooks of the
 //! secret-taint harness (feature `__ctgrind`, no API); `benches/sealed.rs`
 //! times the public paths, proofs included.
 //!

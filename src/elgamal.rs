@@ -1,4 +1,5 @@
-//! Chunked twisted ElGamal on ristretto255 (crate-internal; SPEC §5).
+//! Chunked twisted ElGamal on ristretto255 (crate-internal; `docs/PROTOCOL.md`
+//! §7).
 //!
 //! # Encryption
 //! A payload is split into \\(k\\) 16-bit chunks \\(m_i\\) ([`chunks`]). With
@@ -270,7 +271,7 @@ impl ChunkedCiphertext {
     }
 
     /// Absorb the ciphertext: every \\(C_i\\) under `C`, then every
-    /// \\(D_{ij}\\) under `D`, recipient-major (SPEC §5 step 1; the caller has
+    /// \\(D_{ij}\\) under `D`, recipient-major (`docs/PROTOCOL.md` §8.1; the caller has
     /// absorbed `k`, `v` and the recipients before).
     pub(crate) fn append_to(&self, transcript: &mut Transcript) {
         for C in &self.C_vec {

@@ -18,7 +18,7 @@
 //!
 //! **Precondition (prover and verifier).** The caller owns the transcript and
 //! has already absorbed the whole statement, *including every* \\( C_j \\)
-//! (SPEC §5 step 1), before calling `RangeProof::prove` or
+//! (`docs/PROTOCOL.md` §8.1 step 1), before calling `RangeProof::prove` or
 //! `RangeProof::push_equations`. This module does not absorb the
 //! commitments. The padding commitments (value 0, blinding 0: the identity)
 //! are implicit on both sides and never absorbed.
@@ -71,8 +71,9 @@
 //! - Soundness and zero-knowledge are those of the paper's aggregated range
 //!   proof (Theorem 3) made non-interactive with Fiat–Shamir over the full
 //!   statement (caller) and every prover message, including \\( \tau_x, \mu,
-//!   \hat t \\) and the final \\( a, b \\) (LESSONS A1: Frozen Heart, Solana
-//!   2025); Dao and Grubbs show the result is simulation-extractable.
+//!   \hat t \\) and the final \\( a, b \\) (leaving any of them out is how
+//!   Frozen Heart, 2022, and the Solana ZK ElGamal proof bug of 2025 broke
+//!   soundness); Dao and Grubbs show the result is simulation-extractable.
 //! - The equations are combined by weights drawn from the *verifier's* RNG
 //!   after the proof is fixed (`Weights`), never from the transcript.
 //! - \\( A, S, T_1, T_2 \\) must not be the identity (decoder and verifier);

@@ -1,4 +1,4 @@
-//! Sealed payloads: verifiable chunked twisted ElGamal (SPEC §5).
+//! Sealed payloads: verifiable chunked twisted ElGamal (`docs/PROTOCOL.md` §8).
 //!
 //! A payload `p` of `L` bytes (1 ≤ L ≤ 128; a deploy key's scalar is L = 32)
 //! is split into \\(k = \lceil L/2 \rceil\\) little-endian 16-bit chunks

@@ -1,6 +1,7 @@
-//! The sigma proofs of a sealed item, merged under one challenge (SPEC §5
-//! steps 3–5): the [validity proof](validity) for every sealed item and, for
-//! deploy keys, the [key-binding proof](key_binding).
+//! The sigma proofs of a sealed item, merged under one challenge
+//! (`docs/PROTOCOL.md` §8.1 steps 3–5): the [validity proof](validity) for
+//! every sealed item and, for deploy keys, the
+//! [key-binding proof](key_binding).
 //!
 //! They run on the sealed item's transcript, after the statement and the
 //! range proof have been absorbed:

@@ -24,7 +24,7 @@
 //! extracts from \\(C_i\\)) passes the folded check with probability at most
 //! \\(k/\ell\\) (a non-zero polynomial of degree \\(< k\\) in \\(t\\)). The
 //! handle commitments are one per recipient, never folded into \\(T_0\\)
-//! (folding is unsound when the sealer knows the recipients' keys, SPEC §5).
+//! (folding is unsound when the sealer knows the recipients' keys).
 //!
 //! # Constant time
 //! The nonces and witnesses only enter constant-time fixed-base and
