@@ -95,3 +95,36 @@ pub mod __ctgrind;
 /// Mathematical notes, rendered as documentation only.
 #[cfg(doc)]
 pub mod notes;
+
+/// The proof modules are public in the rendered documentation only: a
+/// normal build, the one other crates link against, does not export them.
+/// A public module imports (the control):
+///
+/// ```
+/// #[allow(unused_imports)]
+/// use vaultseal::sealed;
+/// ```
+///
+/// and none of the four proof modules does:
+///
+/// ```compile_fail,E0603
+/// #[allow(unused_imports)]
+/// use vaultseal::msm;
+/// ```
+///
+/// ```compile_fail,E0603
+/// #[allow(unused_imports)]
+/// use vaultseal::elgamal;
+/// ```
+///
+/// ```compile_fail,E0603
+/// #[allow(unused_imports)]
+/// use vaultseal::range_proof;
+/// ```
+///
+/// ```compile_fail,E0603
+/// #[allow(unused_imports)]
+/// use vaultseal::sigma;
+/// ```
+#[cfg(doctest)]
+struct ProofModulesArePrivate;
