@@ -2,10 +2,10 @@
 //!
 //! Every peer operation has its own group; every input (keys, values,
 //! blindings, proofs) is built outside `iter`, so a sample times exactly the
-//! operation named by the group. The performance targets
-//! (`docs/PERFORMANCE.md`) are ratios to
-//! these numbers, measured in the same run: see `README.md` for which
-//! benchmark is the denominator of which target.
+//! operation named by the group. The performance targets of vaultseal's
+//! `docs/PERFORMANCE.md` are ratios to these numbers, measured in the same
+//! run: see `benches/peers/README.md` for which benchmark is the denominator
+//! of which target.
 //!
 //! Peers:
 //! - zkcrypto/dalek `bulletproofs` 5 (curve25519-dalek 4): aggregated range
