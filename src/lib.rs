@@ -58,6 +58,7 @@ pub mod sealed;
 pub mod sigma;
 #[cfg(not(doc))]
 mod sigma;
+mod statement;
 pub use sealed::{
     SealedDeployKey, SealedSecret, Verified, VerifiedSealedDeployKey, VerifiedSealedSecret,
     seal_deploy_key, seal_secret,

@@ -16,12 +16,14 @@
 //! \\( n \\) is fixed by the payload type (`RANGE_BITS`) and \\( M \\) by the
 //! payload length: neither is read from the wire.
 //!
-//! **Precondition (prover and verifier).** The caller owns the transcript and
-//! has already absorbed the whole statement, *including every* \\( C_j \\)
-//! (`docs/PROTOCOL.md` §8.1 step 1), before calling `RangeProof::prove` or
-//! `RangeProof::push_equations`. This module does not absorb the
-//! commitments. The padding commitments (value 0, blinding 0: the identity)
-//! are implicit on both sides and never absorbed.
+//! **The statement comes absorbed.** `RangeProof::prove` and
+//! `RangeProof::push_equations` continue an `AbsorbedStatement`: a
+//! transcript that has absorbed the whole statement, *every*
+//! \\( C_j \\) included (`docs/PROTOCOL.md` §8.1, step 1), which only the
+//! statement's absorbing function creates. The commitments the proof is made
+//! or checked for are the statement's; this module does not absorb them
+//! again. The padding commitments (value 0, blinding 0: the identity) are
+//! implicit on both sides and never absorbed.
 //!
 //! # Prover messages
 //! Bits \\( a_{L, nj + i} \\) = bit \\( i \\) of \\( v_j \\), \\( a_R = a_L - 1^N \\);
@@ -133,6 +135,7 @@ use crate::encoding::{ELEMENT_LEN, Reader, RistrettoElement};
 use crate::error::{DecodeFailure, Error, Object};
 use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::params::Params;
+use crate::statement::AbsorbedStatement;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
 use inner_product::{InnerProductProof, doubling_products};
 use poly::{VecPoly1, powers, sum_of_powers};
@@ -242,13 +245,13 @@ fn delta(y: &Scalar, z: &Scalar, m: usize) -> Scalar {
 
 impl RangeProof {
     /// Prove that each `values[j]` (\\( j < k \\)) is a 16-bit value committed
-    /// as \\( C_j = v_j G + \gamma_j H \\) with \\( \gamma_j \\) = `blindings[j]`,
-    /// continuing `transcript`, with \\( M \\) = `k.next_power_of_two()`.
+    /// as the statement's \\( C_j = v_j G + \gamma_j H \\) with
+    /// \\( \gamma_j \\) = `blindings[j]`, continuing the statement's
+    /// transcript, with \\( M \\) = `k.next_power_of_two()`.
     ///
-    /// Preconditions: `1 ≤ k ≤ 64`, `blindings.len() == k`, and the caller
-    /// has absorbed the statement, every \\( C_j \\) included, into
-    /// `transcript` (the padding commitments are not absorbed); `rng` is the
-    /// caller's prover RNG keyed with the witness. Out of contract (checked
+    /// Preconditions: `1 ≤ k ≤ 64` commitments in `statement`,
+    /// `values.len() == blindings.len() == k`; `rng` is the caller's prover
+    /// RNG keyed with the witness. Out of contract (checked
     /// by `debug_assert`), the result is a proof that does not verify.
     ///
     /// Each value is taken as the low 16 bits of its canonical encoding: a
@@ -260,13 +263,15 @@ impl RangeProof {
     #[allow(non_snake_case)]
     pub(crate) fn prove(
         params: &Params,
-        transcript: &mut Transcript,
+        statement: &mut AbsorbedStatement<'_>,
         values: &[Scalar],
         blindings: &[Scalar],
         rng: &mut ProverRng,
     ) -> RangeProof {
-        let k = values.len();
-        debug_assert!((1..=MAX_VALUES).contains(&k) && blindings.len() == k);
+        let k = statement.commitments().len();
+        debug_assert!((1..=MAX_VALUES).contains(&k));
+        debug_assert!(values.len() == k && blindings.len() == k);
+        let transcript = statement.transcript();
         let m = padded_values(k);
         let n = RANGE_BITS * m;
         debug_assert!(n <= params.G_vec.len());
@@ -356,8 +361,7 @@ impl RangeProof {
     /// caller pushes each \\( C_j \\) once, with the sum of its coefficients
     /// over all of the item's equations).
     ///
-    /// Precondition: as for [`RangeProof::prove`], the caller has absorbed the
-    /// statement, every \\( C_j \\) included, into `transcript`. Afterwards the
+    /// \\( k \\) and the \\( C_j \\) are the statement's. Afterwards its
     /// transcript is in the prover's final state (the sealing proofs follow).
     ///
     /// Terms pushed (\\( \omega_1, \omega_2 \\) the weights, \\( e_i = \omega_2 y^{-i} \\)):
@@ -380,12 +384,13 @@ impl RangeProof {
     pub(crate) fn push_equations(
         &self,
         params: &Params,
-        transcript: &mut Transcript,
-        k: usize,
+        statement: &mut AbsorbedStatement<'_>,
         weights: &mut Weights,
         msm: &mut Msm,
         commitment_coeffs: &mut [Scalar],
     ) -> Result<(), Error> {
+        let k = statement.commitments().len();
+        let transcript = statement.transcript();
         // The static coefficients go to `msm`; the generators must cover N.
         debug_assert!(RANGE_BITS * MAX_VALUES <= params.G_vec.len());
         // The shape comes from `k` and the identity rules from the decoder
