@@ -66,7 +66,7 @@
 //!
 //! Steps 1, 2 and 4 run per item, in parallel under the `parallel` feature;
 //! the multiscalar multiplications are split across threads
-//! (`docs/notes/batching.md`).
+//! ([`notes::batching`](crate::notes::batching)).
 //!
 //! # Security
 //! A batch accepts exactly when every item would be accepted on its own,

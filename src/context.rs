@@ -4,7 +4,7 @@
 //! the owner's Ed25519 public key and an optional extra byte string. Each
 //! field is absorbed into the transcript under its own label, and merlin
 //! frames every message with its length, so two distinct contexts never
-//! absorb the same bytes (SPEC §4). An absent extra field and an empty one
+//! absorb the same bytes (`docs/PROTOCOL.md` §2.1). An absent extra field and an empty one
 //! absorb differently. The owner key is part of the context so that a sealed
 //! item copied into a registration signed by someone else fails to verify.
 //!

@@ -3,9 +3,9 @@
 //! signing.
 //!
 //! A deploy key is a uniformly random non-zero scalar \\(s \bmod \ell\\) and
-//! its public key \\(A = sB\\), with \\(B\\) the Ed25519 basepoint (SPEC §7).
+//! its public key \\(A = sB\\), with \\(B\\) the Ed25519 basepoint.
 //! Unlike an RFC 8032 key it has no 32-byte seed: the scalar itself is the
-//! secret, because that is what a sealed deploy key encrypts (SPEC §5, the
+//! secret, because that is what a sealed deploy key encrypts (the
 //! payload is the 32-byte canonical little-endian encoding of \\(s\\)) and what
 //! the key-binding proof ties to \\(A\\).
 //!
@@ -57,7 +57,8 @@
 //! - [`DeployPublicKey`] decoding accepts exactly the keys an honest
 //!   [`DeployKey`] produces: canonical encodings only (re-compressed and
 //!   compared), never the identity, never a point with a torsion component
-//!   (LESSONS A3; the C2SP CCTV `ed25519vectors` keys are tested).
+//!   (implementations that accepted them disagree on what verifies; the
+//!   C2SP CCTV `ed25519vectors` keys are tested).
 //! - Signing uses the key's own `A`, computed from `s`; `raw_sign` with a
 //!   mismatched public key would leak `s`, and no API here accepts one.
 //! - [`DeployPublicKey::from_openssh`] is total: any string gives a key or a
@@ -144,7 +145,7 @@ impl DeployKey {
     }
 
     /// The key with scalar `s`, if its public key is `expected` (the `A` a
-    /// verified sealed deploy key binds): the opener's final check (SPEC §5).
+    /// verified sealed deploy key binds): the opener's final check (`docs/PROTOCOL.md` §8.5).
     /// The opener reduces the decrypted integer modulo ℓ and builds the key
     /// here.
     ///
@@ -217,7 +218,7 @@ impl DeployKey {
     }
 
     /// The sealing payload: the 32-byte canonical little-endian encoding of
-    /// `s` (SPEC §5, `L = 32`).
+    /// `s` (`L = 32`, `docs/PROTOCOL.md` §8).
     pub(crate) fn sealing_payload(&self) -> Zeroizing<[u8; DEPLOY_KEY_LEN]> {
         self.to_bytes()
     }

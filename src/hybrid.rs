@@ -1,10 +1,10 @@
 //! Hybrid encryption of payloads of any length to one or more vaults
-//! ([`seal`], [`open`], [`Envelope`]), SPEC §6.
+//! ([`seal`], [`open`], [`Envelope`]); the protocol is `docs/PROTOCOL.md` §6.
 //!
 //! Sealed payloads (chunked twisted ElGamal with proofs) carry at most 128
 //! bytes; tokens, files and other secrets up to [`MAX_PAYLOAD_LEN`] (16 MiB)
 //! travel in a hybrid envelope instead: a KEM/DEM composition on each vault's
-//! KEM key `W` — never on the sealing key `x` (SPEC §3).
+//! KEM key `W` — never on the sealing key `x` (`docs/PROTOCOL.md` §3.1).
 //!
 //! # Construction
 //! Sealing a payload `p` to the vaults \\(W_1, \dots, W_v\\) (\\(1 \le v \le 8\\),
@@ -61,8 +61,8 @@
 //!   with any byte changed — another recipient's wrap included — fails.
 //! - **Key commitment.** ChaCha20-Poly1305 is not key-committing: one
 //!   ciphertext can be made to verify under two keys, to two different
-//!   plaintexts ("invisible salamanders", Poly1305 multi-collisions;
-//!   LESSONS A5). A sender who wraps different file keys for different vaults
+//!   plaintexts ("invisible salamanders", Dodis–Grubbs–Ristenpart–Woodage;
+//!   Poly1305 multi-key collisions). A sender who wraps different file keys for different vaults
 //!   could then make them open different plaintexts. `commit` is a
 //!   collision-resistant function of `K` (HKDF-SHA256), fixed in the header
 //!   that every wrap authenticates, so every vault that opens the envelope

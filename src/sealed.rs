@@ -1,4 +1,4 @@
-//! Sealed payloads: verifiable chunked twisted ElGamal (SPEC §5).
+//! Sealed payloads: verifiable chunked twisted ElGamal (`docs/PROTOCOL.md` §8).
 //!
 //! A payload `p` of `L` bytes (1 ≤ L ≤ 128; a deploy key's scalar is L = 32)
 //! is split into \\(k = \lceil L/2 \rceil\\) little-endian 16-bit chunks
@@ -39,7 +39,7 @@
 //! for secrets and `32·(7 + v)` for deploy keys (see `docs/PROTOCOL.md`).
 //!
 //! # Security
-//! See the module docs of the proofs and `docs/notes/sealing.md`. The purpose
+//! See the module docs of the proofs and [`notes::sealing`](crate::notes::sealing). The purpose
 //! (hence kind and, for deploy keys and webhook secrets, `L`) comes from the
 //! verifier's [`Context`], never from the wire.
 //!

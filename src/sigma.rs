@@ -1,9 +1,10 @@
-//! The sigma proofs of a sealed item, merged under one challenge (SPEC §5
-//! steps 3–5): the [validity proof](validity) for every sealed item and, for
-//! deploy keys, the [key-binding proof](key_binding).
+//! The sigma proofs of a sealed item, merged under one challenge
+//! (`docs/PROTOCOL.md` §8.1 steps 3–5): the [validity proof](validity) for
+//! every sealed item and, for deploy keys, the
+//! [key-binding proof](key_binding).
 //!
 //! They run on the sealed item's transcript — an
-//! [`AbsorbedStatement`], which only the statement's absorbing function
+//! `AbsorbedStatement`, which only the statement's absorbing function
 //! creates — after the range proof:
 //!
 //! 1. `dom-sep ← "vaultseal-validity-v1"`; `k`, `v`; challenge `t` (chunk
@@ -17,8 +18,22 @@
 //! # Encoding
 //! `T_0 ‖ T_j (v) ‖ [U_0 ‖ U_1] ‖ z_m ‖ z_r ‖ [z_s ‖ z_rs]`, 32 bytes each:
 //! `32·(3 + v)` bytes for a secret, `32·(7 + v)` for a deploy key.
+//!
+//! # Documentation only
+//! This module is public only in the rendered documentation (`cfg(doc)`:
+//! `cargo doc`, docs.rs), so that its mathematics can be read there. Its items
+//! are crate-internal and not part of the API, so they are not listed here.
+//! The proofs are part of every [`SealedDeployKey`](crate::SealedDeployKey) and
+//! [`SealedSecret`](crate::SealedSecret): made by the `seal_*` functions, checked
+//! by their `verify` methods and by [`BatchVerifier`](crate::BatchVerifier).
 
+#[cfg(doc)]
+pub mod key_binding;
+#[cfg(not(doc))]
 pub(crate) mod key_binding;
+#[cfg(doc)]
+pub mod validity;
+#[cfg(not(doc))]
 pub(crate) mod validity;
 
 use alloc::vec::Vec;

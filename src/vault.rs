@@ -1,7 +1,7 @@
 //! Vault keys: [`VaultSecretKey`], [`VaultPublicKey`], [`VaultKeypair`].
 //!
 //! A vault holds two independent secrets that never serve each other's mode
-//! (SPEC §3):
+//! (`docs/PROTOCOL.md` §3.1 says why):
 //!
 //! - \\(x\\), a uniformly random non-zero scalar, the **sealing** key. The public
 //!   sealing key is \\(Y = x^{-1} H\\) (the twisted-ElGamal convention), so a

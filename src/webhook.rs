@@ -4,7 +4,7 @@
 //! A [`WebhookSecret`] is 32 uniformly random bytes; the secret *string* the
 //! git host is configured with is their lowercase hex (64 characters,
 //! [`WebhookSecret::to_hex`]). A sealed webhook secret carries the 32 bytes
-//! (SPEC §4, `L = 32`); the vault re-derives the string.
+//! (`L = 32`); the vault re-derives the string.
 //!
 //! # GitHub
 //!
@@ -60,7 +60,8 @@ pub use crate::limits::WEBHOOK_SECRET_LEN;
 /// Length of a [`WebhookSecret`]'s hex string.
 pub const WEBHOOK_SECRET_HEX_LEN: usize = 2 * WEBHOOK_SECRET_LEN;
 
-/// Largest [`Secret`], in bytes (the sealed payload limit, SPEC §5).
+/// Largest [`Secret`], in bytes (the sealed payload limit, `docs/PROTOCOL.md`
+/// §8.3).
 pub const SECRET_MAX_LEN: usize = 128;
 
 /// The prefix of GitHub's `X-Hub-Signature-256` header value.

@@ -1,6 +1,6 @@
 //! vaultseal's sealed-item benchmarks, shared by `benches/sealed.rs` (the
 //! crate's own run) and `benches/peers` (the same code, in one run with the
-//! peers, for the SPEC §12 ratios).
+//! peers, for the ratios of `docs/PERFORMANCE.md`'s targets).
 //!
 //! Groups: `vaultseal/sealed_{deploy_key,secret}_{seal,verify,decode_verify,open}`,
 //! `vaultseal/sealed_deploy_key_open_verified` (opening after a batch),

@@ -188,7 +188,7 @@ pub(crate) fn unix_now() -> u64 {
 
 /// Check the recipients before sealing to them: every record's proof of
 /// possession (one batch) and expiry. A vault key whose proof does not verify
-/// is never used as a recipient (SPEC §3).
+/// is never used as a recipient.
 pub(crate) fn check_recipients<R: CryptoRng + ?Sized>(
     params: &Params,
     recipients: &[Recipient],

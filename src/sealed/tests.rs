@@ -277,7 +277,7 @@ fn deploy_key_with_an_overflowing_chunk_fails() {
 
 /// Chunks of `s + t·ℓ` (an integer below 2²⁵⁶, every chunk in range) are a
 /// valid sealing of `s`: it verifies and opens to `s` (the opener reduces
-/// modulo ℓ, SPEC §5).
+/// modulo ℓ, `docs/PROTOCOL.md` §8.5).
 #[test]
 fn deploy_key_chunks_of_s_plus_multiples_of_ell_open_to_s() {
     let vaults = vaults(1, 17);

@@ -1,6 +1,6 @@
 //! [`VaultKeyProof`]: a Schnorr proof of possession of a vault's sealing key.
 //!
-//! Relation (SPEC §3), with the vault's stable record fields `ctx` (region,
+//! Relation (`docs/PROTOCOL.md` §2.3), with the vault's stable record fields `ctx` (region,
 //! endpoint, key epoch or expiry) and its KEM key `W` bound as context:
 //! $$
 //! \mathrm{PK}\\{ (x) : x \cdot Y = H \\}.

@@ -92,7 +92,8 @@ fn describe(params: &Params, decoded: &Decoded, out: &mut String) {
     }
 }
 
-/// A registration's public facts (SPEC §8 fields; nothing is checked).
+/// A registration's public facts (the fields of `docs/PROTOCOL.md` §10.3;
+/// nothing is checked).
 fn registration_facts(registration: &ProjectRegistration, out: &mut String) {
     let _ = writeln!(out, "  project: {}", registration.project_name().escape_debug());
     let _ = writeln!(out, "  project id: {}", registration.project_id());

@@ -1,5 +1,5 @@
 //! `register`: build and sign a project registration (the project owner's
-//! side of SPEC §8).
+//! side of `docs/PROTOCOL.md` §10).
 //!
 //! The recipients are checked first, as for `seal` (every record's proof of
 //! possession in one batch, and its expiry). The library then generates a

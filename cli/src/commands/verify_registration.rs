@@ -1,5 +1,5 @@
-//! `verify-registration`: a vault's check of a project registration (SPEC
-//! §8), and optionally its opening.
+//! `verify-registration`: a vault's check of a project registration
+//! (`docs/PROTOCOL.md` §10.5), and optionally its opening.
 //!
 //! The library's [`ProjectRegistration::verify`] runs every check — owner
 //! signature, the vault among the recipients, structure, every recipient's
