@@ -86,6 +86,7 @@ use sha2::{Digest, Sha256, Sha512};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::encoding::Decode;
 use crate::encoding::{EdwardsElement, Reader};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 use crate::transcript::labels;
@@ -307,26 +308,7 @@ impl DeployPublicKey {
     /// [`DecodeFailure::Torsion`] for any other point outside the prime-order
     /// subgroup (the seven other small-order points and every `P + T`).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let mut r = Reader::new(bytes, Object::DeployPublicKey);
-        let key = Self::read(&mut r)?;
-        r.finish()?;
-        Ok(key)
-    }
-
-    /// Read `A` from a larger encoding (errors name the reader's object).
-    ///
-    /// # Errors
-    /// As [`DeployPublicKey::from_bytes`].
-    #[allow(non_snake_case)]
-    pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
-        let A = r.edwards()?;
-        if A.point.is_identity() {
-            return Err(r.error(DecodeFailure::Identity));
-        }
-        if !A.point.is_torsion_free() {
-            return Err(r.error(DecodeFailure::Torsion));
-        }
-        Ok(DeployPublicKey { A })
+        Self::decode(bytes)
     }
 
     /// Wrap an element already known to be canonical, not the identity and
@@ -451,6 +433,26 @@ impl DeployPublicKey {
             return Err(err(DecodeFailure::Tag));
         }
         Self::from_bytes(key)
+    }
+}
+
+impl Decode for DeployPublicKey {
+    const OBJECT: Object = Object::DeployPublicKey;
+
+    /// Read `A` from a larger encoding (errors name the reader's object).
+    ///
+    /// # Errors
+    /// As [`DeployPublicKey::from_bytes`].
+    #[allow(non_snake_case)]
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
+        let A = r.edwards()?;
+        if A.point.is_identity() {
+            return Err(r.error(DecodeFailure::Identity));
+        }
+        if !A.point.is_torsion_free() {
+            return Err(r.error(DecodeFailure::Torsion));
+        }
+        Ok(DeployPublicKey { A })
     }
 }
 

@@ -120,7 +120,7 @@ use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::context::Context;
-use crate::encoding::Reader;
+use crate::encoding::{Decode, Encode, Reader, WriteLen};
 use crate::error::{Error, InvalidInput, Object};
 use crate::transcript::labels;
 use crate::vault::{VaultKeypair, VaultPublicKey};
@@ -188,15 +188,7 @@ impl Envelope {
 
     /// The encoding (see the type documentation).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.encoded_len());
-        self.header.write(&mut out);
-        for wrap in &self.wraps {
-            wrap.write(&mut out);
-        }
-        // n ≤ 16 MiB + 16 by construction (seal and from_bytes check it).
-        out.extend_from_slice(&u32::try_from(self.payload.len()).unwrap_or(u32::MAX).to_le_bytes());
-        out.extend_from_slice(&self.payload);
-        out
+        self.encode()
     }
 
     /// Decode an envelope, strictly: every field is checked, lengths before
@@ -212,15 +204,37 @@ impl Envelope {
     /// refuses it, or a non-canonical `enc`), `Unsorted` (recipient list not
     /// canonical), `TrailingData`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let mut r = Reader::new(bytes, Object::HybridEnvelope);
-        let header = Header::read(&mut r)?;
+        Self::decode(bytes)
+    }
+}
+
+impl Encode for Envelope {
+    fn write(&self, out: &mut Vec<u8>) {
+        self.header.write(out);
+        for wrap in &self.wraps {
+            wrap.write(out);
+        }
+        // n ≤ 16 MiB + 16 by construction (seal and from_bytes check it).
+        out.put_len_u32(self.payload.len());
+        out.extend_from_slice(&self.payload);
+    }
+
+    fn encoded_len(&self) -> usize {
+        Envelope::encoded_len(self)
+    }
+}
+
+impl Decode for Envelope {
+    const OBJECT: Object = Object::HybridEnvelope;
+
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
+        let header = Header::read(r)?;
         // `Header::read` checked that v wraps fit in the input.
         let mut wraps = Vec::with_capacity(header.recipients.len());
         for _ in 0..header.recipients.len() {
-            wraps.push(Wrap::read(&mut r)?);
+            wraps.push(Wrap::read(r)?);
         }
         let payload = r.bytes_u32(TAG_LEN..=MAX_PAYLOAD_LEN + TAG_LEN)?.to_vec();
-        r.finish()?;
         Ok(Envelope { header, wraps, payload })
     }
 }

@@ -51,7 +51,7 @@ use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::encoding::Reader;
+use crate::encoding::{Decode, Reader};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 
 /// Length of a [`WebhookSecret`] in bytes.
@@ -158,11 +158,7 @@ impl WebhookSecret {
     /// [`DecodeFailure::Length`] (fewer than 32 bytes) or
     /// [`DecodeFailure::TrailingData`] (more).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let mut r = Reader::new(bytes, Object::WebhookSecret);
-        // Wiped even when trailing data refuses the input.
-        let secret = Zeroizing::new(r.array::<WEBHOOK_SECRET_LEN>()?);
-        r.finish()?;
-        Ok(WebhookSecret { bytes: *secret })
+        Self::decode(bytes)
     }
 
     /// The secret of a 64-character lowercase hex string (the form the git
@@ -200,6 +196,16 @@ impl WebhookSecret {
         }
         debug_assert_eq!(out.len(), WEBHOOK_SECRET_HEX_LEN);
         out
+    }
+}
+
+impl Decode for WebhookSecret {
+    const OBJECT: Object = Object::WebhookSecret;
+
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
+        // A copy on the stack, wiped (the secret is wiped on drop).
+        let secret = Zeroizing::new(r.array::<WEBHOOK_SECRET_LEN>()?);
+        Ok(WebhookSecret { bytes: *secret })
     }
 }
 

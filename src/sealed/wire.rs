@@ -7,7 +7,7 @@ use curve25519_dalek::traits::IsIdentity;
 
 use crate::elgamal::ChunkedCiphertext;
 use crate::elgamal::chunks::chunk_count;
-use crate::encoding::{EdwardsElement, Reader, RecipientCache, RistrettoElement};
+use crate::encoding::{EdwardsElement, Reader, RecipientCache, RistrettoElement, WriteLen};
 use crate::error::{DecodeFailure, Error, Object};
 use crate::limits::DEPLOY_KEY_LEN;
 use crate::range_proof::RangeProof;
@@ -24,7 +24,7 @@ impl SealedItem {
     /// Append `v ‖ Y_j`, then (after the caller's deploy-key fields) the rest.
     pub(super) fn write_recipients(&self, out: &mut Vec<u8>) {
         // 1..=8 recipients by construction and decoding.
-        out.push(u8::try_from(self.recipients.len()).unwrap_or(u8::MAX));
+        out.put_len_u8(self.recipients.len());
         for Y in &self.recipients {
             out.extend_from_slice(Y.compressed.as_bytes());
         }
@@ -86,7 +86,7 @@ impl SealedSecret {
         let mut out = Vec::with_capacity(2 + SealedItem::encoded_len(self.item.L, v, false));
         out.push(SEALED_VERSION);
         // 1..=128 by construction and decoding.
-        out.push(u8::try_from(self.item.L).unwrap_or(u8::MAX));
+        out.put_len_u8(self.item.L);
         self.item.write_recipients(&mut out);
         self.item.write_body(&mut out);
         out
