@@ -130,12 +130,39 @@ impl ProverRng {
         s
     }
 
-    /// Fill `dest` with RNG output (the batch verifier's weight seeds).
+    /// Fill `dest` with RNG output (the batch verifier's weight seeds, the
+    /// hybrid mode's file key).
     pub(crate) fn fill_bytes(&mut self, dest: &mut [u8]) {
         use rand_core_06::RngCore as _;
         self.0.fill_bytes(dest);
     }
 }
+
+/// `ProverRng` is also a rand_core 0.10 RNG, so that it can drive a
+/// dependency that draws its own randomness (HPKE's ephemeral `ikmE` in the
+/// hybrid mode) from the same synthetic stream.
+impl rand_core::TryRng for ProverRng {
+    type Error = core::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let mut bytes = [0u8; 4];
+        self.fill_bytes(&mut bytes);
+        Ok(u32::from_le_bytes(bytes))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let mut bytes = [0u8; 8];
+        self.fill_bytes(&mut bytes);
+        Ok(u64::from_le_bytes(bytes))
+    }
+
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), Self::Error> {
+        self.fill_bytes(dest);
+        Ok(())
+    }
+}
+
+impl rand_core::TryCryptoRng for ProverRng {}
 
 impl core::fmt::Debug for ProverRng {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

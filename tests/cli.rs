@@ -620,7 +620,206 @@ fn secrets_are_never_printed_nor_overwritten() {
     sb.expect(2, &["deploy-key", "generate", "-o", "-"]);
 }
 
+/// Run `vaultseal args` in the sandbox under `sh`, with a file-size limit of
+/// zero (`ulimit -f 0`: every write to a regular file fails, as on a full
+/// disk). With `ignore_signal`, SIGXFSZ is ignored, so the write returns an
+/// error (EFBIG) that the tool must handle; without it the kernel kills the
+/// process in the middle of its write, as a crash would.
+fn run_with_no_disk_space(sb: &Sandbox, args: &[&str], ignore_signal: bool) -> Output {
+    let trap = if ignore_signal { "trap '' XFSZ; " } else { "" };
+    let script = format!("{trap}ulimit -f 0; exec \"$0\" \"$@\"");
+    Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_vaultseal"))
+        .args(args)
+        .current_dir(&sb.dir)
+        .output()
+        .unwrap()
+}
+
+/// Names in the sandbox that are not in `before`: debris of a failed write.
+fn new_files(sb: &Sandbox, before: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(&sb.dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| !before.contains(n))
+        .collect();
+    names.sort();
+    names
+}
+
+fn file_names(sb: &Sandbox) -> Vec<String> {
+    new_files(sb, &[])
+}
+
+/// Outputs are written to a temporary file, synced, then renamed over the
+/// target: a write that fails half-way (no space left, here a file-size
+/// limit of zero) or a process killed in the middle of it leaves the
+/// previous file exactly as it was. Before, `--force` removed an old secret
+/// key first and public outputs were truncated in place.
+#[test]
+fn failed_writes_leave_the_previous_file_intact() {
+    let sb = Sandbox::new("atomic");
+    sb.vault("v", &[]);
+    sb.write("payload", &[7u8; 3000]);
+    let seal = with(&["seal", "hybrid", "-i", "payload", "--to", "v.rec", "-o", "env"], &ctx(&[]));
+    sb.ok(&seal);
+    let envelope = sb.read("env");
+    let secret_key = sb.read("v.key");
+    let public_key = sb.read("v.key.pub");
+    let before = file_names(&sb);
+
+    for ignore_signal in [true, false] {
+        // A public output, replaced without --force.
+        let out = run_with_no_disk_space(&sb, &seal, ignore_signal);
+        assert_ne!(out.status.code(), Some(0), "the write cannot have succeeded");
+        assert_eq!(
+            sb.read("env"),
+            envelope,
+            "public output damaged (signal ignored: {ignore_signal})"
+        );
+        // A secret key and its public half, replaced with --force.
+        let out = run_with_no_disk_space(
+            &sb,
+            &["vault", "keygen", "-o", "v.key", "--force"],
+            ignore_signal,
+        );
+        assert_ne!(out.status.code(), Some(0));
+        assert_eq!(
+            sb.read("v.key"),
+            secret_key,
+            "secret key lost (signal ignored: {ignore_signal})"
+        );
+        assert_eq!(sb.read("v.key.pub"), public_key);
+        if ignore_signal {
+            // An I/O error, reported as such (exit 2), naming the file, and
+            // no temporary file left behind.
+            assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+            assert!(stderr(&out).contains("v.key"), "{}", stderr(&out));
+            assert_eq!(new_files(&sb, &before), Vec::<String>::new());
+        } else {
+            // Killed by SIGXFSZ in the middle of the write.
+            assert_eq!(out.status.code(), None, "{}", stderr(&out));
+        }
+    }
+    // The key files still work, and a write with space succeeds.
+    sb.ok(&with(&["open", "-k", "v.key", "-i", "env", "-o", "opened"], &ctx(&[])));
+    assert_eq!(sb.read("opened"), [7u8; 3000]);
+    sb.ok(&["vault", "keygen", "-o", "v.key", "--force"]);
+    assert_ne!(sb.read("v.key"), secret_key);
+}
+
+/// A target that is not a regular file cannot be replaced by a rename:
+/// public data goes into it directly (so a full device is an I/O error and
+/// the device stays a device), a secret key is refused. A symbolic link is
+/// followed, and its target replaced.
+#[cfg(unix)]
+#[test]
+fn outputs_to_devices_and_links() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let sb = Sandbox::new("devices");
+    sb.vault("v", &[]);
+    sb.write("payload", b"p");
+    fn seal(out: &str) -> Vec<&str> {
+        with(&["seal", "hybrid", "-i", "payload", "--to", "v.rec", "-o", out], &ctx(&[]))
+    }
+    let is_char_device = |p: &str| fs::metadata(p).unwrap().file_type().is_char_device();
+    assert!(is_char_device("/dev/full"));
+    let out = sb.expect(2, &seal("/dev/full"));
+    assert!(stderr(&out).contains("/dev/full"), "{}", stderr(&out));
+    assert!(is_char_device("/dev/full"), "/dev/full was replaced");
+    sb.expect(2, &["vault", "keygen", "-o", "/dev/full", "--force"]);
+    assert!(is_char_device("/dev/full"), "/dev/full was replaced");
+
+    fs::create_dir(sb.path("real")).unwrap();
+    sb.write("real/env", b"old");
+    std::os::unix::fs::symlink("real/env", sb.path("link")).unwrap();
+    sb.ok(&seal("link"));
+    assert!(fs::symlink_metadata(sb.path("link")).unwrap().file_type().is_symlink());
+    assert!(sb.read("real/env").starts_with(b"-----BEGIN VAULTSEAL HYBRID ENVELOPE-----"));
+}
+
 // Registrations (`owner keygen`, `register`, `verify-registration`, and
 // registrations in `verify`), beside this file.
 #[path = "cli/registration.rs"]
 mod registration;
+
+/// The `VAULT PUBLIC KEY` armor of `bytes` (64-character base64 lines).
+fn armored_vault_public_key(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    let body = base64::engine::general_purpose::STANDARD.encode(bytes);
+    format!(
+        "-----BEGIN VAULTSEAL VAULT PUBLIC KEY-----\n{body}\n-----END VAULTSEAL VAULT PUBLIC KEY-----\n"
+    )
+}
+
+/// A vault public key whose KEM key `W` is of small order is refused in the
+/// words of PROTOCOL.md §3.1 ("small order", `SmallOrder`), not as an
+/// identity point; an identity `Y` keeps its own reason.
+#[test]
+fn small_order_kem_key_is_named() {
+    let sb = Sandbox::new("small-order-w");
+    sb.ok(&["vault", "keygen", "-o", "v.key", "--binary"]);
+    let public = sb.read("v.key.pub");
+    assert_eq!(public.len(), 64);
+    sb.write("p", b"x");
+    fn seal_to(key: &str) -> Vec<&str> {
+        with(&["seal", "secret", "-i", "p", "--to", key, "-o", "s"], &ctx(&["--force"]))
+    }
+    // u = 0 (order 2), u = 1 (order 4), and a point of order 8.
+    let order_8 = "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800";
+    for (name, w) in [
+        ("zero", [0u8; 32].to_vec()),
+        ("one", [&[1u8][..], &[0; 31]].concat()),
+        ("eight", hex::decode(order_8).unwrap()),
+    ] {
+        let file = format!("{name}.pub");
+        sb.write(&file, armored_vault_public_key(&[&public[..32], &w].concat()).as_bytes());
+        let out = sb.expect(2, &seal_to(&file));
+        assert!(
+            stderr(&out).contains("invalid vault public key encoding: point of small order"),
+            "{name}: {}",
+            stderr(&out)
+        );
+    }
+    sb.write(
+        "y.pub",
+        armored_vault_public_key(&[&[0u8; 32][..], &public[32..]].concat()).as_bytes(),
+    );
+    let out = sb.expect(2, &seal_to("y.pub"));
+    assert!(
+        stderr(&out).contains("invalid vault public key encoding: identity point not allowed"),
+        "{}",
+        stderr(&out)
+    );
+    // The key as generated seals.
+    sb.write("good.pub", armored_vault_public_key(&public).as_bytes());
+    sb.ok(&seal_to("good.pub"));
+}
+
+/// A sealed secret that is not 32 bytes long, verified or opened as a
+/// webhook secret, is refused for its length in the words of PROTOCOL.md §8.2
+/// and of the registration check `PayloadLength` ("sealed webhook secret is
+/// not 32 bytes"), not as a proof failure.
+#[test]
+fn sealed_webhook_secret_of_the_wrong_length_is_named() {
+    let sb = Sandbox::new("webhook-length");
+    sb.vault("v", &[]);
+    sb.write("p31", &[7u8; 31]);
+    sb.ok(&with(&["seal", "secret", "-i", "p31", "--to", "v.rec", "-o", "s31"], &ctx(&[])));
+    let webhook = ["--purpose", "webhook-secret"];
+    let expected = "sealed webhook secret is not 32 bytes (L = 31)";
+    let out = sb.expect(1, &with(&with(&["verify", "s31"], &webhook), &ctx(&[])));
+    assert_eq!(stdout(&out), format!("INVALID s31: {expected}\n"));
+    let out = sb.expect(
+        1,
+        &with(&with(&["open", "-k", "v.key", "-i", "s31", "-o", "-"], &webhook), &ctx(&[])),
+    );
+    assert!(stderr(&out).contains(&format!("s31: {expected}")), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    // As a plain secret it verifies and opens.
+    sb.ok(&with(&["verify", "s31"], &ctx(&[])));
+    let out = sb.ok(&with(&["open", "-k", "v.key", "-i", "s31", "-o", "-"], &ctx(&[])));
+    assert_eq!(out.stdout, [7u8; 31]);
+}

@@ -63,9 +63,66 @@ fn fresh_randomness_per_envelope() {
     let a = hybrid::seal(&[*v.public()], &ctx, b"", b"same", &mut rng(1)).unwrap();
     let b = hybrid::seal(&[*v.public()], &ctx, b"", b"same", &mut rng(2)).unwrap();
     assert_ne!(a.to_bytes(), b.to_bytes());
-    // The same RNG state gives the same envelope (no hidden randomness).
+    // The same RNG state and the same inputs give the same envelope: the
+    // RNG output is the only randomness (no hidden source).
     let c = hybrid::seal(&[*v.public()], &ctx, b"", b"same", &mut rng(1)).unwrap();
     assert_eq!(a, c);
+}
+
+/// The header's key commitment, a function of the file key `K` alone.
+fn commit(envelope: &[u8], recipients: usize) -> &[u8] {
+    let at = 2 + 64 * recipients;
+    &envelope[at..at + 32]
+}
+
+/// The payload ciphertext without its tag (the last `len + 16` bytes).
+fn payload_body(envelope: &[u8], len: usize) -> &[u8] {
+    &envelope[envelope.len() - len - 16..envelope.len() - 16]
+}
+
+/// A repeated RNG state (a forked process, a restored snapshot) must not
+/// reuse a keystream: the file key is synthetic, keyed with the payload,
+/// the associated data, the context and the recipients as well as the RNG
+/// output. With `K` taken from the RNG alone, the two ciphertexts below
+/// would satisfy `c₁ ⊕ c₂ = p₁ ⊕ p₂`.
+#[test]
+fn repeated_rng_state_does_not_reuse_a_keystream() {
+    let ctx = context();
+    let (v1, v2) = (vault(1), vault(2));
+    let one = [*v1.public()];
+    let p1 = [0x41u8; 64];
+    let mut p2 = p1;
+    p2[63] ^= 1; // differs in one bit
+    let a = hybrid::seal(&one, &ctx, b"ad", &p1, &mut rng(9)).unwrap().to_bytes();
+    let b = hybrid::seal(&one, &ctx, b"ad", &p2, &mut rng(9)).unwrap().to_bytes();
+    assert_ne!(commit(&a, 1), commit(&b, 1), "same file key for different payloads");
+    let xor_c: Vec<u8> =
+        payload_body(&a, 64).iter().zip(payload_body(&b, 64)).map(|(x, y)| x ^ y).collect();
+    let xor_p: Vec<u8> = p1.iter().zip(&p2).map(|(x, y)| x ^ y).collect();
+    assert_ne!(xor_c, xor_p, "keystream reused");
+    // Not one keystream byte in common at the same position.
+    let ks_a: Vec<u8> = payload_body(&a, 64).iter().zip(&p1).map(|(c, p)| c ^ p).collect();
+    let ks_b: Vec<u8> = payload_body(&b, 64).iter().zip(&p2).map(|(c, p)| c ^ p).collect();
+    assert!(ks_a.iter().zip(&ks_b).filter(|(x, y)| x == y).count() < 8);
+    // Every wrap's ephemeral key is fresh too.
+    assert_ne!(a[a.len() - 64 - 16 - 4 - 80..][..32], b[b.len() - 64 - 16 - 4 - 80..][..32]);
+
+    // Each other input also changes the file key under the same RNG state.
+    let ctx2 = ctx.clone().with_extra(b"other").unwrap();
+    let two = [*v1.public(), *v2.public()];
+    let variants = [
+        hybrid::seal(&one, &ctx, b"aD", &p1, &mut rng(9)).unwrap().to_bytes(),
+        hybrid::seal(&one, &ctx2, b"ad", &p1, &mut rng(9)).unwrap().to_bytes(),
+        hybrid::seal(&[*v2.public()], &ctx, b"ad", &p1, &mut rng(9)).unwrap().to_bytes(),
+    ];
+    for variant in &variants {
+        assert_ne!(commit(&a, 1), commit(variant, 1));
+    }
+    let wide = hybrid::seal(&two, &ctx, b"ad", &p1, &mut rng(9)).unwrap().to_bytes();
+    assert_ne!(commit(&a, 1), commit(&wide, 2));
+    // The RNG still matters: another state, same inputs, another key.
+    let c = hybrid::seal(&one, &ctx, b"ad", &p1, &mut rng(10)).unwrap().to_bytes();
+    assert_ne!(commit(&a, 1), commit(&c, 1));
 }
 
 #[test]

@@ -12,6 +12,9 @@ pub(crate) const PROTOCOL_VAULT_KEY_PROOF: &[u8] = b"vaultseal-vault-key-proof-v
 pub(crate) const PROTOCOL_SEALED: &[u8] = b"vaultseal-sealed-v1";
 /// Transcript created for batch-verification weights.
 pub(crate) const PROTOCOL_BATCH_WEIGHTS: &[u8] = b"vaultseal-batch-weights-v1";
+/// Transcript created for the synthetic randomness of a hybrid envelope
+/// (its file key and HPKE ephemeral keys).
+pub(crate) const PROTOCOL_HYBRID_SEAL: &[u8] = b"vaultseal-hybrid-seal-v1";
 
 // ----- Domain separators inside a transcript -----
 
@@ -192,6 +195,9 @@ pub(crate) const HYBRID_KDF_SALT: &[u8] = b"vaultseal-hybrid-kdf-v1";
 pub(crate) const HYBRID_PAYLOAD_KEY: &[u8] = b"payload";
 /// HKDF-Expand `info` of the key commitment stored in the header.
 pub(crate) const HYBRID_KEY_COMMIT: &[u8] = b"key-commit";
+/// SHA-256 of the caller's associated data, absorbed by the hybrid seal
+/// transcript.
+pub(crate) const HYBRID_AD_DIGEST: &[u8] = b"ad-sha256";
 
 // ----- Registrations -----
 
@@ -211,6 +217,7 @@ pub(crate) const ALL: &[&[u8]] = &[
     PROTOCOL_VAULT_KEY_PROOF,
     PROTOCOL_SEALED,
     PROTOCOL_BATCH_WEIGHTS,
+    PROTOCOL_HYBRID_SEAL,
     DOM_SEP,
     RANGE_PROOF_DOM_SEP,
     INNER_PRODUCT_DOM_SEP,
@@ -281,6 +288,7 @@ pub(crate) const ALL: &[&[u8]] = &[
     HYBRID_KDF_SALT,
     HYBRID_PAYLOAD_KEY,
     HYBRID_KEY_COMMIT,
+    HYBRID_AD_DIGEST,
     REGISTRATION_SIGNATURE,
     REGISTRATION_ID,
     PROJECT_ID,

@@ -8,7 +8,7 @@ use hkdf::Hkdf;
 use hpke::{Deserializable, OpModeR, OpModeS, Serializable};
 use rand_core::Rng;
 use serde_json::json;
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 use vaultseal::hybrid::{self, Envelope};
 use vaultseal::{Context, Params, Purpose, VaultKeypair};
 
@@ -169,9 +169,33 @@ fn rfc9180_a_2_1_base_mode() {
     assert_eq!(opened, pt);
 }
 
+/// The caller's RNG as merlin 3 (rand_core 0.6) sees it in `finalize`,
+/// which draws exactly 32 bytes: replays them.
+struct Replay06([u8; 32]);
+
+impl rand_core_06::RngCore for Replay06 {
+    fn next_u32(&mut self) -> u32 {
+        unreachable!("merlin draws bytes")
+    }
+    fn next_u64(&mut self) -> u64 {
+        unreachable!("merlin draws bytes")
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        assert_eq!(dest.len(), 32, "merlin's finalize draws 32 bytes");
+        dest.copy_from_slice(&self.0);
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core_06::Error> {
+        self.fill_bytes(dest);
+        Ok(())
+    }
+}
+impl rand_core_06::CryptoRng for Replay06 {}
+
 /// A two-vault envelope from a seeded RNG, pinned byte for byte, and
-/// re-derived here from the documented steps: `K` is the first 32 RNG
-/// bytes, each wrap's `ikmE` the next 32 in recipient order; prk,
+/// re-derived here from the documented steps (PROTOCOL §6.2): 32 RNG bytes
+/// finalize the synthetic stream (merlin transcript of the context,
+/// recipients and `SHA-256(ad)`, re-keyed with `SHA-256(payload)`); `K` is
+/// its first 32 bytes, each wrap's `ikmE` the next 32 in recipient order; prk,
 /// payload_key and commit by HKDF-SHA256; the payload opened with
 /// ChaCha20-Poly1305 under `AD = envelope[..payload length field] ‖ ad`.
 #[test]
@@ -197,9 +221,31 @@ fn hybrid_vectors() {
     }
 
     // Re-derivation from the protocol document.
-    let mut rng = seeded_rng(11);
+    // §6.2 step 2: the synthetic stream. The caller's RNG gives 32 bytes;
+    // merlin's TranscriptRng mixes them with the transcript below.
+    let mut rng_output = [0u8; 32];
+    seeded_rng(11).fill_bytes(&mut rng_output);
+    let ad_digest: [u8; 32] = Sha256::digest(ad).into();
+    let payload_digest: [u8; 32] = Sha256::digest(payload).into();
+    let mut t = merlin::Transcript::new(b"vaultseal-hybrid-seal-v1");
+    t.append_message(b"ctx-project", ctx.project_id());
+    t.append_message(b"ctx-repository", ctx.repository_id());
+    t.append_u64(b"ctx-purpose", u64::from(ctx.purpose().to_byte()));
+    t.append_message(b"ctx-owner", ctx.owner());
+    t.append_u64(b"ctx-extra-present", 1);
+    t.append_message(b"ctx-extra", ctx.extra().unwrap());
+    t.append_u64(b"v", envelope.recipients().len() as u64);
+    for r in envelope.recipients() {
+        t.append_message(b"Y", &r.sealing_key_bytes());
+        t.append_message(b"W", &r.kem_key_bytes());
+    }
+    t.append_message(b"ad-sha256", &ad_digest);
+    let mut stream = t
+        .build_rng()
+        .rekey_with_witness_bytes(b"witness", &payload_digest)
+        .finalize(&mut Replay06(rng_output));
     let mut K = [0u8; 32];
-    rng.fill_bytes(&mut K);
+    rand_core_06::RngCore::fill_bytes(&mut stream, &mut K);
     let (prk, hk) = Hkdf::<Sha256>::extract(Some(b"vaultseal-hybrid-kdf-v1"), &K);
     let (mut payload_key, mut commit) = ([0u8; 32], [0u8; 32]);
     hk.expand(b"payload", &mut payload_key).unwrap();
@@ -220,7 +266,7 @@ fn hybrid_vectors() {
     let mut ikm_e = Vec::new();
     for (j, r) in envelope.recipients().iter().enumerate() {
         let mut ikm = [0u8; 32];
-        rng.fill_bytes(&mut ikm);
+        rand_core_06::RngCore::fill_bytes(&mut stream, &mut ikm);
         ikm_e.push(hex::encode(ikm));
         let wrap = &bytes[header_len + 80 * j..header_len + 80 * (j + 1)];
         let (_, pk_e) = <Kem as hpke::Kem>::derive_keypair(&ikm);
@@ -269,6 +315,9 @@ fn hybrid_vectors() {
         "associated_data": hex::encode(ad),
         "payload": hex::encode(payload),
         "rng": "ChaCha20Rng::seed_from_u64(11)",
+        "rng_output": hex::encode(rng_output),
+        "ad_sha256": hex::encode(ad_digest),
+        "payload_sha256": hex::encode(payload_digest),
         "file_key": hex::encode(K),
         "prk": hex::encode(prk),
         "payload_key": hex::encode(payload_key),

@@ -1,5 +1,6 @@
 //! Reading inputs (armored or binary, bounded) and writing outputs (armored
-//! or binary; secret files with mode 0600, never silently overwritten).
+//! or binary; secret files with mode 0600, never silently overwritten; every
+//! file replaced atomically, so that a failed write loses nothing).
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Read, Write};
@@ -130,12 +131,13 @@ pub(crate) fn write_object(
     }
 }
 
-/// Write public data to `path`, or to standard output for `None` or `-`.
+/// Write public data to `path` (replacing it atomically, see
+/// [`write_atomic`]), or to standard output for `None` or `-`.
 pub(crate) fn write_public(path: Option<&Path>, data: &[u8]) -> Result<(), CliError> {
     match path {
         None => write_stdout(data),
         Some(path) if is_stdio(path) => write_stdout(data),
-        Some(path) => fs::write(path, data).map_err(|error| CliError::io(path, error)),
+        Some(path) => write_atomic(path, data, Access::Public, Existing::Replace),
     }
 }
 
@@ -148,30 +150,195 @@ pub(crate) fn write_stdout(data: &[u8]) -> Result<(), CliError> {
 }
 
 /// Create a secret file with mode 0600 (on Unix). An existing file is
-/// replaced only with `force` (removed first, so that the new file gets the
-/// new mode rather than keeping the old one).
+/// replaced only with `force`, and then atomically: until the new file is
+/// complete and on disk, the old one stays in place ([`write_atomic`]).
 pub(crate) fn write_secret(path: &Path, data: &[u8], force: bool) -> Result<(), CliError> {
     if is_stdio(path) {
         return Err(CliError::usage("refusing to write a secret key to standard output"));
     }
-    if fs::symlink_metadata(path).is_ok() {
-        if !force {
-            return Err(CliError::io(
-                path,
-                io::Error::new(io::ErrorKind::AlreadyExists, "exists (use --force to replace it)"),
-            ));
-        }
-        fs::remove_file(path).map_err(|error| CliError::io(path, error))?;
+    let existing = if force { Existing::Replace } else { Existing::Refuse };
+    write_atomic(path, data, Access::Secret, existing)
+}
+
+/// Who may read a written file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Mode 0600 on Unix, whatever the umask.
+    Secret,
+    /// The default mode (0666 less the umask), as `fs::write` gives.
+    Public,
+}
+
+/// What to do when the target already exists.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Existing {
+    /// Fail with "exists (use --force to replace it)".
+    Refuse,
+    /// Replace it, atomically.
+    Replace,
+}
+
+/// Write `data` to `path` so that a failure at any point — a full disk, a
+/// size limit, a crash — leaves either the previous file untouched or the
+/// complete new one, never a truncated mix and never neither:
+///
+/// 1. write a new temporary file in the target's directory (so that the
+///    rename below stays within one file system), created exclusively with
+///    the final mode;
+/// 2. `fsync` it;
+/// 3. move it over the target: `rename` (atomic replacement) for
+///    [`Existing::Replace`]; for [`Existing::Refuse`] a hard link, which
+///    fails if the target exists, so that no concurrent writer is
+///    overwritten either;
+/// 4. `fsync` the directory, so that the new name survives a crash.
+///
+/// On any failure the temporary file is removed. A symbolic link is
+/// followed: the file it points to is replaced, in its own directory. A
+/// target that exists but is not a regular file (`/dev/stdout`, a pipe)
+/// cannot be replaced: public data is written into it directly, a secret
+/// is refused.
+fn write_atomic(
+    path: &Path,
+    data: &[u8],
+    access: Access,
+    existing: Existing,
+) -> Result<(), CliError> {
+    let io_error = |error| CliError::io(path, error);
+    let exists_error =
+        || io::Error::new(io::ErrorKind::AlreadyExists, "exists (use --force to replace it)");
+    let Ok(link) = fs::symlink_metadata(path) else {
+        return replace_file(path, path, data, access, existing);
+    };
+    if existing == Existing::Refuse {
+        return Err(io_error(exists_error()));
     }
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
+    let target = if link.file_type().is_symlink() {
+        fs::canonicalize(path).map_err(io_error)?
+    } else {
+        path.to_path_buf()
+    };
+    match fs::metadata(&target) {
+        Ok(meta) if !meta.is_file() => {
+            if access == Access::Secret {
+                return Err(io_error(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "not a regular file: a secret key is only written to a file of its own",
+                )));
+            }
+            let mut device = OpenOptions::new().write(true).open(&target).map_err(io_error)?;
+            device.write_all(data).and_then(|()| device.flush()).map_err(io_error)
+        }
+        _ => replace_file(path, &target, data, access, existing),
+    }
+}
+
+/// Steps 1–4 of [`write_atomic`] for the regular file (or free name)
+/// `target`; errors name `path`, the name the user gave.
+fn replace_file(
+    path: &Path,
+    target: &Path,
+    data: &[u8],
+    access: Access,
+    existing: Existing,
+) -> Result<(), CliError> {
+    let io_error = |error| CliError::io(path, error);
+    let exists_error =
+        || io::Error::new(io::ErrorKind::AlreadyExists, "exists (use --force to replace it)");
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let temp = TempFile::create(dir, target, access).map_err(io_error)?;
+    write_synced(&temp.file, data).map_err(io_error)?;
+    match existing {
+        Existing::Replace => fs::rename(&temp.path, target).map_err(io_error)?,
+        Existing::Refuse => match fs::hard_link(&temp.path, target) {
+            Ok(()) => {}
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                return Err(io_error(exists_error()));
+            }
+            // A file system without hard links: the existence check above
+            // is the best that remains.
+            Err(_) if fs::symlink_metadata(target).is_err() => {
+                fs::rename(&temp.path, target).map_err(io_error)?;
+            }
+            Err(error) => return Err(io_error(error)),
+        },
+    }
+    drop(temp); // removes the temporary name if it is still there
+    sync_dir(dir).map_err(io_error)
+}
+
+/// A temporary file next to the target, removed when dropped unless it was
+/// renamed away.
+struct TempFile {
+    /// Its path, `<dir>/.<target name>.<pid>.<n>.tmp`.
+    path: std::path::PathBuf,
+    /// The open file.
+    file: fs::File,
+}
+
+impl TempFile {
+    /// Create a new temporary file (never an existing one) with the mode
+    /// `access` asks for.
+    fn create(dir: &Path, target: &Path, access: Access) -> io::Result<TempFile> {
+        let name = target.file_name().ok_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "the output path names no file")
+        })?;
+        let mut last_error = None;
+        for attempt in 0..16u32 {
+            let mut temp_name = std::ffi::OsString::from(".");
+            temp_name.push(name);
+            temp_name.push(format!(".{}.{attempt}.tmp", std::process::id()));
+            let path = dir.join(temp_name);
+            let mut options = OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            if access == Access::Secret {
+                use std::os::unix::fs::OpenOptionsExt as _;
+                options.mode(0o600);
+            }
+            #[cfg(not(unix))]
+            let _ = access;
+            match options.open(&path) {
+                Ok(file) => return Ok(TempFile { path, file }),
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                    last_error = Some(error);
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| io::Error::other("no temporary file name left")))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        // Gone already after a rename; after a hard link or a failure the
+        // temporary name is removed here. Nothing more can be done about
+        // an error at this point.
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Write everything and flush it to the disk (`write_all`, then `fsync`).
+fn write_synced(mut file: &fs::File, data: &[u8]) -> io::Result<()> {
+    file.write_all(data)?;
+    file.sync_all()
+}
+
+/// `fsync` a directory, so that a rename or link in it is durable (Unix;
+/// elsewhere a no-op).
+fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
+        fs::File::open(dir)?.sync_all()
     }
-    let mut file = options.open(path).map_err(|error| CliError::io(path, error))?;
-    file.write_all(data).and_then(|()| file.sync_all()).map_err(|error| CliError::io(path, error))
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
 }
 
 /// Write a secret that the user asked for to `path` (mode 0600) or, for `-`,
