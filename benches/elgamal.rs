@@ -1,9 +1,9 @@
-//! Chunked twisted ElGamal alone (issue 2): encryption of a 32-byte payload
+//! Chunked twisted ElGamal alone: encryption of a 32-byte payload
 //! to one vault (16 chunks: commitments and handles) and its constant-time
 //! decryption (handles, then one full table scan per chunk).
 //!
-//! Raw encryption and decryption are crate-internal (SPEC §5: the public
-//! `open` verifies first). This bench reaches them through the hooks of the
+//! Raw encryption and decryption are crate-internal (the public `open`
+//! verifies first). This bench reaches them through the hooks of the
 //! secret-taint harness (feature `__ctgrind`, no API); `benches/sealed.rs`
 //! times the public paths, proofs included.
 //!

@@ -1,7 +1,7 @@
 //! The floor of this machine: what the curve arithmetic alone costs per point.
 //!
-//! SPEC §12 states batch verification targets as ratios to these numbers,
-//! measured in the same run:
+//! The batch verification targets (`docs/PERFORMANCE.md`) are ratios to
+//! these numbers, measured in the same run:
 //! - `floor_msm/pippenger/N`: one vartime multiscalar multiplication of `N`
 //!   random ristretto points with random scalars (dalek picks Pippenger above
 //!   190 points), for N = 1024, 4096, 16384, 65536;

@@ -1,7 +1,7 @@
 //! Sealing, verification and opening of 32-byte deploy keys and secrets,
 //! with one and three vaults. `cd benches/peers && cargo bench` runs the same
 //! benchmarks in one run with the peers (zkcrypto bulletproofs,
-//! solana-zk-sdk) and prints the SPEC §12 ratios.
+//! solana-zk-sdk) and prints the ratios to the targets (`docs/PERFORMANCE.md`).
 #![allow(missing_docs, clippy::expect_used)]
 
 use criterion::{criterion_group, criterion_main};

@@ -1,5 +1,5 @@
-//! The main job: the project-creation flow of a decentralized cloud
-//! (`../shared/seed/`), end to end, with the time each step takes.
+//! The main job: the project-creation flow of a decentralized cloud, end
+//! to end, with the time each step takes.
 //!
 //! ```sh
 //! cargo run --release --example quickstart                              # a few seconds
@@ -11,7 +11,7 @@
 //! 2. The user picks a vault (batch-verified proofs, weighted rendezvous).
 //! 3. The user creates the config and code repositories' deploy keys and
 //!    webhook secrets, seals them to the vault with zero-knowledge proofs,
-//!    and signs the registration (seed steps 1–3, 5); installs the deploy
+//!    and signs the registration; installs the deploy
 //!    keys and webhook secrets on the git host.
 //! 4. The vault verifies the registration (one batch), checks repository
 //!    ownership, opens the keys, signs with a deploy key and checks a webhook.

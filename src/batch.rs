@@ -66,7 +66,7 @@
 //!
 //! Steps 1, 2 and 4 run per item, in parallel under the `parallel` feature;
 //! the multiscalar multiplications are split across threads
-//! (`docs/notes/batching.md`).
+//! ([`notes::batching`](crate::notes::batching)).
 //!
 //! # Security
 //! A batch accepts exactly when every item would be accepted on its own,
@@ -92,6 +92,7 @@
 //! names the proof that fails once bisection has found the item invalid.
 
 mod bisect;
+mod chunked;
 #[cfg(feature = "std")]
 mod profile;
 #[cfg(all(test, feature = "std"))]
@@ -116,6 +117,7 @@ use crate::sealed::{
 };
 use crate::vault::{VaultKeyProof, VaultKeyProofItem, VaultPublicKey, VaultRecord};
 
+pub use chunked::verify_in_chunks;
 #[cfg(feature = "std")]
 #[doc(hidden)]
 pub use profile::BatchProfile;

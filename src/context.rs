@@ -4,7 +4,7 @@
 //! the owner's Ed25519 public key and an optional extra byte string. Each
 //! field is absorbed into the transcript under its own label, and merlin
 //! frames every message with its length, so two distinct contexts never
-//! absorb the same bytes (SPEC §4). An absent extra field and an empty one
+//! absorb the same bytes (`docs/PROTOCOL.md` §2.1). An absent extra field and an empty one
 //! absorb differently. The owner key is part of the context so that a sealed
 //! item copied into a registration signed by someone else fails to verify.
 //!
@@ -25,7 +25,7 @@
 use alloc::vec::Vec;
 use merlin::Transcript;
 
-use crate::encoding::Reader;
+use crate::encoding::{Decode, Encode, Reader, WriteLen};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 use crate::transcript::{TranscriptProtocol, labels};
 
@@ -162,28 +162,7 @@ impl Context {
 
     /// The canonical encoding (see the module documentation).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(40 + self.project_id.len() + self.repository_id.len());
-        out.push(CONTEXT_VERSION);
-        // Lengths are bounded by the constructors (≤ 128, ≤ 256, ≤ 1024).
-        out.push(u8::try_from(self.project_id.len()).unwrap_or(u8::MAX));
-        out.extend_from_slice(&self.project_id);
-        out.extend_from_slice(
-            &u16::try_from(self.repository_id.len()).unwrap_or(u16::MAX).to_le_bytes(),
-        );
-        out.extend_from_slice(&self.repository_id);
-        out.push(self.purpose.to_byte());
-        out.extend_from_slice(&self.owner);
-        match &self.extra {
-            None => out.push(0),
-            Some(extra) => {
-                out.push(1);
-                out.extend_from_slice(
-                    &u16::try_from(extra.len()).unwrap_or(u16::MAX).to_le_bytes(),
-                );
-                out.extend_from_slice(extra);
-            }
-        }
-        out
+        self.encode()
     }
 
     /// Decode the canonical encoding.
@@ -191,14 +170,38 @@ impl Context {
     /// # Errors
     /// [`Error::Decode`] with `what = Object::Context` for any other input.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let mut r = Reader::new(bytes, Object::Context);
-        let context = Self::read(&mut r)?;
-        r.finish()?;
-        Ok(context)
+        Self::decode(bytes)
+    }
+}
+
+impl Encode for Context {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.push(CONTEXT_VERSION);
+        // Lengths are bounded by the constructors (≤ 128, ≤ 256, ≤ 1024).
+        out.put_bytes_u8(&self.project_id);
+        out.put_bytes_u16(&self.repository_id);
+        out.push(self.purpose.to_byte());
+        out.extend_from_slice(&self.owner);
+        match &self.extra {
+            None => out.push(0),
+            Some(extra) => {
+                out.push(1);
+                out.put_bytes_u16(extra);
+            }
+        }
     }
 
+    fn encoded_len(&self) -> usize {
+        let extra = self.extra.as_ref().map_or(0, |extra| 2 + extra.len());
+        1 + (1 + self.project_id.len()) + (2 + self.repository_id.len()) + 1 + 32 + 1 + extra
+    }
+}
+
+impl Decode for Context {
+    const OBJECT: Object = Object::Context;
+
     /// Read a context from a larger encoding.
-    pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
         if r.u8()? != CONTEXT_VERSION {
             return Err(r.error(DecodeFailure::Tag));
         }
@@ -248,5 +251,25 @@ mod tests {
         assert_eq!(Context::new(&[0; 129], b"r", Purpose::Secret, owner), Err(bad));
         assert_eq!(Context::new(b"p", &[0; 257], Purpose::Secret, owner), Err(bad));
         assert!(Context::new(&[0; 128], &[0; 256], Purpose::Secret, owner).is_ok());
+    }
+
+    /// `encoded_len` is exact (the capacity `encode` reserves, and what the
+    /// enclosing encodings add up), with and without the extra field, at the
+    /// field limits.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn encoded_len_is_exact() {
+        let owner = [9; 32];
+        let small = Context::new(b"p", b"r", Purpose::Secret, owner).unwrap();
+        let large = Context::new(&[1; 128], &[2; 256], Purpose::DeployKey, owner)
+            .unwrap()
+            .with_extra(&[3; 1024])
+            .unwrap();
+        for ctx in [small.clone(), small.with_extra(b"").unwrap(), large] {
+            let mut out = alloc::vec![0xee];
+            ctx.write(&mut out);
+            assert_eq!(out.len() - 1, ctx.encoded_len());
+            assert_eq!(Context::decode(&out[1..]), Ok(ctx));
+        }
     }
 }

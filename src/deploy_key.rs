@@ -3,9 +3,9 @@
 //! signing.
 //!
 //! A deploy key is a uniformly random non-zero scalar \\(s \bmod \ell\\) and
-//! its public key \\(A = sB\\), with \\(B\\) the Ed25519 basepoint (SPEC §7).
+//! its public key \\(A = sB\\), with \\(B\\) the Ed25519 basepoint.
 //! Unlike an RFC 8032 key it has no 32-byte seed: the scalar itself is the
-//! secret, because that is what a sealed deploy key encrypts (SPEC §5, the
+//! secret, because that is what a sealed deploy key encrypts (the
 //! payload is the 32-byte canonical little-endian encoding of \\(s\\)) and what
 //! the key-binding proof ties to \\(A\\).
 //!
@@ -57,7 +57,8 @@
 //! - [`DeployPublicKey`] decoding accepts exactly the keys an honest
 //!   [`DeployKey`] produces: canonical encodings only (re-compressed and
 //!   compared), never the identity, never a point with a torsion component
-//!   (LESSONS A3; the C2SP CCTV `ed25519vectors` keys are tested).
+//!   (implementations that accepted them disagree on what verifies; the
+//!   C2SP CCTV `ed25519vectors` keys are tested).
 //! - Signing uses the key's own `A`, computed from `s`; `raw_sign` with a
 //!   mismatched public key would leak `s`, and no API here accepts one.
 //! - [`DeployPublicKey::from_openssh`] is total: any string gives a key or a
@@ -85,6 +86,7 @@ use sha2::{Digest, Sha256, Sha512};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::encoding::Decode;
 use crate::encoding::{EdwardsElement, Reader};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 use crate::transcript::labels;
@@ -144,7 +146,7 @@ impl DeployKey {
     }
 
     /// The key with scalar `s`, if its public key is `expected` (the `A` a
-    /// verified sealed deploy key binds): the opener's final check (SPEC §5).
+    /// verified sealed deploy key binds): the opener's final check (`docs/PROTOCOL.md` §8.5).
     /// The opener reduces the decrypted integer modulo ℓ and builds the key
     /// here.
     ///
@@ -217,7 +219,7 @@ impl DeployKey {
     }
 
     /// The sealing payload: the 32-byte canonical little-endian encoding of
-    /// `s` (SPEC §5, `L = 32`).
+    /// `s` (`L = 32`, `docs/PROTOCOL.md` §8).
     pub(crate) fn sealing_payload(&self) -> Zeroizing<[u8; DEPLOY_KEY_LEN]> {
         self.to_bytes()
     }
@@ -306,26 +308,7 @@ impl DeployPublicKey {
     /// [`DecodeFailure::Torsion`] for any other point outside the prime-order
     /// subgroup (the seven other small-order points and every `P + T`).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let mut r = Reader::new(bytes, Object::DeployPublicKey);
-        let key = Self::read(&mut r)?;
-        r.finish()?;
-        Ok(key)
-    }
-
-    /// Read `A` from a larger encoding (errors name the reader's object).
-    ///
-    /// # Errors
-    /// As [`DeployPublicKey::from_bytes`].
-    #[allow(non_snake_case)]
-    pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
-        let A = r.edwards()?;
-        if A.point.is_identity() {
-            return Err(r.error(DecodeFailure::Identity));
-        }
-        if !A.point.is_torsion_free() {
-            return Err(r.error(DecodeFailure::Torsion));
-        }
-        Ok(DeployPublicKey { A })
+        Self::decode(bytes)
     }
 
     /// Wrap an element already known to be canonical, not the identity and
@@ -450,6 +433,26 @@ impl DeployPublicKey {
             return Err(err(DecodeFailure::Tag));
         }
         Self::from_bytes(key)
+    }
+}
+
+impl Decode for DeployPublicKey {
+    const OBJECT: Object = Object::DeployPublicKey;
+
+    /// Read `A` from a larger encoding (errors name the reader's object).
+    ///
+    /// # Errors
+    /// As [`DeployPublicKey::from_bytes`].
+    #[allow(non_snake_case)]
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
+        let A = r.edwards()?;
+        if A.point.is_identity() {
+            return Err(r.error(DecodeFailure::Identity));
+        }
+        if !A.point.is_torsion_free() {
+            return Err(r.error(DecodeFailure::Torsion));
+        }
+        Ok(DeployPublicKey { A })
     }
 }
 

@@ -1,4 +1,5 @@
-//! Chunked twisted ElGamal on ristretto255 (crate-internal; SPEC §5).
+//! Chunked twisted ElGamal on ristretto255 (crate-internal; `docs/PROTOCOL.md`
+//! §7).
 //!
 //! # Encryption
 //! A payload is split into \\(k\\) 16-bit chunks \\(m_i\\) ([`chunks`]). With
@@ -64,8 +65,22 @@
 //!   time`). Whether decryption succeeded is declassified once, at the end.
 //! - Secrets (\\(m_i\\), \\(r_i\\), \\(M_i\\), the payload bytes) live in
 //!   zeroized containers.
+//!
+//! # Documentation only
+//! This module is public only in the rendered documentation (`cfg(doc)`:
+//! `cargo doc`, docs.rs), so that its mathematics can be read there. Its items
+//! are crate-internal and not part of the API, so they are not listed here.
+//! Sealing and opening go through [`seal_deploy_key`](crate::seal_deploy_key),
+//! [`seal_secret`](crate::seal_secret) and the `open_*` methods of
+//! [`VaultKeypair`](crate::VaultKeypair).
 
+#[cfg(doc)]
+pub mod chunks;
+#[cfg(not(doc))]
 pub(crate) mod chunks;
+#[cfg(doc)]
+pub mod dlog;
+#[cfg(not(doc))]
 pub(crate) mod dlog;
 
 use alloc::vec::Vec;
@@ -256,7 +271,7 @@ impl ChunkedCiphertext {
     }
 
     /// Absorb the ciphertext: every \\(C_i\\) under `C`, then every
-    /// \\(D_{ij}\\) under `D`, recipient-major (SPEC §5 step 1; the caller has
+    /// \\(D_{ij}\\) under `D`, recipient-major (`docs/PROTOCOL.md` §8.1; the caller has
     /// absorbed `k`, `v` and the recipients before).
     pub(crate) fn append_to(&self, transcript: &mut Transcript) {
         for C in &self.C_vec {

@@ -315,6 +315,89 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A type with one canonical encoding, written on its own or inside a larger
+/// one (rustls's `Codec`, write half).
+pub(crate) trait Encode {
+    /// Append the encoding to `out`.
+    fn write(&self, out: &mut Vec<u8>);
+
+    /// The encoding's exact length in bytes.
+    fn encoded_len(&self) -> usize;
+
+    /// The encoding alone.
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.write(&mut out);
+        debug_assert_eq!(out.len(), self.encoded_len());
+        out
+    }
+}
+
+/// A type decoded from untrusted bytes, on its own or inside a larger
+/// encoding (rustls's `Codec`, read half). Types whose reading needs more
+/// than the bytes — a chunk count `k`, a recipient count `v` — keep an
+/// inherent `read` taking it.
+pub(crate) trait Decode: Sized {
+    /// The object decode errors name when the bytes are this type alone.
+    const OBJECT: Object;
+
+    /// Read from `r` (errors name the reader's object).
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error>;
+
+    /// Decode exactly `bytes`: the whole input, nothing after it.
+    fn decode(bytes: &[u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(bytes, Self::OBJECT);
+        let value = Self::read(&mut r)?;
+        r.finish()?;
+        Ok(value)
+    }
+}
+
+/// Length prefixes on the write side, the mirror of [`Reader::bytes_u8`]
+/// and friends. A length that does not fit its prefix is a broken
+/// constructor invariant (every constructor bounds its fields): checked in
+/// debug builds; in release the prefix saturates, and the encoding fails to
+/// decode rather than being read as another one.
+pub(crate) trait WriteLen {
+    /// `len` as one byte.
+    fn put_len_u8(&mut self, len: usize);
+    /// `len` as two bytes, little-endian.
+    fn put_len_u16(&mut self, len: usize);
+    /// `len` as four bytes, little-endian.
+    fn put_len_u32(&mut self, len: usize);
+    /// `u8 len ‖ bytes`.
+    fn put_bytes_u8(&mut self, bytes: &[u8]);
+    /// `u16 len ‖ bytes`.
+    fn put_bytes_u16(&mut self, bytes: &[u8]);
+}
+
+impl WriteLen for Vec<u8> {
+    fn put_len_u8(&mut self, len: usize) {
+        debug_assert!(u8::try_from(len).is_ok());
+        self.push(u8::try_from(len).unwrap_or(u8::MAX));
+    }
+
+    fn put_len_u16(&mut self, len: usize) {
+        debug_assert!(u16::try_from(len).is_ok());
+        self.extend_from_slice(&u16::try_from(len).unwrap_or(u16::MAX).to_le_bytes());
+    }
+
+    fn put_len_u32(&mut self, len: usize) {
+        debug_assert!(u32::try_from(len).is_ok());
+        self.extend_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
+    }
+
+    fn put_bytes_u8(&mut self, bytes: &[u8]) {
+        self.put_len_u8(bytes.len());
+        self.extend_from_slice(bytes);
+    }
+
+    fn put_bytes_u16(&mut self, bytes: &[u8]) {
+        self.put_len_u16(bytes.len());
+        self.extend_from_slice(bytes);
+    }
+}
+
 /// Recipient keys already decoded, so that a batch of items sealed to the
 /// same vaults decompresses each key once per thread rather than once per
 /// item. Holds at most [`RecipientCache::CAPACITY`] keys (a linear search).

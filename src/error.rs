@@ -297,6 +297,33 @@ impl fmt::Display for InvalidInput {
     }
 }
 
+impl RegistrationFailure {
+    /// The check's name: the variant's name without its fields, e.g.
+    /// `"NotARecipient"` or `"ItemProof"` (for `ItemProof { role, purpose }`).
+    ///
+    /// Stable identifiers for tools and logs: the `vaultseal` command-line
+    /// tool prints `INVALID <file>: <name>: <reason>` (the reason is the
+    /// [`Display`](fmt::Display) text, which carries the fields). Each
+    /// variant has its own name.
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        match self {
+            RegistrationFailure::Signature => "Signature",
+            RegistrationFailure::NotARecipient => "NotARecipient",
+            RegistrationFailure::Roles => "Roles",
+            RegistrationFailure::DuplicateRepository => "DuplicateRepository",
+            RegistrationFailure::DuplicateDeployKey => "DuplicateDeployKey",
+            RegistrationFailure::DeployKeyMismatch { .. } => "DeployKeyMismatch",
+            RegistrationFailure::RecipientMismatch { .. } => "RecipientMismatch",
+            RegistrationFailure::PayloadLength { .. } => "PayloadLength",
+            RegistrationFailure::UnknownRecipient => "UnknownRecipient",
+            RegistrationFailure::RecipientRecordInvalid => "RecipientRecordInvalid",
+            RegistrationFailure::ItemProof { .. } => "ItemProof",
+            RegistrationFailure::OwnershipRefused { .. } => "OwnershipRefused",
+        }
+    }
+}
+
 impl fmt::Display for RegistrationFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -367,5 +394,91 @@ impl Error {
     /// Shorthand for [`Error::Registration`].
     pub(crate) const fn registration(why: RegistrationFailure) -> Self {
         Error::Registration { why }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::format;
+    use alloc::vec::Vec;
+
+    use super::*;
+
+    /// Every variant, with every value of its fields.
+    fn every_registration_failure() -> Vec<RegistrationFailure> {
+        use RegistrationFailure as F;
+        let roles = [RepositoryRole::Config, RepositoryRole::Code];
+        let purposes = [Purpose::DeployKey, Purpose::WebhookSecret, Purpose::Secret];
+        let mut all = Vec::from([
+            F::Signature,
+            F::NotARecipient,
+            F::Roles,
+            F::DuplicateRepository,
+            F::DuplicateDeployKey,
+            F::UnknownRecipient,
+            F::RecipientRecordInvalid,
+        ]);
+        for role in roles {
+            all.extend([
+                F::DeployKeyMismatch { role },
+                F::PayloadLength { role },
+                F::OwnershipRefused { role },
+            ]);
+            for purpose in purposes {
+                all.extend([
+                    F::RecipientMismatch { role, purpose },
+                    F::ItemProof { role, purpose },
+                ]);
+            }
+        }
+        // A new variant fails to compile here until it is listed above.
+        for failure in &all {
+            match failure {
+                F::Signature
+                | F::NotARecipient
+                | F::Roles
+                | F::DuplicateRepository
+                | F::DuplicateDeployKey
+                | F::DeployKeyMismatch { .. }
+                | F::RecipientMismatch { .. }
+                | F::PayloadLength { .. }
+                | F::UnknownRecipient
+                | F::RecipientRecordInvalid
+                | F::ItemProof { .. }
+                | F::OwnershipRefused { .. } => {}
+            }
+        }
+        all
+    }
+
+    /// `name` is what the command-line tool printed before it existed (the
+    /// `Debug` output up to the first space, brace or parenthesis), and no
+    /// two variants share a name.
+    #[test]
+    fn registration_failure_names_are_the_variant_names() {
+        let all = every_registration_failure();
+        for failure in &all {
+            let debug = format!("{failure:?}");
+            let from_debug = debug.split([' ', '{', '(']).next().unwrap_or_default();
+            assert_eq!(failure.name(), from_debug, "{failure:?}");
+        }
+        let mut names: Vec<&str> = all.iter().map(RegistrationFailure::name).collect();
+        names.sort_unstable();
+        names.dedup();
+        let expected = [
+            "DeployKeyMismatch",
+            "DuplicateDeployKey",
+            "DuplicateRepository",
+            "ItemProof",
+            "NotARecipient",
+            "OwnershipRefused",
+            "PayloadLength",
+            "RecipientMismatch",
+            "RecipientRecordInvalid",
+            "Roles",
+            "Signature",
+            "UnknownRecipient",
+        ];
+        assert_eq!(names, expected);
     }
 }

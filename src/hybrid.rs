@@ -1,10 +1,10 @@
 //! Hybrid encryption of payloads of any length to one or more vaults
-//! ([`seal`], [`open`], [`Envelope`]), SPEC §6.
+//! ([`seal`], [`open`], [`Envelope`]); the protocol is `docs/PROTOCOL.md` §6.
 //!
 //! Sealed payloads (chunked twisted ElGamal with proofs) carry at most 128
 //! bytes; tokens, files and other secrets up to [`MAX_PAYLOAD_LEN`] (16 MiB)
 //! travel in a hybrid envelope instead: a KEM/DEM composition on each vault's
-//! KEM key `W` — never on the sealing key `x` (SPEC §3).
+//! KEM key `W` — never on the sealing key `x` (`docs/PROTOCOL.md` §3.1).
 //!
 //! # Construction
 //! Sealing a payload `p` to the vaults \\(W_1, \dots, W_v\\) (\\(1 \le v \le 8\\),
@@ -61,8 +61,8 @@
 //!   with any byte changed — another recipient's wrap included — fails.
 //! - **Key commitment.** ChaCha20-Poly1305 is not key-committing: one
 //!   ciphertext can be made to verify under two keys, to two different
-//!   plaintexts ("invisible salamanders", Poly1305 multi-collisions;
-//!   LESSONS A5). A sender who wraps different file keys for different vaults
+//!   plaintexts ("invisible salamanders", Dodis–Grubbs–Ristenpart–Woodage;
+//!   Poly1305 multi-key collisions). A sender who wraps different file keys for different vaults
 //!   could then make them open different plaintexts. `commit` is a
 //!   collision-resistant function of `K` (HKDF-SHA256), fixed in the header
 //!   that every wrap authenticates, so every vault that opens the envelope
@@ -120,7 +120,7 @@ use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::context::Context;
-use crate::encoding::Reader;
+use crate::encoding::{Decode, Encode, Reader, WriteLen};
 use crate::error::{Error, InvalidInput, Object};
 use crate::transcript::labels;
 use crate::vault::{VaultKeypair, VaultPublicKey};
@@ -188,15 +188,7 @@ impl Envelope {
 
     /// The encoding (see the type documentation).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.encoded_len());
-        self.header.write(&mut out);
-        for wrap in &self.wraps {
-            wrap.write(&mut out);
-        }
-        // n ≤ 16 MiB + 16 by construction (seal and from_bytes check it).
-        out.extend_from_slice(&u32::try_from(self.payload.len()).unwrap_or(u32::MAX).to_le_bytes());
-        out.extend_from_slice(&self.payload);
-        out
+        self.encode()
     }
 
     /// Decode an envelope, strictly: every field is checked, lengths before
@@ -212,15 +204,37 @@ impl Envelope {
     /// refuses it, or a non-canonical `enc`), `Unsorted` (recipient list not
     /// canonical), `TrailingData`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let mut r = Reader::new(bytes, Object::HybridEnvelope);
-        let header = Header::read(&mut r)?;
+        Self::decode(bytes)
+    }
+}
+
+impl Encode for Envelope {
+    fn write(&self, out: &mut Vec<u8>) {
+        self.header.write(out);
+        for wrap in &self.wraps {
+            wrap.write(out);
+        }
+        // n ≤ 16 MiB + 16 by construction (seal and from_bytes check it).
+        out.put_len_u32(self.payload.len());
+        out.extend_from_slice(&self.payload);
+    }
+
+    fn encoded_len(&self) -> usize {
+        Envelope::encoded_len(self)
+    }
+}
+
+impl Decode for Envelope {
+    const OBJECT: Object = Object::HybridEnvelope;
+
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
+        let header = Header::read(r)?;
         // `Header::read` checked that v wraps fit in the input.
         let mut wraps = Vec::with_capacity(header.recipients.len());
         for _ in 0..header.recipients.len() {
-            wraps.push(Wrap::read(&mut r)?);
+            wraps.push(Wrap::read(r)?);
         }
         let payload = r.bytes_u32(TAG_LEN..=MAX_PAYLOAD_LEN + TAG_LEN)?.to_vec();
-        r.finish()?;
         Ok(Envelope { header, wraps, payload })
     }
 }

@@ -13,6 +13,14 @@ mod error;
 mod generators;
 mod kinds;
 mod limits;
+// The proof modules below (`msm`, `elgamal`, `range_proof`, `sigma`) are
+// public in the rendered documentation only (`cfg(doc)`: `cargo doc` and
+// docs.rs), so that their mathematics can be read there; their items stay
+// `pub(crate)` and are not rendered. A normal build keeps them private: they
+// add no API.
+#[cfg(doc)]
+pub mod msm;
+#[cfg(not(doc))]
 mod msm;
 mod transcript;
 
@@ -24,6 +32,9 @@ pub use error::{DecodeFailure, Error, InvalidInput, Object};
 pub use params::Params;
 
 // ---- vault keys and chunked twisted ElGamal ----
+#[cfg(doc)]
+pub mod elgamal;
+#[cfg(not(doc))]
 mod elgamal;
 pub mod vault;
 pub use vault::{VaultKeyProof, VaultKeypair, VaultPublicKey, VaultSecretKey};
@@ -38,9 +49,16 @@ pub use deploy_key::{DeployKey, DeployPublicKey};
 pub use webhook::{Secret, WebhookSecret, verify_github_signature, verify_gitlab_token};
 
 // ---- proofs and sealed items ----
+#[cfg(doc)]
+pub mod range_proof;
+#[cfg(not(doc))]
 mod range_proof;
 pub mod sealed;
+#[cfg(doc)]
+pub mod sigma;
+#[cfg(not(doc))]
 mod sigma;
+mod statement;
 pub use sealed::{
     SealedDeployKey, SealedSecret, Verified, VerifiedSealedDeployKey, VerifiedSealedSecret,
     seal_deploy_key, seal_secret,
@@ -48,7 +66,9 @@ pub use sealed::{
 
 // ---- batch verification ----
 pub mod batch;
-pub use batch::{BatchError, BatchVerifier, verify_sealed_deploy_keys, verify_sealed_secrets};
+pub use batch::{
+    BatchError, BatchVerifier, verify_in_chunks, verify_sealed_deploy_keys, verify_sealed_secrets,
+};
 
 // ---- vault directory and selection ----
 pub mod selection;
@@ -84,3 +104,36 @@ pub mod __fuzz;
 /// Mathematical notes, rendered as documentation only.
 #[cfg(doc)]
 pub mod notes;
+
+/// The proof modules are public in the rendered documentation only: a
+/// normal build, the one other crates link against, does not export them.
+/// A public module imports (the control):
+///
+/// ```
+/// #[allow(unused_imports)]
+/// use vaultseal::sealed;
+/// ```
+///
+/// and none of the four proof modules does:
+///
+/// ```compile_fail,E0603
+/// #[allow(unused_imports)]
+/// use vaultseal::msm;
+/// ```
+///
+/// ```compile_fail,E0603
+/// #[allow(unused_imports)]
+/// use vaultseal::elgamal;
+/// ```
+///
+/// ```compile_fail,E0603
+/// #[allow(unused_imports)]
+/// use vaultseal::range_proof;
+/// ```
+///
+/// ```compile_fail,E0603
+/// #[allow(unused_imports)]
+/// use vaultseal::sigma;
+/// ```
+#[cfg(doctest)]
+struct ProofModulesArePrivate;

@@ -2,8 +2,8 @@
 //!
 //! A verification equation is a relation \\( \sum_i s_i P_i = 0 \\). Proofs
 //! never check their own equations: they multiply each equation by an
-//! independent random weight \\( \omega \\) drawn from [`Weights`] and add the
-//! weighted terms to an [`Msm`]. When every equation of every item has been
+//! independent random weight \\( \omega \\) drawn from `Weights` and add the
+//! weighted terms to an `Msm`. When every equation of every item has been
 //! added, one multiscalar multiplication per group decides them all:
 //! $$
 //! \sum_{e} \omega_e \sum_i s_{e,i} P_{e,i} \stackrel{?}{=} 0 .
@@ -12,7 +12,7 @@
 //! combination that vanishes only if \\( \omega_e \\) hits one value fixed by
 //! the others: probability \\( \le 1/\ell \\) per failed equation, since the
 //! weights are drawn by the verifier after every prover message is fixed
-//! (the argument in full: `docs/notes/batching.md`).
+//! (the argument in full: [`notes::batching`](crate::notes::batching)).
 //!
 //! Points are kept in three classes:
 //! - **static** points (`G`, `H`, `G_vec`, `H_vec` in ristretto255, `B` in
@@ -29,7 +29,7 @@
 //!
 //! # Weights
 //! Every check (a batch, or one step of bisection) draws a fresh 32-byte
-//! [`WeightSeed`] from the batch's randomness (merlin's `TranscriptRng` over a
+//! `WeightSeed` from the batch's randomness (merlin's `TranscriptRng` over a
 //! digest of every item, finalized with the verifier's CSPRNG; see
 //! `batch`). Item `i`'s weights are
 //! `SHA-512("vaultseal-batch-weight-v1" ‖ seed ‖ u64(i) ‖ u64(counter))`
@@ -41,6 +41,13 @@
 //! # Constant time
 //! Everything here is variable time (`vartime_*`): the inputs are public
 //! proofs and statements, and the weights are public once drawn.
+//!
+//! # Documentation only
+//! This module is public only in the rendered documentation (`cfg(doc)`:
+//! `cargo doc`, docs.rs), so that its mathematics can be read there. Its items
+//! are crate-internal and not part of the API, so they are not listed here.
+//! Its public users are the `verify` methods of the wire types and
+//! [`BatchVerifier`](crate::BatchVerifier).
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
@@ -50,8 +57,17 @@ use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::{Identity, IsIdentity, VartimeMultiscalarMul};
 
+#[cfg(doc)]
+pub mod check;
+#[cfg(not(doc))]
 mod check;
+#[cfg(doc)]
+pub mod montgomery;
+#[cfg(not(doc))]
 mod montgomery;
+#[cfg(doc)]
+pub mod weights;
+#[cfg(not(doc))]
 mod weights;
 
 #[cfg(all(test, feature = "std"))]

@@ -2,7 +2,7 @@
 //! chunk commitment of a sealed item opens to a 16-bit value.
 //!
 //! Notation and the full derivation are in the range-proof math note
-//! (`docs/notes/range_proof.md`); indices are 0-based.
+//! ([`notes::range_proof`](crate::notes::range_proof)); indices are 0-based.
 //!
 //! # Relation
 //! For \\( k \\) chunk commitments \\( C_j \\), \\( 1 \le k \le 64 \\), padded with
@@ -13,15 +13,17 @@
 //! \mathrm{PK}\\{ (v_j, \gamma_j)_{j<M} : V_j = v_j G + \gamma_j H \wedge v_j \in [0, 2^n) \\},
 //! \qquad V_j = C_j \ (j < k), \quad V_j = 0 \ (k \le j < M).
 //! $$
-//! \\( n \\) is fixed by the payload type ([`RANGE_BITS`]) and \\( M \\) by the
+//! \\( n \\) is fixed by the payload type (`RANGE_BITS`) and \\( M \\) by the
 //! payload length: neither is read from the wire.
 //!
-//! **Precondition (prover and verifier).** The caller owns the transcript and
-//! has already absorbed the whole statement, *including every* \\( C_j \\)
-//! (SPEC §5 step 1), before calling [`RangeProof::prove`] or
-//! [`RangeProof::push_equations`]. This module does not absorb the
-//! commitments. The padding commitments (value 0, blinding 0: the identity)
-//! are implicit on both sides and never absorbed.
+//! **The statement comes absorbed.** `RangeProof::prove` and
+//! `RangeProof::push_equations` continue an `AbsorbedStatement`: a
+//! transcript that has absorbed the whole statement, *every*
+//! \\( C_j \\) included (`docs/PROTOCOL.md` §8.1, step 1), which only the
+//! statement's absorbing function creates. The commitments the proof is made
+//! or checked for are the statement's; this module does not absorb them
+//! again. The padding commitments (value 0, blinding 0: the identity) are
+//! implicit on both sides and never absorbed.
 //!
 //! # Prover messages
 //! Bits \\( a_{L, nj + i} \\) = bit \\( i \\) of \\( v_j \\), \\( a_R = a_L - 1^N \\);
@@ -34,13 +36,13 @@
 //!    \\( T_1 = t_1 G + \tau_1 H \\), \\( T_2 = t_2 G + \tau_2 H \\) → \\( x \\).
 //! 3. \\( \tau_x = \tau_1 x + \tau_2 x^2 + \sum_{j<k} z^{2+j} \gamma_j \\),
 //!    \\( \mu = \alpha + \rho x \\), \\( \hat t = t(x) \\) → \\( w \\), \\( Q = w G \\).
-//! 4. The inner-product argument (`inner_product`) for \\( l = l(x) \\),
+//! 4. The inner-product argument ([`inner_product`]) for \\( l = l(x) \\),
 //!    \\( r = r(x) \\) over \\( G_i \\), \\( H'_i = y^{-i} H_i \\) and \\( Q \\):
 //!    rounds \\( (L_j, R_j) \\) → \\( u_j \\), then \\( a, b \\).
 //!
 //! # Verification
 //! With \\( \delta(y,z) = (z - z^2) \sum_{i<N} y^i - (2^n - 1) \sum_{j<M} z^{3+j} \\)
-//! and the inner-product exponents \\( s_i \\) (`inner_product`):
+//! and the inner-product exponents \\( s_i \\) ([`inner_product`]):
 //! $$
 //! \sum_{j<k} z^{2+j} C_j + (\delta(y,z) - \hat t) G - \tau_x H + x T_1 + x^2 T_2 = 0, \tag{1}
 //! $$
@@ -53,9 +55,9 @@
 //! $$
 //! (1) is the paper's (72) with the identity padding dropped; (2) is (66)/(67)
 //! with the inner-product check substituted (\\( s_i^{-1} = s_{N-1-i} \\)).
-//! [`RangeProof::push_equations`] never checks them: it adds
+//! `RangeProof::push_equations` never checks them: it adds
 //! \\( \omega_1 \cdot (1) + \omega_2 \cdot (2) \\), with independent verifier
-//! weights, to an [`Msm`], keeping the coefficients of the static generators
+//! weights, to an `Msm`, keeping the coefficients of the static generators
 //! \\( G, H, G_i, H_i \\) apart from the per-proof points and adding the
 //! coefficient of each \\( C_j \\) into the caller's slot.
 //!
@@ -71,10 +73,11 @@
 //! - Soundness and zero-knowledge are those of the paper's aggregated range
 //!   proof (Theorem 3) made non-interactive with Fiat–Shamir over the full
 //!   statement (caller) and every prover message, including \\( \tau_x, \mu,
-//!   \hat t \\) and the final \\( a, b \\) (LESSONS A1: Frozen Heart, Solana
-//!   2025); Dao and Grubbs show the result is simulation-extractable.
+//!   \hat t \\) and the final \\( a, b \\) (leaving any of them out is how
+//!   Frozen Heart, 2022, and the Solana ZK ElGamal proof bug of 2025 broke
+//!   soundness); Dao and Grubbs show the result is simulation-extractable.
 //! - The equations are combined by weights drawn from the *verifier's* RNG
-//!   after the proof is fixed ([`Weights`]), never from the transcript.
+//!   after the proof is fixed (`Weights`), never from the transcript.
 //! - \\( A, S, T_1, T_2 \\) must not be the identity (decoder and verifier);
 //!   \\( L_j, R_j \\) may be. Scalars are canonical. The number of rounds comes
 //!   from \\( k \\), never from the wire, so decoding allocates at most 20
@@ -99,10 +102,24 @@
 //! A ‖ S ‖ T_1 ‖ T_2 ‖ τx ‖ μ ‖ t̂ ‖ L_0 ‖ R_0 ‖ … ‖ L_{K-1} ‖ R_{K-1} ‖ a ‖ b
 //! ```
 //! 32 bytes each: \\( 32 (2K + 9) \\) bytes, \\( K = \log_2(16M) \\)
-//! ([`RangeProof::encoded_len`]): 544, 608, 672, 736, 800, 864, 928 bytes for
+//! (`RangeProof::encoded_len`): 544, 608, 672, 736, 800, 864, 928 bytes for
 //! \\( M \\) = 1, 2, 4, …, 64.
+//!
+//! # Documentation only
+//! This module is public only in the rendered documentation (`cfg(doc)`:
+//! `cargo doc`, docs.rs), so that its mathematics can be read there. Its items
+//! are crate-internal and not part of the API, so they are not listed here.
+//! The proof is part of every [`SealedDeployKey`](crate::SealedDeployKey) and
+//! [`SealedSecret`](crate::SealedSecret): made by the `seal_*` functions, checked
+//! by their `verify` methods and by [`BatchVerifier`](crate::BatchVerifier).
 
+#[cfg(doc)]
+pub mod inner_product;
+#[cfg(not(doc))]
 mod inner_product;
+#[cfg(doc)]
+pub mod poly;
+#[cfg(not(doc))]
 pub(crate) mod poly;
 
 use alloc::vec::Vec;
@@ -118,6 +135,7 @@ use crate::encoding::{ELEMENT_LEN, Reader, RistrettoElement};
 use crate::error::{DecodeFailure, Error, Object};
 use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::params::Params;
+use crate::statement::AbsorbedStatement;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
 use inner_product::{InnerProductProof, doubling_products};
 use poly::{VecPoly1, powers, sum_of_powers};
@@ -227,13 +245,13 @@ fn delta(y: &Scalar, z: &Scalar, m: usize) -> Scalar {
 
 impl RangeProof {
     /// Prove that each `values[j]` (\\( j < k \\)) is a 16-bit value committed
-    /// as \\( C_j = v_j G + \gamma_j H \\) with \\( \gamma_j \\) = `blindings[j]`,
-    /// continuing `transcript`, with \\( M \\) = `k.next_power_of_two()`.
+    /// as the statement's \\( C_j = v_j G + \gamma_j H \\) with
+    /// \\( \gamma_j \\) = `blindings[j]`, continuing the statement's
+    /// transcript, with \\( M \\) = `k.next_power_of_two()`.
     ///
-    /// Preconditions: `1 ≤ k ≤ 64`, `blindings.len() == k`, and the caller
-    /// has absorbed the statement, every \\( C_j \\) included, into
-    /// `transcript` (the padding commitments are not absorbed); `rng` is the
-    /// caller's prover RNG keyed with the witness. Out of contract (checked
+    /// Preconditions: `1 ≤ k ≤ 64` commitments in `statement`,
+    /// `values.len() == blindings.len() == k`; `rng` is the caller's prover
+    /// RNG keyed with the witness. Out of contract (checked
     /// by `debug_assert`), the result is a proof that does not verify.
     ///
     /// Each value is taken as the low 16 bits of its canonical encoding: a
@@ -245,13 +263,15 @@ impl RangeProof {
     #[allow(non_snake_case)]
     pub(crate) fn prove(
         params: &Params,
-        transcript: &mut Transcript,
+        statement: &mut AbsorbedStatement<'_>,
         values: &[Scalar],
         blindings: &[Scalar],
         rng: &mut ProverRng,
     ) -> RangeProof {
-        let k = values.len();
-        debug_assert!((1..=MAX_VALUES).contains(&k) && blindings.len() == k);
+        let k = statement.commitments().len();
+        debug_assert!((1..=MAX_VALUES).contains(&k));
+        debug_assert!(values.len() == k && blindings.len() == k);
+        let transcript = statement.transcript();
         let m = padded_values(k);
         let n = RANGE_BITS * m;
         debug_assert!(n <= params.G_vec.len());
@@ -341,8 +361,7 @@ impl RangeProof {
     /// caller pushes each \\( C_j \\) once, with the sum of its coefficients
     /// over all of the item's equations).
     ///
-    /// Precondition: as for [`RangeProof::prove`], the caller has absorbed the
-    /// statement, every \\( C_j \\) included, into `transcript`. Afterwards the
+    /// \\( k \\) and the \\( C_j \\) are the statement's. Afterwards its
     /// transcript is in the prover's final state (the sealing proofs follow).
     ///
     /// Terms pushed (\\( \omega_1, \omega_2 \\) the weights, \\( e_i = \omega_2 y^{-i} \\)):
@@ -365,12 +384,13 @@ impl RangeProof {
     pub(crate) fn push_equations(
         &self,
         params: &Params,
-        transcript: &mut Transcript,
-        k: usize,
+        statement: &mut AbsorbedStatement<'_>,
         weights: &mut Weights,
         msm: &mut Msm,
         commitment_coeffs: &mut [Scalar],
     ) -> Result<(), Error> {
+        let k = statement.commitments().len();
+        let transcript = statement.transcript();
         // The static coefficients go to `msm`; the generators must cover N.
         debug_assert!(RANGE_BITS * MAX_VALUES <= params.G_vec.len());
         // The shape comes from `k` and the identity rules from the decoder

@@ -1,4 +1,4 @@
-//! Project registration (seed step 5, SPEC §8): [`ProjectRegistration`],
+//! Project registration (`docs/PROTOCOL.md` §10): [`ProjectRegistration`],
 //! [`RepositoryRegistration`], [`VerifiedRegistration`], [`OwnershipCheck`].
 //!
 //! A project is two repositories — `Config` (the YAML resources) and `Code`
@@ -66,7 +66,7 @@
 //! (role 1 = `Config`, 2 = `Code`), derived from the registration inside
 //! verification, never taken from the caller. An item therefore fails in any
 //! other project, repository, role, purpose or owner's registration, or with
-//! any other recipient list (SPEC §4).
+//! any other recipient list (`docs/PROTOCOL.md` §2.1).
 //!
 //! # Encoding
 //! ```text
@@ -301,7 +301,8 @@ pub struct ProjectRegistration {
 }
 
 impl ProjectRegistration {
-    /// A builder for a new registration (seed steps 2–5), signed by `owner`.
+    /// A builder for a new registration (deploy keys and webhook secrets
+    /// generated, sealed with their proofs), signed by `owner`.
     pub fn builder<'k>(
         owner: &'k ed25519_dalek::SigningKey,
         project_name: &str,

@@ -1,5 +1,5 @@
 //! The vault directory: [`VaultRecord`], [`SelectionPolicy`],
-//! [`select_vaults`] (SPEC §8, seed step 4).
+//! [`select_vaults`] (`docs/PROTOCOL.md` §9).
 //!
 //! A vault publishes a record: its public key (`Y`, `W`), its stable
 //! self-asserted fields ([`VaultFields`]: region, endpoint, key epoch,

@@ -1,9 +1,11 @@
-//! The sigma proofs of a sealed item, merged under one challenge (SPEC §5
-//! steps 3–5): the [validity proof](validity) for every sealed item and, for
-//! deploy keys, the [key-binding proof](key_binding).
+//! The sigma proofs of a sealed item, merged under one challenge
+//! (`docs/PROTOCOL.md` §8.1 steps 3–5): the [validity proof](validity) for
+//! every sealed item and, for deploy keys, the
+//! [key-binding proof](key_binding).
 //!
-//! They run on the sealed item's transcript, after the statement and the
-//! range proof have been absorbed:
+//! They run on the sealed item's transcript — an
+//! `AbsorbedStatement`, which only the statement's absorbing function
+//! creates — after the range proof:
 //!
 //! 1. `dom-sep ← "vaultseal-validity-v1"`; `k`, `v`; challenge `t` (chunk
 //!    weights \\(t^i\\));
@@ -16,8 +18,22 @@
 //! # Encoding
 //! `T_0 ‖ T_j (v) ‖ [U_0 ‖ U_1] ‖ z_m ‖ z_r ‖ [z_s ‖ z_rs]`, 32 bytes each:
 //! `32·(3 + v)` bytes for a secret, `32·(7 + v)` for a deploy key.
+//!
+//! # Documentation only
+//! This module is public only in the rendered documentation (`cfg(doc)`:
+//! `cargo doc`, docs.rs), so that its mathematics can be read there. Its items
+//! are crate-internal and not part of the API, so they are not listed here.
+//! The proofs are part of every [`SealedDeployKey`](crate::SealedDeployKey) and
+//! [`SealedSecret`](crate::SealedSecret): made by the `seal_*` functions, checked
+//! by their `verify` methods and by [`BatchVerifier`](crate::BatchVerifier).
 
+#[cfg(doc)]
+pub mod key_binding;
+#[cfg(not(doc))]
 pub(crate) mod key_binding;
+#[cfg(doc)]
+pub mod validity;
+#[cfg(not(doc))]
 pub(crate) mod validity;
 
 use alloc::vec::Vec;
@@ -31,13 +47,13 @@ use crate::error::Error;
 use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::params::Params;
 use crate::range_proof::poly::powers;
+use crate::statement::AbsorbedStatement;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
 
 use key_binding::KeyBindingProof;
 use validity::ValidityProof;
 
-/// The public statement the sigma proofs are about (already absorbed into the
-/// transcript by the sealed item).
+/// The parts of an [`AbsorbedStatement`] the sigma proofs are about.
 #[allow(non_snake_case)]
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct SigmaStatement<'a> {
@@ -73,6 +89,19 @@ pub(crate) struct SigmaProof {
     pub(crate) binding: Option<KeyBindingProof>,
 }
 
+impl<'a> SigmaStatement<'a> {
+    /// The view of `statement` (its absorbed recipients, commitments,
+    /// handles and deploy key).
+    fn of(statement: &AbsorbedStatement<'a>) -> Self {
+        SigmaStatement {
+            recipients: statement.recipients(),
+            commitments: statement.commitments(),
+            handles: statement.handles(),
+            A: statement.A().map(|key| &key.point),
+        }
+    }
+}
+
 /// Steps 1–2: domain separators and the challenge `t`.
 fn absorb_prelude(transcript: &mut Transcript, statement: &SigmaStatement<'_>) -> Scalar {
     let k = statement.commitments.len();
@@ -92,13 +121,12 @@ impl SigmaProof {
     #[cfg(test)]
     pub(crate) fn prove(
         params: &Params,
-        transcript: &mut Transcript,
-        statement: &SigmaStatement<'_>,
+        statement: &mut AbsorbedStatement<'_>,
         m: &[Scalar],
         r: &[Scalar],
         rng: &mut ProverRng,
     ) -> Self {
-        Self::prove_tweaked(params, transcript, statement, m, r, rng, |_| {})
+        Self::prove_tweaked(params, statement, m, r, rng, |_| {})
     }
 
     /// `SigmaProof::prove` (test builds), letting `tweak` alter the first-move messages
@@ -107,13 +135,14 @@ impl SigmaProof {
     #[allow(non_snake_case)]
     pub(crate) fn prove_tweaked(
         params: &Params,
-        transcript: &mut Transcript,
-        statement: &SigmaStatement<'_>,
+        statement: &mut AbsorbedStatement<'_>,
         m: &[Scalar],
         r: &[Scalar],
         rng: &mut ProverRng,
         tweak: impl FnOnce(&mut FirstMove<'_>),
     ) -> Self {
+        let view = SigmaStatement::of(statement);
+        let (statement, transcript) = (&view, statement.transcript());
         let t_powers = powers(&absorb_prelude(transcript, statement), statement.commitments.len());
         let fold = |values: &[Scalar]| {
             let mut acc = Zeroizing::new(Scalar::ZERO);
@@ -164,13 +193,14 @@ impl SigmaProof {
     /// of handle commitments).
     pub(crate) fn push_equations(
         &self,
-        transcript: &mut Transcript,
-        statement: &SigmaStatement<'_>,
+        statement: &mut AbsorbedStatement<'_>,
         weights: &mut Weights,
         msm: &mut Msm,
         commitment_coeffs: &mut [MontgomeryScalar],
     ) -> Result<(), Error> {
         self.check_shape(statement)?;
+        let view = SigmaStatement::of(statement);
+        let (statement, transcript) = (&view, statement.transcript());
         let k = statement.commitments.len();
         if commitment_coeffs.len() != k {
             return Err(Error::Verification);
@@ -196,7 +226,8 @@ impl SigmaProof {
     ///
     /// # Errors
     /// [`Error::Verification`] on a mismatch.
-    pub(crate) fn check_shape(&self, statement: &SigmaStatement<'_>) -> Result<(), Error> {
+    pub(crate) fn check_shape(&self, statement: &AbsorbedStatement<'_>) -> Result<(), Error> {
+        let statement = SigmaStatement::of(statement);
         let v = statement.recipients.len();
         let k = statement.commitments.len();
         if self.validity.T_j.len() != v

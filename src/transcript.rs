@@ -197,7 +197,8 @@ impl<R: CryptoRng + ?Sized> rand_core_06::CryptoRng for Rng06<'_, R> {}
 
 /// Test-only record of the challenges derived on the current thread, so that
 /// tests can compare a verifier's challenges with and without a change to the
-/// statement or a prover message (transcript coverage, LESSONS A1).
+/// statement or a prover message (transcript coverage: a value left out of the
+/// transcript is the classic Fiat–Shamir soundness bug).
 #[cfg(all(test, feature = "std"))]
 pub(crate) mod challenge_log {
     use alloc::vec::Vec;

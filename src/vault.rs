@@ -1,7 +1,7 @@
 //! Vault keys: [`VaultSecretKey`], [`VaultPublicKey`], [`VaultKeypair`].
 //!
 //! A vault holds two independent secrets that never serve each other's mode
-//! (SPEC §3):
+//! (`docs/PROTOCOL.md` §3.1 says why):
 //!
 //! - \\(x\\), a uniformly random non-zero scalar, the **sealing** key. The public
 //!   sealing key is \\(Y = x^{-1} H\\) (the twisted-ElGamal convention), so a
@@ -47,6 +47,7 @@ use sha2::{Digest, Sha512};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::encoding::Decode;
 use crate::encoding::{Reader, RistrettoElement};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 use crate::params::Params;
@@ -240,18 +241,7 @@ impl VaultPublicKey {
     /// ([`DecodeFailure::NotOnCurve`]) or of small order
     /// ([`DecodeFailure::SmallOrder`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let mut r = Reader::new(bytes, Object::VaultPublicKey);
-        let key = Self::read(&mut r)?;
-        r.finish()?;
-        Ok(key)
-    }
-
-    /// Read a public key from a larger encoding.
-    #[allow(non_snake_case)]
-    pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
-        let Y = r.ristretto_non_identity()?;
-        let W = decode_kem_public(r.array()?, r.what())?;
-        Ok(VaultPublicKey { Y, W })
+        Self::decode(bytes)
     }
 
     /// Append the encoding to `out`.
@@ -268,6 +258,18 @@ impl VaultPublicKey {
     /// The 32-byte X25519 KEM public key `W`.
     pub fn kem_key_bytes(&self) -> [u8; 32] {
         self.W.to_bytes()
+    }
+}
+
+impl Decode for VaultPublicKey {
+    const OBJECT: Object = Object::VaultPublicKey;
+
+    /// Read a public key from a larger encoding.
+    #[allow(non_snake_case)]
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
+        let Y = r.ristretto_non_identity()?;
+        let W = decode_kem_public(r.array()?, r.what())?;
+        Ok(VaultPublicKey { Y, W })
     }
 }
 
@@ -435,5 +437,20 @@ mod tests {
         let sk = VaultSecretKey::from_seed(&[3; 32]).unwrap_or_else(|_| unreachable!());
         let text = alloc::format!("{sk:?}");
         assert_eq!(text, "VaultSecretKey(<redacted>)");
+    }
+
+    /// A record's `encoded_len` is exact, and it decodes back.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn record_encoded_len_is_exact() {
+        use crate::encoding::{Decode, Encode};
+        let params = Params::new();
+        let mut rng = ChaCha20Rng::seed_from_u64(2);
+        let kp = VaultKeypair::generate(&params, &mut rng);
+        let fields = VaultFields::new("eu-west", "https://vault.example", 3, 1_900_000_000);
+        let record = VaultRecord::new(&kp, fields.unwrap(), &mut rng);
+        let bytes = record.to_bytes();
+        assert_eq!(bytes.len(), record.encoded_len());
+        assert_eq!(VaultRecord::decode(&bytes), Ok(record));
     }
 }

@@ -4,7 +4,7 @@
 //! A [`WebhookSecret`] is 32 uniformly random bytes; the secret *string* the
 //! git host is configured with is their lowercase hex (64 characters,
 //! [`WebhookSecret::to_hex`]). A sealed webhook secret carries the 32 bytes
-//! (SPEC §4, `L = 32`); the vault re-derives the string.
+//! (`L = 32`); the vault re-derives the string.
 //!
 //! # GitHub
 //!
@@ -51,7 +51,7 @@ use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::encoding::Reader;
+use crate::encoding::{Decode, Reader};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 
 /// Length of a [`WebhookSecret`] in bytes.
@@ -60,7 +60,8 @@ pub use crate::limits::WEBHOOK_SECRET_LEN;
 /// Length of a [`WebhookSecret`]'s hex string.
 pub const WEBHOOK_SECRET_HEX_LEN: usize = 2 * WEBHOOK_SECRET_LEN;
 
-/// Largest [`Secret`], in bytes (the sealed payload limit, SPEC §5).
+/// Largest [`Secret`], in bytes (the sealed payload limit, `docs/PROTOCOL.md`
+/// §8.3).
 pub const SECRET_MAX_LEN: usize = 128;
 
 /// The prefix of GitHub's `X-Hub-Signature-256` header value.
@@ -157,11 +158,7 @@ impl WebhookSecret {
     /// [`DecodeFailure::Length`] (fewer than 32 bytes) or
     /// [`DecodeFailure::TrailingData`] (more).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let mut r = Reader::new(bytes, Object::WebhookSecret);
-        // Wiped even when trailing data refuses the input.
-        let secret = Zeroizing::new(r.array::<WEBHOOK_SECRET_LEN>()?);
-        r.finish()?;
-        Ok(WebhookSecret { bytes: *secret })
+        Self::decode(bytes)
     }
 
     /// The secret of a 64-character lowercase hex string (the form the git
@@ -199,6 +196,16 @@ impl WebhookSecret {
         }
         debug_assert_eq!(out.len(), WEBHOOK_SECRET_HEX_LEN);
         out
+    }
+}
+
+impl Decode for WebhookSecret {
+    const OBJECT: Object = Object::WebhookSecret;
+
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
+        // A copy on the stack, wiped (the secret is wiped on drop).
+        let secret = Zeroizing::new(r.array::<WEBHOOK_SECRET_LEN>()?);
+        Ok(WebhookSecret { bytes: *secret })
     }
 }
 

@@ -1,4 +1,4 @@
-//! Binding (SPEC §4, §11): a sealed item verified under one context fails
+//! Binding (`docs/PROTOCOL.md` §2.1): a sealed item verified under one context fails
 //! under any other — another project, repository, purpose, owner, extra field
 //! (absent vs empty vs other) — and with another recipient list (reordered:
 //! refused at decode as `Unsorted`; another sorted list: fails to verify).

@@ -1,4 +1,4 @@
-//! Hybrid envelopes (SPEC §6): round trip, multi-vault, wrong key, tamper
+//! Hybrid envelopes (`docs/PROTOCOL.md` §6): round trip, multi-vault, wrong key, tamper
 //! sweep, context and associated-data binding, duplicate recipients, payload
 //! limit, and the key commitment against a two-key ("invisible salamander")
 //! envelope built from public pieces, as an attacker would.

@@ -1,5 +1,5 @@
-//! Opening sealed items (SPEC §5, §11: "opening never decrypts unverified
-//! bytes"): a wrong vault key gives an error, never a panic or a wrong
+//! Opening sealed items (opening never decrypts unverified bytes,
+//! `docs/PROTOCOL.md` §8.5): a wrong vault key gives an error, never a panic or a wrong
 //! payload; a mauled item (a chunk commitment shifted by a multiple of `G`)
 //! is refused before any decryption; an opened deploy key signs messages that
 //! verify under its `DeployPublicKey` with ed25519-dalek's `verify_strict`;

@@ -1,4 +1,5 @@
-//! The registration decoder is total (SPEC §11): arbitrary bytes and mutated
+//! The registration decoder is total (any bytes give a value or an error,
+//! never a panic or an unbounded allocation): arbitrary bytes and mutated
 //! valid encodings into `ProjectRegistration::from_bytes` never panic;
 //! whatever is accepted re-encodes identically; an accepted mutant never
 //! verifies; a batch of any subset of a pool of registrations gives each

@@ -1,4 +1,5 @@
-//! Sealed-item decoders are total (SPEC §11): arbitrary bytes and mutated
+//! Sealed-item decoders are total (any bytes give a value or an error, never
+//! a panic or an unbounded allocation): arbitrary bytes and mutated
 //! valid encodings into `SealedDeployKey::from_bytes` and
 //! `SealedSecret::from_bytes` never panic; whatever is accepted re-encodes
 //! identically, and an accepted mutant fails verification; every truncation

@@ -1,4 +1,4 @@
-//! Project registrations (SPEC §8, seed steps 2–5): the happy path end to
+//! Project registrations (`docs/PROTOCOL.md` §10): the happy path end to
 //! end, every way a registration can be wrong rejected with its own error,
 //! tampering, decoding errors, builder inputs, and batches of registrations
 //! against single verification.

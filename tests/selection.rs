@@ -1,4 +1,4 @@
-//! Vault selection (`select_vaults`, SPEC §8 and issue 5): deterministic,
+//! Vault selection (`select_vaults`, `docs/PROTOCOL.md` §9): deterministic,
 //! in proportion to the weights, stable when a vault leaves, never a vault
 //! whose record does not verify, and the policy's filters and errors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]

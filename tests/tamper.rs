@@ -1,5 +1,5 @@
-//! Tampering with sealed items (SPEC §11: "tampering with any byte of any wire
-//! object makes verification fail"), checking WHICH error comes back:
+//! Tampering with sealed items (tampering with any byte of any wire object
+//! must make verification fail), checking WHICH error comes back:
 //!
 //! - a sweep that flips single bits (`^0x01`, `^0x80`) at every byte of a
 //!   sealed deploy key (one vault) and of a sealed odd-length secret (two

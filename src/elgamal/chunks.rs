@@ -12,11 +12,14 @@
 //! encodings. The padding byte of an odd-length payload (the high byte of
 //! \\(m_{k-1}\\)) is ignored: no proof constrains it, so a sealer may set it to
 //! anything, and decryption must neither fail nor change the payload because
-//! of it (SPEC §5).
+//! of it (`docs/PROTOCOL.md` §7.1).
 //!
 //! # Constant time
 //! Splitting and joining branch only on the (public) lengths; chunk values are
 //! copied, never compared or used as indices.
+//!
+//! Crate-internal like its parent module: public only in the rendered
+//! documentation (`cfg(doc)`), for the mathematics above.
 
 use alloc::vec::Vec;
 use core::fmt;

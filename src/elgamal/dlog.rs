@@ -34,13 +34,16 @@
 //! \\(M_i\\), its encoding and prefix, \\(m_i\\). No branch and no memory
 //! index depends on a secret: the table index is the loop counter, equality
 //! is an arithmetic all-ones/zero mask on the `u64` prefixes
-//! ([`equal_mask`], no comparison instruction), selection ORs `m & mask`
+//! (`equal_mask`, no comparison instruction), selection ORs `m & mask`
 //! into each chunk's result (the table's prefixes are distinct, so at most
 //! one entry matches), an optimization barrier per table entry keeps the
 //! compiler from turning the masks back into branches, the confirmation is
 //! dalek's constant-time `mul_base` and `RistrettoPoint::ct_eq`, and the only
 //! declassification is the final success bit. Intermediate prefixes and
 //! points are wiped.
+//!
+//! Crate-internal like its parent module: public only in the rendered
+//! documentation (`cfg(doc)`), for the mathematics above.
 
 use alloc::vec;
 use alloc::vec::Vec;

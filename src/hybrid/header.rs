@@ -15,7 +15,7 @@
 
 use alloc::vec::Vec;
 
-use crate::encoding::Reader;
+use crate::encoding::{Decode, Reader, WriteLen};
 use crate::error::{DecodeFailure, Error, InvalidInput};
 use crate::hybrid::kem::WRAP_LEN;
 use crate::vault::{VAULT_PUBLIC_KEY_LEN, VaultPublicKey};
@@ -79,7 +79,7 @@ impl Header {
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
         out.push(ENVELOPE_VERSION);
         // v ≤ 8 by construction (seal and read both check it).
-        out.push(u8::try_from(self.recipients.len()).unwrap_or(u8::MAX));
+        out.put_len_u8(self.recipients.len());
         for recipient in &self.recipients {
             recipient.write(out);
         }

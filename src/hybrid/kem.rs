@@ -12,7 +12,7 @@
 //!
 //! so a vault written in any language opens its wrap with a standard HPKE
 //! library. Only the vault's KEM secret `w` is ever used here, never the
-//! sealing scalar `x` (SPEC §3).
+//! sealing scalar `x` (`docs/PROTOCOL.md` §3.1).
 //!
 //! # Constant time
 //! X25519, HKDF and ChaCha20-Poly1305 are constant-time in the `hpke`,

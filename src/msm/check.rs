@@ -3,19 +3,22 @@
 //! verification of the crate runs.
 //!
 //! An item kind implements two traits next to its type:
-//! - [`Equations`]: the weighted equations it adds to an [`Msm`], after every
+//! - `Equations`: the weighted equations it adds to an `Msm`, after every
 //!   check that is not an equation has passed;
-//! - [`BatchItem`]: how it is digested (for the weights) and decoded or
-//!   prepared into its [`Equations`].
+//! - `BatchItem`: how it is digested (for the weights) and decoded or
+//!   prepared into its `Equations`.
 //!
-//! [`check`] adds the equations of a subset of items under one
-//! [`WeightSeed`] and decides them. [`verify_one`] is single verification: a
+//! `check` adds the equations of a subset of items under one
+//! `WeightSeed` and decides them. `verify_one` is single verification: a
 //! batch of one, through the same digest, preparation, weights, check and
 //! failure report as `BatchVerifier`, so the two can never disagree.
 //!
-//! Work per item runs in parallel under `parallel` ([`map_items`],
-//! [`map_items_with`]; each thread pushes into its own accumulator, merged
+//! Work per item runs in parallel under `parallel` (`map_items`,
+//! `map_items_with`; each thread pushes into its own accumulator, merged
 //! at the end).
+//!
+//! Crate-internal like its parent module: public only in the rendered
+//! documentation (`cfg(doc)`), for the mathematics above.
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;

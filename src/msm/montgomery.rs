@@ -1,6 +1,6 @@
 //! Scalars modulo ℓ in Montgomery form, for the verifiers' per-item loops.
 //!
-//! A [`MontgomeryScalar`] holds \\( \bar x = x R \bmod \ell \\), \\( R = 2^{256} \\),
+//! A `MontgomeryScalar` holds \\( \bar x = x R \bmod \ell \\), \\( R = 2^{256} \\),
 //! as four 64-bit limbs, always fully reduced (\\( 0 \le \bar x < \ell \\)).
 //! Addition is limb addition with one conditional subtraction of ℓ;
 //! multiplication is Montgomery's reduction interleaved with the schoolbook
@@ -14,14 +14,17 @@
 //! ~25 ns per sum, against ~18 ns and ~3 ns here; a sealed deploy key's
 //! verification runs thousands of them (the range proof's `G_vec`/`H_vec`
 //! coefficients), more than its share of the multiscalar multiplication
-//! (`docs/notes/batching.md`). Values cross to and from `Scalar` at the
-//! edges ([`MontgomeryScalar::from_scalar`], [`MontgomeryScalar::to_scalar`],
+//! ([`notes::batching`](crate::notes::batching)). Values cross to and from `Scalar` at the
+//! edges (`MontgomeryScalar::from_scalar`, `MontgomeryScalar::to_scalar`,
 //! one product each).
 //!
 //! # Constant time
 //! Branch-free (the conditional subtractions select with masks), but only
 //! ever used on public data: verification challenges, weights and proof
 //! scalars.
+//!
+//! Crate-internal like its parent module: public only in the rendered
+//! documentation (`cfg(doc)`), for the mathematics above.
 
 use alloc::vec::Vec;
 use core::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};

@@ -2,11 +2,14 @@
 //! item's equations get independent weights from it (PROTOCOL §2.7).
 //!
 //! An item is first reduced to a **digest** of its kind, encoding and
-//! statement ([`item_digest`]). [`WeightSource`] is merlin's
+//! statement (`item_digest`). `WeightSource` is merlin's
 //! `TranscriptRng` over the number of items and every digest, finalized
 //! with the verifier's CSPRNG: the prover data only adds to the CSPRNG's
-//! output. Each check draws a fresh [`WeightSeed`] from it, and item `i`'s
-//! weights are a SHA-512 stream of `(seed, i)` ([`Weights`]).
+//! output. Each check draws a fresh `WeightSeed` from it, and item `i`'s
+//! weights are a SHA-512 stream of `(seed, i)` (`Weights`).
+//!
+//! Crate-internal like its parent module: public only in the rendered
+//! documentation (`cfg(doc)`), for the mathematics above.
 
 use core::fmt;
 

@@ -33,7 +33,7 @@
 //!   = a \sum_i s_i G_i + b \sum_i s_i^{-1} H'_i + a b Q .
 //! $$
 //! The range proof does not evaluate it: it adds it, weighted, to its own
-//! equation terms ([`doubling_products`] gives the \\( s_i \\)).
+//! equation terms (`doubling_products` gives the \\( s_i \\)).
 //!
 //! Transcript (after the range proof's `rp-w`): `dom-sep` =
 //! `vaultseal-inner-product-v1`, `ipp-n` = \\( n \\); per round `ipp-L`,
@@ -53,11 +53,14 @@
 //! each over the base points, and folding only updates the coefficients.
 //! The base starts as `G_vec`, `H_vec` and is replaced by the explicitly
 //! folded generators before rounds 3, 6, 9 unless a single round remains
-//! ([`ROUNDS_PER_BASE`]). Under a cost model of 256 doublings per
+//! (`ROUNDS_PER_BASE`). Under a cost model of 256 doublings per
 //! multiscalar multiplication and about 50 additions per term, a dynamic
 //! program over the rebase points picks exactly this schedule for every
 //! \\( n \\) from 16 to 1024; for \\( n = 256 \\) it needs about 140k group
 //! operations against about 240k for generator folding.
+//!
+//! Crate-internal like its parent module: public only in the rendered
+//! documentation (`cfg(doc)`), for the mathematics above.
 
 use alloc::vec;
 use alloc::vec::Vec;

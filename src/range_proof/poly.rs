@@ -10,8 +10,11 @@
 //! t_2 = \langle l_1, r_1 \rangle .
 //! $$
 //! The coefficients are witness data: vectors live in `Zeroizing<Vec<_>>`
-//! and [`Poly2`] wipes itself on drop. All arithmetic here is constant-time
+//! and `Poly2` wipes itself on drop. All arithmetic here is constant-time
 //! scalar arithmetic (no branch or index depends on the values).
+//!
+//! Crate-internal like its parent module: public only in the rendered
+//! documentation (`cfg(doc)`), for the mathematics above.
 
 use alloc::vec::Vec;
 

@@ -23,13 +23,13 @@ fn params() -> &'static Params {
 }
 
 /// The caller's part of the transcript: the statement, every `C_j`.
-fn statement(commitments: &[RistrettoElement]) -> Transcript {
+fn statement(commitments: &[RistrettoElement]) -> AbsorbedStatement<'_> {
     let mut t = new_transcript(labels::PROTOCOL_SEALED);
     t.append_u64_value(labels::CHUNK_COUNT, commitments.len() as u64);
     for C in commitments {
         t.append_point(labels::COMMITMENT, &C.compressed);
     }
-    t
+    AbsorbedStatement::for_tests(t, &[], None, commitments, &[])
 }
 
 fn commit(params: &Params, v: &Scalar, gamma: &Scalar) -> RistrettoElement {
@@ -51,13 +51,14 @@ fn prove_values(values: &[Scalar], seed: u64) -> Proved {
     let commitments: Vec<RistrettoElement> =
         values.iter().zip(&blindings).map(|(v, g)| commit(params, v, g)).collect();
     let mut t = statement(&commitments);
-    let mut builder = t.prover_rng();
+    let mut builder = t.transcript().prover_rng();
     for (v, g) in values.iter().zip(&blindings) {
         builder = builder.witness_scalar(v).witness_scalar(g);
     }
     let mut prover_rng = builder.finalize(&mut rng);
     let proof = RangeProof::prove(params, &mut t, values, &blindings, &mut prover_rng);
-    Proved { proof, commitments, end: t.challenge_scalar(b"end") }
+    let end = t.transcript().challenge_scalar(b"end");
+    Proved { proof, commitments, end }
 }
 
 fn random_chunks(k: usize, rng: &mut ChaCha20Rng) -> Vec<Scalar> {
@@ -81,12 +82,12 @@ fn verify(
     let mut msm = Msm::new();
     let mut coeffs = vec![Scalar::ZERO; k];
     let mut t = statement(commitments);
-    proof.push_equations(params, &mut t, k, &mut weights, &mut msm, &mut coeffs)?;
+    proof.push_equations(params, &mut t, &mut weights, &mut msm, &mut coeffs)?;
     for (c, C) in coeffs.iter().zip(commitments) {
         msm.push(*c, C);
     }
     if msm.vartime_is_satisfied(params) {
-        Ok(t.challenge_scalar(b"end"))
+        Ok(t.transcript().challenge_scalar(b"end"))
     } else {
         Err(Error::Verification)
     }
@@ -344,9 +345,9 @@ fn every_prover_message_is_bound() {
         let mut weights = Weights::new([&b"x"[..]], &mut ChaCha20Rng::seed_from_u64(1));
         let mut coeffs = vec![Scalar::ZERO; 3];
         proof
-            .push_equations(params, &mut t, 3, &mut weights, &mut Msm::new(), &mut coeffs)
+            .push_equations(params, &mut t, &mut weights, &mut Msm::new(), &mut coeffs)
             .expect("replays");
-        assert_ne!(t.challenge_scalar(b"end"), proved.end, "{name} is not absorbed");
+        assert_ne!(t.transcript().challenge_scalar(b"end"), proved.end, "{name} is not absorbed");
     }
     // A commitment the caller absorbed before the proof.
     for j in 0..3 {
@@ -368,10 +369,8 @@ fn a_and_b_are_absorbed() {
         let mut weights = Weights::new([&b"x"[..]], &mut ChaCha20Rng::seed_from_u64(1));
         let mut msm = Msm::new();
         let mut coeffs = vec![Scalar::ZERO; 1];
-        proof
-            .push_equations(params, &mut t, 1, &mut weights, &mut msm, &mut coeffs)
-            .expect("replays");
-        t.challenge_scalar(b"after")
+        proof.push_equations(params, &mut t, &mut weights, &mut msm, &mut coeffs).expect("replays");
+        t.transcript().challenge_scalar(b"after")
     };
     let base = replay(&proved.proof);
     let mut with_a = proved.proof.clone();
@@ -439,7 +438,8 @@ fn naive_equations(
     let k = commitments.len();
     let m = k.next_power_of_two();
     let n = 16 * m;
-    let mut t = statement(commitments);
+    let mut statement = statement(commitments);
+    let t = statement.transcript();
     t.append_bytes(labels::DOM_SEP, labels::RANGE_PROOF_DOM_SEP);
     t.append_u64_value(labels::RANGE_BITS, 16);
     t.append_u64_value(labels::RANGE_VALUES, m as u64);
@@ -556,7 +556,7 @@ fn pushed_terms_equal_the_papers_equations() {
             let mut coeffs = vec![Scalar::ZERO; k];
             let mut t = statement(&honest.commitments);
             proof
-                .push_equations(params, &mut t, k, &mut weights, &mut msm, &mut coeffs)
+                .push_equations(params, &mut t, &mut weights, &mut msm, &mut coeffs)
                 .expect("shape ok");
             for (c, C) in coeffs.iter().zip(&honest.commitments) {
                 msm.push(*c, C);
@@ -585,10 +585,7 @@ fn equations_get_distinct_weights() {
     let mut coeffs = vec![Scalar::ZERO; 1];
     let mut t = statement(&proved.commitments);
     let mut msm = Msm::new();
-    proved
-        .proof
-        .push_equations(params, &mut t, 1, &mut weights, &mut msm, &mut coeffs)
-        .expect("ok");
+    proved.proof.push_equations(params, &mut t, &mut weights, &mut msm, &mut coeffs).expect("ok");
     let (omega_1, omega_2) = (twin.next(), twin.next());
     assert_ne!(omega_1, omega_2);
     // push_equations drew exactly two weights: the next ones coincide.

@@ -1,4 +1,5 @@
-//! [`RegistrationBuilder`]: seed steps 2–5 for the project owner.
+//! [`RegistrationBuilder`]: what the project owner does to register a
+//! project.
 //!
 //! From the owner's Ed25519 signing key, the project name, the chosen vaults
 //! and the two repository refs, [`RegistrationBuilder::build`] generates a

@@ -125,7 +125,7 @@ fn fail(why: RegistrationFailure) -> Error {
 }
 
 /// Step 1: the owner's Ed25519 signature on `message`, by the strict rule of
-/// SPEC §8 (ed25519-dalek's `verify_strict`: `S < ℓ`, `R` and the key not of
+/// `docs/PROTOCOL.md` §10.3 (ed25519-dalek's `verify_strict`: `S < ℓ`, `R` and the key not of
 /// small order, the recomputed `R` compared as bytes).
 ///
 /// # Errors

@@ -17,8 +17,8 @@ use super::{
     REGISTRATION_VERSION, RepositoryRegistration, RepositoryRole, is_valid_text, registration_id,
 };
 use crate::deploy_key::{DEPLOY_KEY_LEN, DeployPublicKey};
-use crate::encoding::Reader;
 use crate::encoding::RecipientCache;
+use crate::encoding::{Decode, Reader, WriteLen};
 use crate::error::{DecodeFailure, Error, Object};
 use crate::sealed::{SealedDeployKey, SealedSecret};
 use crate::transcript::labels;
@@ -53,12 +53,11 @@ impl ProjectRegistration {
         out.push(REGISTRATION_VERSION);
         out.extend_from_slice(self.owner.as_bytes());
         // 1..=64 bytes, by construction and decoding.
-        out.push(u8::try_from(self.project_name.len()).unwrap_or(u8::MAX));
-        out.extend_from_slice(self.project_name.as_bytes());
+        out.put_bytes_u8(self.project_name.as_bytes());
         out.extend_from_slice(&self.nonce);
         out.extend_from_slice(&self.timestamp.to_le_bytes());
         // 1..=8 recipients, by construction and decoding.
-        out.push(u8::try_from(self.recipients.len()).unwrap_or(u8::MAX));
+        out.put_len_u8(self.recipients.len());
         for recipient in &self.recipients {
             recipient.write(out);
         }
@@ -143,12 +142,10 @@ impl RepositoryRegistration {
     fn write(&self, out: &mut Vec<u8>) {
         out.push(self.role.to_byte());
         // 1..=256 bytes, by construction and decoding.
-        let len = u16::try_from(self.repository.len()).unwrap_or(u16::MAX);
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(self.repository.as_bytes());
+        out.put_bytes_u16(self.repository.as_bytes());
         out.extend_from_slice(&self.deploy_public_key.to_bytes());
-        write_u16_prefixed(out, &self.sealed_deploy_key.to_bytes());
-        write_u16_prefixed(out, &self.sealed_webhook_secret.to_bytes());
+        out.put_bytes_u16(&self.sealed_deploy_key.to_bytes());
+        out.put_bytes_u16(&self.sealed_webhook_secret.to_bytes());
     }
 
     /// Read one repository entry.
@@ -184,13 +181,6 @@ impl RepositoryRegistration {
             sealed_webhook_secret,
         })
     }
-}
-
-/// Append `u16 length ‖ bytes` (sealed items are at most 6 210 bytes with 8
-/// recipients).
-fn write_u16_prefixed(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(&u16::try_from(bytes.len()).unwrap_or(u16::MAX).to_le_bytes());
-    out.extend_from_slice(bytes);
 }
 
 /// Read a length-prefixed (`u16` when `wide`, else `u8`) string of 1..=`max`

@@ -4,13 +4,14 @@
 //! first-move messages by `+Δ` and `−Δ`, so the item's equations, summed
 //! with weight 1, hold exactly. Single verification (a batch of one, with
 //! independent weights per equation) must refuse it, and a batch must name
-//! it (SPEC §9; LESSONS A4, "fixed weight = 1 for a single proof").
+//! it: checking a single proof's equations under one fixed weight of 1 is
+//! the pitfall this guards against (`docs/PROTOCOL.md` §2.7).
 //!
 //! Torsion in `U_1`: a prover adds a small-order point to `U_1` before the
 //! challenge. The cofactored (B1) accepts it under every weight, alone and
 //! in a batch; an uncofactored check would accept it only for weights that
 //! kill the torsion, so single and batch verdicts would depend on the
-//! weights (LESSONS: ed25519 batch/single disagreement).
+//! weights (the batch/single disagreement ed25519-dalek once had).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, non_snake_case)]
 

@@ -30,7 +30,13 @@ use curve25519_dalek::edwards::EdwardsPoint;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
+use super::proofs::{Witness, sorted_recipients, statement};
+use crate::elgamal::chunks::chunk_count;
+use crate::encoding::{Reader, RecipientCache};
+use crate::error::{DecodeFailure, Object};
+use crate::msm::MontgomeryScalar;
 use crate::sigma::key_binding;
+use crate::transcript::{TranscriptProtocol, labels};
 use crate::vault::VaultKeypair;
 
 fn params() -> &'static Params {
@@ -121,11 +127,10 @@ fn seal_with(
         .collect();
     let D_vec = handles.unwrap_or_else(|| honest_handles(&recipients, r));
     let ciphertext = ChunkedCiphertext::from_parts(C_vec, D_vec).unwrap();
-    let t = absorb_header(context, len, &recipients, key);
     let payload: Vec<u8> = m.iter().flat_map(|m_i| m_i.to_bytes()).collect();
     SealedItem::prove(
         params,
-        t,
+        context,
         len,
         recipients,
         ciphertext,
@@ -154,8 +159,9 @@ fn verify_deploy(
 fn proofs_hold(item: &SealedItem, context: &Context, key: Option<KeyStatement<'_>>) -> [bool; 2] {
     let params = params();
     let k = item.ciphertext.chunk_count();
-    let mut t = absorb_header(context, item.L, &item.recipients, key);
-    item.ciphertext.append_to(&mut t);
+    let mut absorbed = statement(context, item.L, &item.recipients, key)
+        .absorb_header()
+        .absorb_ciphertext(&item.ciphertext);
     let mut weights = Weights::new([&b"which"[..]], &mut rng(5));
     let commitments = item.ciphertext.commitments();
     let check = |msm: &mut Msm, coeffs: Vec<Scalar>| {
@@ -167,18 +173,12 @@ fn proofs_hold(item: &SealedItem, context: &Context, key: Option<KeyStatement<'_
     let mut range = Msm::new();
     let mut coeffs = vec![Scalar::ZERO; k];
     item.range_proof
-        .push_equations(params, &mut t, k, &mut weights, &mut range, &mut coeffs)
+        .push_equations(params, &mut absorbed, &mut weights, &mut range, &mut coeffs)
         .unwrap();
     let range_ok = check(&mut range, coeffs);
-    let statement = SigmaStatement {
-        recipients: &item.recipients,
-        commitments,
-        handles: item.ciphertext.all_handles(),
-        A: key.map(|key| &key.A.point),
-    };
     let mut sigma = Msm::new();
     let mut coeffs = vec![MontgomeryScalar::ZERO; k];
-    item.sigma.push_equations(&mut t, &statement, &mut weights, &mut sigma, &mut coeffs).unwrap();
+    item.sigma.push_equations(&mut absorbed, &mut weights, &mut sigma, &mut coeffs).unwrap();
     [range_ok, check(&mut sigma, coeffs.into_iter().map(MontgomeryScalar::to_scalar).collect())]
 }
 
@@ -277,7 +277,7 @@ fn deploy_key_with_an_overflowing_chunk_fails() {
 
 /// Chunks of `s + t·ℓ` (an integer below 2²⁵⁶, every chunk in range) are a
 /// valid sealing of `s`: it verifies and opens to `s` (the opener reduces
-/// modulo ℓ, SPEC §5).
+/// modulo ℓ, `docs/PROTOCOL.md` §8.5).
 #[test]
 fn deploy_key_chunks_of_s_plus_multiples_of_ell_open_to_s() {
     let vaults = vaults(1, 17);

@@ -36,6 +36,9 @@
 //! # Constant time
 //! `s`, `r_s` and the nonces enter only constant-time scalar arithmetic and
 //! fixed-base multiplications.
+//!
+//! Crate-internal like its parent module: public only in the rendered
+//! documentation (`cfg(doc)`), for the mathematics above.
 
 use alloc::vec::Vec;
 use curve25519_dalek::edwards::EdwardsPoint;

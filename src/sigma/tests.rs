@@ -38,30 +38,24 @@ fn fixture(m: &[u64], v: usize) -> Fixture {
     Fixture { params, recipients, m, r, commitments, handles }
 }
 
-fn prove(f: &Fixture, a: Option<&EdwardsPoint>, s_witness: Option<&[Scalar]>) -> SigmaProof {
-    let statement = SigmaStatement {
-        recipients: &f.recipients,
-        commitments: &f.commitments,
-        handles: &f.handles,
-        A: a,
-    };
-    let mut t = new_transcript(labels::PROTOCOL_SEALED);
-    let mut rng = t.prover_rng().finalize(&mut ChaCha20Rng::seed_from_u64(3));
-    SigmaProof::prove(&f.params, &mut t, &statement, s_witness.unwrap_or(&f.m), &f.r, &mut rng)
+/// The fixture's statement, standing for one the sealed item absorbed.
+fn absorbed<'a>(f: &'a Fixture, a: Option<&'a EdwardsElement>) -> AbsorbedStatement<'a> {
+    let t = new_transcript(labels::PROTOCOL_SEALED);
+    AbsorbedStatement::for_tests(t, &f.recipients, a, &f.commitments, &f.handles)
 }
 
-fn verify(f: &Fixture, proof: &SigmaProof, a: Option<&EdwardsPoint>) -> bool {
-    let statement = SigmaStatement {
-        recipients: &f.recipients,
-        commitments: &f.commitments,
-        handles: &f.handles,
-        A: a,
-    };
-    let mut t = new_transcript(labels::PROTOCOL_SEALED);
+fn prove(f: &Fixture, a: Option<&EdwardsElement>, s_witness: Option<&[Scalar]>) -> SigmaProof {
+    let mut statement = absorbed(f, a);
+    let mut rng = statement.transcript().prover_rng().finalize(&mut ChaCha20Rng::seed_from_u64(3));
+    SigmaProof::prove(&f.params, &mut statement, s_witness.unwrap_or(&f.m), &f.r, &mut rng)
+}
+
+fn verify(f: &Fixture, proof: &SigmaProof, a: Option<&EdwardsElement>) -> bool {
+    let mut statement = absorbed(f, a);
     let mut weights = Weights::new([&b"test"[..]], &mut ChaCha20Rng::seed_from_u64(4));
     let mut msm = Msm::new();
     let mut coeffs = alloc::vec![MontgomeryScalar::ZERO; f.commitments.len()];
-    if proof.push_equations(&mut t, &statement, &mut weights, &mut msm, &mut coeffs).is_err() {
+    if proof.push_equations(&mut statement, &mut weights, &mut msm, &mut coeffs).is_err() {
         return false;
     }
     for (coeff, c) in coeffs.iter().zip(&f.commitments) {
@@ -99,14 +93,14 @@ fn key_binding_completeness_and_soundness() {
     let chunks: Vec<u64> =
         s.as_bytes().chunks_exact(2).map(|c| u64::from(u16::from_le_bytes([c[0], c[1]]))).collect();
     let f = fixture(&chunks, 1);
-    let a = EdwardsPoint::mul_base(&s);
+    let a = EdwardsElement::from_point(EdwardsPoint::mul_base(&s));
     let proof = prove(&f, Some(&a), None);
     assert!(verify(&f, &proof, Some(&a)));
     let mut bytes = Vec::new();
     proof.write(&mut bytes);
     assert_eq!(bytes.len(), SigmaProof::encoded_len(1, true));
     // Against another key.
-    let other = EdwardsPoint::mul_base(&(s + Scalar::ONE));
+    let other = EdwardsElement::from_point(EdwardsPoint::mul_base(&(s + Scalar::ONE)));
     assert!(!verify(&f, &proof, Some(&other)));
     // A prover that claims another key for the same chunks.
     let proof = prove(&f, Some(&other), None);
@@ -120,21 +114,15 @@ fn key_binding_completeness_and_soundness() {
 #[test]
 fn responses_are_absorbed() {
     let f = fixture(&[1, 2], 1);
-    let statement = SigmaStatement {
-        recipients: &f.recipients,
-        commitments: &f.commitments,
-        handles: &f.handles,
-        A: None,
-    };
     let proof = prove(&f, None, None);
     let mut altered = proof.clone();
     altered.validity.z_r += Scalar::ONE;
     let after = |p: &SigmaProof| {
-        let mut t = new_transcript(labels::PROTOCOL_SEALED);
+        let mut statement = absorbed(&f, None);
         let mut weights = Weights::new([&b"x"[..]], &mut ChaCha20Rng::seed_from_u64(1));
         let mut coeffs = alloc::vec![MontgomeryScalar::ZERO; 2];
-        let _ = p.push_equations(&mut t, &statement, &mut weights, &mut Msm::new(), &mut coeffs);
-        t.challenge_scalar(b"after")
+        let _ = p.push_equations(&mut statement, &mut weights, &mut Msm::new(), &mut coeffs);
+        statement.transcript().challenge_scalar(b"after")
     };
     assert_ne!(after(&proof), after(&altered));
 }

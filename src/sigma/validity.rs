@@ -24,11 +24,14 @@
 //! extracts from \\(C_i\\)) passes the folded check with probability at most
 //! \\(k/\ell\\) (a non-zero polynomial of degree \\(< k\\) in \\(t\\)). The
 //! handle commitments are one per recipient, never folded into \\(T_0\\)
-//! (folding is unsound when the sealer knows the recipients' keys, SPEC §5).
+//! (folding is unsound when the sealer knows the recipients' keys).
 //!
 //! # Constant time
 //! The nonces and witnesses only enter constant-time fixed-base and
 //! variable-base multiplications and scalar arithmetic.
+//!
+//! Crate-internal like its parent module: public only in the rendered
+//! documentation (`cfg(doc)`), for the mathematics above.
 
 use alloc::vec::Vec;
 use curve25519_dalek::scalar::Scalar;

@@ -1,6 +1,6 @@
 //! [`VaultKeyProof`]: a Schnorr proof of possession of a vault's sealing key.
 //!
-//! Relation (SPEC §3), with the vault's stable record fields `ctx` (region,
+//! Relation (`docs/PROTOCOL.md` §2.3), with the vault's stable record fields `ctx` (region,
 //! endpoint, key epoch or expiry) and its KEM key `W` bound as context:
 //! $$
 //! \mathrm{PK}\\{ (x) : x \cdot Y = H \\}.
@@ -38,7 +38,7 @@ use zeroize::Zeroizing;
 
 use alloc::boxed::Box;
 
-use crate::encoding::{Reader, RecipientCache, RistrettoElement};
+use crate::encoding::{Decode, Reader, RecipientCache, RistrettoElement};
 use crate::error::{Error, Object};
 use crate::msm::{
     BatchItem, Equations, Held, ItemKind, Msm, Source, TermCount, Weights, item_digest, verify_one,
@@ -138,12 +138,18 @@ impl VaultKeyProof {
     /// # Errors
     /// [`Error::Decode`] (`Object::VaultKeyProof`): wrong length, `T` not a
     /// point or the identity, `z` not canonical.
-    #[allow(non_snake_case)]
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let mut r = Reader::new(bytes, Object::VaultKeyProof);
+        Self::decode(bytes)
+    }
+}
+
+impl Decode for VaultKeyProof {
+    const OBJECT: Object = Object::VaultKeyProof;
+
+    #[allow(non_snake_case)]
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
         let T = r.ristretto_non_identity()?;
         let z = r.scalar()?;
-        r.finish()?;
         Ok(VaultKeyProof { T, z })
     }
 }

@@ -22,8 +22,9 @@ use alloc::vec::Vec;
 
 use rand_core::CryptoRng;
 
+use super::proof::VAULT_KEY_PROOF_LEN;
 use super::{VAULT_PUBLIC_KEY_LEN, VaultKeyProof, VaultKeypair, VaultPublicKey};
-use crate::encoding::Reader;
+use crate::encoding::{Decode, Encode, Reader, WriteLen};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 use crate::params::Params;
 
@@ -98,12 +99,8 @@ impl VaultFields {
 
     fn write(&self, out: &mut Vec<u8>) {
         // Lengths are bounded by the constructor and the decoder.
-        out.push(u8::try_from(self.region.len()).unwrap_or(u8::MAX));
-        out.extend_from_slice(self.region.as_bytes());
-        out.extend_from_slice(
-            &u16::try_from(self.endpoint.len()).unwrap_or(u16::MAX).to_le_bytes(),
-        );
-        out.extend_from_slice(self.endpoint.as_bytes());
+        out.put_bytes_u8(self.region.as_bytes());
+        out.put_bytes_u16(self.endpoint.as_bytes());
         out.extend_from_slice(&self.key_epoch.to_le_bytes());
         out.extend_from_slice(&self.expires_at.to_le_bytes());
     }
@@ -222,15 +219,7 @@ impl VaultRecord {
 
     /// The encoding (see the module documentation).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out =
-            Vec::with_capacity(1 + VAULT_PUBLIC_KEY_LEN + self.fields_bytes.len() + 64 + 10);
-        out.push(RECORD_VERSION);
-        out.extend_from_slice(&self.public_key.to_bytes());
-        out.extend_from_slice(&self.fields_bytes);
-        out.extend_from_slice(&self.proof.to_bytes());
-        out.extend_from_slice(&self.reputation.to_le_bytes());
-        out.extend_from_slice(&self.free_capacity.to_le_bytes());
-        out
+        self.encode()
     }
 
     /// Decode a record (the proof is not verified here).
@@ -245,23 +234,41 @@ impl VaultRecord {
     /// ([`DecodeFailure::NonCanonical`]), a reputation above 1000
     /// ([`DecodeFailure::Limit`]), short input, trailing data.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let mut r = Reader::new(bytes, Object::VaultRecord);
+        Self::decode(bytes)
+    }
+}
+
+impl Encode for VaultRecord {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.push(RECORD_VERSION);
+        out.extend_from_slice(&self.public_key.to_bytes());
+        out.extend_from_slice(&self.fields_bytes);
+        out.extend_from_slice(&self.proof.to_bytes());
+        out.extend_from_slice(&self.reputation.to_le_bytes());
+        out.extend_from_slice(&self.free_capacity.to_le_bytes());
+    }
+
+    fn encoded_len(&self) -> usize {
+        1 + VAULT_PUBLIC_KEY_LEN + self.fields_bytes.len() + VAULT_KEY_PROOF_LEN + 2 + 8
+    }
+}
+
+impl Decode for VaultRecord {
+    const OBJECT: Object = Object::VaultRecord;
+
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
         if r.u8()? != RECORD_VERSION {
             return Err(r.error(DecodeFailure::Tag));
         }
-        let public_key = VaultPublicKey::read(&mut r)?;
-        let fields = VaultFields::read(&mut r)?;
-        // The proof's own decoding rules; its reason, naming the record.
-        let proof = VaultKeyProof::from_bytes(r.take(64)?).map_err(|e| match e {
-            Error::Decode { why, .. } => r.error(why),
-            other => other,
-        })?;
+        let public_key = VaultPublicKey::read(r)?;
+        let fields = VaultFields::read(r)?;
+        // The proof's own decoding rules; errors name the record.
+        let proof = VaultKeyProof::read(r)?;
         let reputation = u16::from_le_bytes(r.array()?);
         if reputation > MAX_REPUTATION {
             return Err(r.error(DecodeFailure::Limit));
         }
         let free_capacity = u64::from_le_bytes(r.array()?);
-        r.finish()?;
         let fields_bytes = fields.to_bytes();
         Ok(VaultRecord { public_key, fields, fields_bytes, proof, reputation, free_capacity })
     }

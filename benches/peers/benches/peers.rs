@@ -2,9 +2,10 @@
 //!
 //! Every peer operation has its own group; every input (keys, values,
 //! blindings, proofs) is built outside `iter`, so a sample times exactly the
-//! operation named by the group. SPEC §12 states its targets as ratios to
-//! these numbers, measured in the same run: see `README.md` for which
-//! benchmark is the denominator of which target.
+//! operation named by the group. The performance targets of vaultseal's
+//! `docs/PERFORMANCE.md` are ratios to these numbers, measured in the same
+//! run: see `benches/peers/README.md` for which benchmark is the denominator
+//! of which target.
 //!
 //! Peers:
 //! - zkcrypto/dalek `bulletproofs` 5 (curve25519-dalek 4): aggregated range
@@ -258,7 +259,7 @@ mod solana {
     /// validity by 8 batched (lo/hi) 2-handle proofs, and their range by one
     /// batched 256-bit range proof over the 16 commitments' pairwise sums
     /// (8 × 32 bits: the U256 proof takes at most 8 commitments). The
-    /// verification of all nine proofs is the SPEC §12 like-for-like peer of
+    /// verification of all nine proofs is the like-for-like peer of
     /// a single `SealedDeployKey` verification (which also carries the
     /// key-binding proof, which this has no counterpart for).
     fn deploy_key_statement_benches(c: &mut Criterion) {
@@ -356,7 +357,7 @@ mod solana {
 /// vaultseal's own operations, in the same run as the peers: proofs of
 /// possession here, and the sealed-item benchmarks shared with the main
 /// crate's `benches/sealed.rs` (`benches/shared/sealed.rs`), whose ids the
-/// SPEC §12 ratios in [`RATIOS`] use.
+/// ratios in [`RATIOS`] use.
 fn vaultseal_benches(c: &mut Criterion) {
     use vaultseal::{Params, VaultKeyProof, VaultKeypair};
 
@@ -398,11 +399,12 @@ criterion_group! {
 }
 
 // ---------------------------------------------------------------------------
-// Summary: medians read back from criterion's estimates, and SPEC §12 ratios.
+// Summary: medians read back from criterion's estimates, and the target ratios.
 // ---------------------------------------------------------------------------
 
-/// SPEC §12 ratios: (numerator, denominator, target). The vaultseal ids are
-/// the ones the lead's benches in [`vaultseal_benches`] should use; a ratio
+/// The ratios of the performance targets (`docs/PERFORMANCE.md`):
+/// (numerator, denominator, target). The vaultseal ids are
+/// the ones the benches in [`vaultseal_benches`] use; a ratio
 /// whose benchmarks have not been measured prints `n/a`.
 const RATIOS: &[(&str, &str, &str)] = &[
     (
@@ -476,7 +478,7 @@ fn summary() {
     for (id, ns) in &medians {
         println!("{id:<55} {:>12}", pretty(*ns));
     }
-    println!("\n== SPEC §12 ratios ==");
+    println!("\n== ratios to the performance targets (docs/PERFORMANCE.md) ==");
     for (num, den, target) in RATIOS {
         let ratio = match (medians.get(*num), medians.get(*den)) {
             (Some(n), Some(d)) => format!("{:.3}", n / d),

@@ -22,7 +22,7 @@ use crate::error::{Error, RegistrationFailure};
 /// calls it valid (the strict rule and the suite agree on every vector, see
 /// `tests/wycheproof.rs`), refused with [`RegistrationFailure::Signature`]
 /// otherwise, and always with the verdict of [`DeployPublicKey::verify`]
-/// (one rule in every path, SPEC §8). A signature of another length is not
+/// (one rule in every path, `docs/PROTOCOL.md` §10.3). A signature of another length is not
 /// a [`Signature`]: the registration's field is 64 bytes.
 #[test]
 fn ed25519_vectors_through_the_owner_signature_step() {

@@ -33,17 +33,40 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::Args;
 use vaultseal::{
     BatchVerifier, Context, Params, ProjectRegistration, Purpose, SealedDeployKey, SealedSecret,
     VaultPublicKey, VaultRecord,
 };
 
 use super::{Rng, registration_reason, wrong_secret_length};
-use crate::args::VerifyArgs;
 use crate::armor::Kind;
 use crate::error::{CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use crate::files;
-use crate::inputs::{Decoded, decode_loaded, read_recipients};
+use crate::inputs::{ContextArgs, Decoded, PurposeArg, decode_loaded, read_recipients};
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// Sealed deploy keys, sealed secrets, vault records and project
+    /// registrations, armored or binary.
+    #[arg(value_name = "FILE", required = true)]
+    pub(crate) files: Vec<PathBuf>,
+    /// Verify registrations for this vault (public key or record file)
+    /// [default: each as its own recipients verify it].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) vault: Option<PathBuf>,
+    /// Purpose of the sealed secrets (sealed deploy keys always verify as
+    /// deploy keys).
+    #[arg(long, value_enum, default_value_t = PurposeArg::Secret)]
+    pub(crate) purpose: PurposeArg,
+    /// Require every sealed item and registration to be sealed to exactly
+    /// these vaults (public key or record files; records are verified in the
+    /// same batch and are the vault directory of registrations).
+    #[arg(long = "to", value_name = "FILE")]
+    pub(crate) to: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) context: ContextArgs,
+}
 
 /// The kinds `verify` takes.
 pub(crate) const VERIFY_KINDS: [Kind; 4] =

@@ -1,7 +1,6 @@
 //! The `vaultseal` command-line tool, end to end through the built binary:
 //! keys, records, sealing, batch verification, opening; armored and binary
 //! files; exit codes (0 ok, 1 invalid, 2 usage or I/O).
-#![cfg(feature = "cli")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -742,13 +741,12 @@ fn outputs_to_devices_and_links() {
 
 // Registrations (`owner keygen`, `register`, `verify-registration`, and
 // registrations in `verify`), beside this file.
-#[path = "cli/registration.rs"]
 mod registration;
 
-/// The `VAULT PUBLIC KEY` armor of `bytes` (64-character base64 lines).
+/// The `VAULT PUBLIC KEY` armor of `bytes` (its base64 on one line).
 fn armored_vault_public_key(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    let body = base64::engine::general_purpose::STANDARD.encode(bytes);
+    use base64ct::Encoding as _;
+    let body = base64ct::Base64::encode_string(bytes);
     format!(
         "-----BEGIN VAULTSEAL VAULT PUBLIC KEY-----\n{body}\n-----END VAULTSEAL VAULT PUBLIC KEY-----\n"
     )

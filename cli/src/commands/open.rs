@@ -1,16 +1,46 @@
 //! `open`: verify, then decrypt, as a vault.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::Args;
 use vaultseal::{Params, Purpose, hybrid};
 use zeroize::Zeroizing;
 
 use super::{Rng, wrong_secret_length};
-use crate::args::OpenArgs;
 use crate::armor::Kind;
 use crate::error::CliError;
-use crate::files::{encode_output, write_requested_secret};
-use crate::inputs::{Decoded, read_decoded, read_vault_keypair};
+use crate::files::{OutputArgs, encode_output, write_requested_secret};
+use crate::inputs::{ContextArgs, Decoded, PurposeArg, read_decoded, read_vault_keypair};
+
+#[derive(Debug, Args)]
+pub(crate) struct OpenArgs {
+    /// The vault's secret key file.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) key: PathBuf,
+    /// The sealed deploy key, sealed secret or hybrid envelope.
+    #[arg(short, long = "in", value_name = "FILE")]
+    pub(crate) input: PathBuf,
+    /// Purpose of a sealed secret or an envelope (a sealed deploy key always
+    /// opens as a deploy key).
+    #[arg(long, value_enum, default_value_t = PurposeArg::Secret)]
+    pub(crate) purpose: PurposeArg,
+    /// Associated data of a hybrid envelope.
+    #[arg(long, default_value = "")]
+    pub(crate) ad: String,
+    #[command(flatten)]
+    pub(crate) context: ContextArgs,
+    /// Where to write what was opened (mode 0600); '-' for standard output.
+    /// Required: a secret is written only where asked.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) out: PathBuf,
+    /// Write a secret as lowercase hex and a line break (the form a git host
+    /// takes a webhook secret in).
+    #[arg(long)]
+    pub(crate) hex: bool,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
 
 /// The kinds `open` takes.
 const OPEN_KINDS: [Kind; 3] = [Kind::SealedDeployKey, Kind::SealedSecret, Kind::HybridEnvelope];
@@ -52,7 +82,7 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             let context = args.context.build(Purpose::DeployKey)?;
             let key = keypair.open_deploy_key(params, &sealed, &context, rng).map_err(failed)?;
             eprintln!("opened deploy key {}", key.public_key().fingerprint());
-            encode_output(Kind::DeployKey, &key.to_bytes()[..], &args.output)
+            encode_output(Kind::DeployKey, &key.to_bytes()[..], &args.output)?
         }
         Decoded::SealedSecret(sealed) => {
             if !sealed.recipients().any(|y| y == own_key) {

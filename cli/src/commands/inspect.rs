@@ -2,16 +2,25 @@
 //! secret.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::Args;
 use vaultseal::{Params, ProjectRegistration, VaultKeypair};
 
 use super::hex;
-use crate::args::InspectArgs;
 use crate::armor::Kind;
 use crate::error::CliError;
 use crate::files;
 use crate::inputs::{Decoded, read_decoded};
+
+#[derive(Debug, Args)]
+pub(crate) struct InspectArgs {
+    /// Files of any kind, armored (binary is accepted when it decodes as
+    /// exactly one kind).
+    #[arg(value_name = "FILE", required = true)]
+    pub(crate) files: Vec<PathBuf>,
+}
 
 /// `inspect FILE...`: one block of `key: value` lines per file.
 pub(super) fn run(params: &Params, args: &InspectArgs) -> Result<ExitCode, CliError> {
@@ -83,7 +92,8 @@ fn describe(params: &Params, decoded: &Decoded, out: &mut String) {
     }
 }
 
-/// A registration's public facts (SPEC §8 fields; nothing is checked).
+/// A registration's public facts (the fields of `docs/PROTOCOL.md` §10.3;
+/// nothing is checked).
 fn registration_facts(registration: &ProjectRegistration, out: &mut String) {
     let _ = writeln!(out, "  project: {}", registration.project_name().escape_debug());
     let _ = writeln!(out, "  project id: {}", registration.project_id());

@@ -1,5 +1,5 @@
 //! `register`: build and sign a project registration (the project owner's
-//! side of SPEC §8).
+//! side of `docs/PROTOCOL.md` §10).
 //!
 //! The recipients are checked first, as for `seal` (every record's proof of
 //! possession in one batch, and its expiry). The library then generates a
@@ -25,16 +25,54 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::Args;
 use vaultseal::registration::RepositorySetup;
 use vaultseal::{Params, ProjectRegistration};
 use zeroize::Zeroizing;
 
 use super::{Rng, create_private_dir, deploy_key_comment, hex, role_file, webhook_secret_line};
-use crate::args::RegisterArgs;
 use crate::armor::Kind;
 use crate::error::CliError;
-use crate::files::{self, write_object, write_public, write_secret};
-use crate::inputs::{check_recipients, read_owner_key, read_recipients, unix_now};
+use crate::files::{self, OutputArgs, write_object, write_public, write_secret};
+use crate::inputs::{RecipientArgs, check_recipients, read_owner_key, read_recipients, unix_now};
+
+#[derive(Debug, Args)]
+pub(crate) struct RegisterArgs {
+    /// The owner's signing key (from `owner keygen`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) owner_key: PathBuf,
+    /// Project name (1..=64 bytes, no control characters); the project id is
+    /// derived from it and the owner key.
+    #[arg(long)]
+    pub(crate) name: String,
+    #[command(flatten)]
+    pub(crate) recipients: RecipientArgs,
+    /// The configuration repository's ref, as the git host knows it (e.g.
+    /// github:123456789).
+    #[arg(long, value_name = "REF")]
+    pub(crate) config_repo: String,
+    /// The code repository's ref.
+    #[arg(long, value_name = "REF")]
+    pub(crate) code_repo: String,
+    /// Registration time, Unix seconds [default: now].
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub(crate) timestamp: Option<u64>,
+    /// The registration file ('-' for standard output; then the set-up
+    /// summary goes to standard error).
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) out: PathBuf,
+    /// Where to write what to install on the git host: per repository
+    /// (`config`, `code`) `<role>.deploy-key.pub` (the OpenSSH public line)
+    /// and `<role>.webhook-secret` (64 hex digits, mode 0600) [default:
+    /// <OUT>.setup].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) setup_dir: Option<PathBuf>,
+    /// Also print the webhook secrets on standard output.
+    #[arg(long)]
+    pub(crate) show_secrets: bool,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
 
 /// Room for the whole summary (at most ~3 KiB).
 const SUMMARY_CAPACITY: usize = 8 << 10;

@@ -1,5 +1,5 @@
-//! `verify-registration`: a vault's check of a project registration (SPEC
-//! §8), and optionally its opening.
+//! `verify-registration`: a vault's check of a project registration
+//! (`docs/PROTOCOL.md` §10.5), and optionally its opening.
 //!
 //! The library's [`ProjectRegistration::verify`] runs every check — owner
 //! signature, the vault among the recipients, structure, every recipient's
@@ -18,9 +18,10 @@
 //! `<role>.webhook-secret` (64 hex digits and a line break, mode 0600).
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::Args;
 use vaultseal::registration::OpenedRepository;
 use vaultseal::{
     DeployPublicKey, Params, ProjectRegistration, VaultKeypair, VaultPublicKey, VaultRecord,
@@ -31,11 +32,50 @@ use super::{
     Rng, create_private_dir, deploy_key_comment, hex, registration_reason, role_file,
     webhook_secret_line,
 };
-use crate::args::VerifyRegistrationArgs;
 use crate::armor::Kind;
 use crate::error::{CliError, EXIT_INVALID};
-use crate::files::{self, encode_output, write_public, write_secret};
+use crate::files::{self, OutputArgs, encode_output, write_public, write_secret};
 use crate::inputs::{Decoded, decode_loaded, read_decoded, read_recipients, read_vault_keypair};
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyRegistrationArgs {
+    /// The project registration.
+    #[arg(short, long = "in", value_name = "FILE")]
+    pub(crate) input: PathBuf,
+    /// The verifying vault: its public key or record file [default: the
+    /// public key of --key].
+    #[arg(long, value_name = "FILE", required_unless_present = "key")]
+    pub(crate) vault: Option<PathBuf>,
+    /// The vault directory: the records of the registration's recipients
+    /// (their proofs of possession are verified in the registration's batch).
+    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    pub(crate) records: Vec<PathBuf>,
+    /// The deploy keys known to be installed: lines `<repository ref> <key>`,
+    /// the key an OpenSSH public line or a `SHA256:` fingerprint ('#'
+    /// comments and blank lines ignored).
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "assume_installed",
+        conflicts_with = "assume_installed"
+    )]
+    pub(crate) ownership: Option<PathBuf>,
+    /// Do not check that the deploy keys are installed (prints a warning):
+    /// the registrant's control of the repositories is then unproven.
+    #[arg(long)]
+    pub(crate) assume_installed: bool,
+    /// The vault's secret key: open the verified registration and write each
+    /// repository's deploy key and webhook secret into --out.
+    #[arg(short, long, value_name = "FILE", requires = "out")]
+    pub(crate) key: Option<PathBuf>,
+    /// The directory for the opened keys (created if missing): per repository
+    /// `<role>.deploy-key` (DEPLOY KEY, mode 0600), `<role>.deploy-key.pub`
+    /// and `<role>.webhook-secret` (64 hex digits, mode 0600).
+    #[arg(short, long, value_name = "DIR", requires = "key")]
+    pub(crate) out: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
 
 /// `verify-registration`: see the [module documentation](self).
 pub(super) fn run(
@@ -168,7 +208,7 @@ fn write_opened(
 ) -> Result<(), CliError> {
     let role = repository.role();
     let key = repository.deploy_key();
-    let key_file = encode_output(Kind::DeployKey, &key.to_bytes()[..], &args.output);
+    let key_file = encode_output(Kind::DeployKey, &key.to_bytes()[..], &args.output)?;
     write_secret(&role_file(dir, role, "deploy-key"), &key_file, args.output.force)?;
     let line = key
         .public_key()

@@ -4,13 +4,24 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use clap::Args;
 use zeroize::Zeroizing;
 
-use crate::args::OutputArgs;
 use crate::armor::{self, Kind};
 use crate::error::CliError;
+
+/// Where and how to write an output file.
+#[derive(Debug, Args)]
+pub(crate) struct OutputArgs {
+    /// Write the crate's raw binary encoding instead of armor.
+    #[arg(long)]
+    pub(crate) binary: bool,
+    /// Overwrite an existing secret key file.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
 
 /// Largest input read: a 16 MiB hybrid envelope, armored, fits.
 const MAX_FILE_LEN: u64 = 32 << 20;
@@ -105,12 +116,18 @@ pub(crate) fn load(path: &Path, accepted: &[Kind]) -> Result<Loaded, CliError> {
 
 /// The bytes to write for an object of `kind`: armored, or raw with
 /// `--binary`.
-pub(crate) fn encode_output(kind: Kind, bytes: &[u8], output: &OutputArgs) -> Zeroizing<Vec<u8>> {
+pub(crate) fn encode_output(
+    kind: Kind,
+    bytes: &[u8],
+    output: &OutputArgs,
+) -> Result<Zeroizing<Vec<u8>>, CliError> {
     if output.binary {
-        Zeroizing::new(bytes.to_vec())
-    } else {
-        Zeroizing::new(armor::encode(kind, bytes).as_bytes().to_vec())
+        return Ok(Zeroizing::new(bytes.to_vec()));
     }
+    let mut text = armor::encode(kind, bytes)
+        .map_err(|error| CliError::usage(format!("cannot armor a {kind}: {error}")))?;
+    // Moved out, not copied: the armor of a secret key is as secret.
+    Ok(Zeroizing::new(core::mem::take(&mut *text).into_bytes()))
 }
 
 /// Write an object of `kind`, armored or (`--binary`) raw: a secret kind
@@ -122,7 +139,7 @@ pub(crate) fn write_object(
     bytes: &[u8],
     output: &OutputArgs,
 ) -> Result<(), CliError> {
-    let data = encode_output(kind, bytes, output);
+    let data = encode_output(kind, bytes, output)?;
     if kind.is_secret() {
         let path = path.ok_or_else(|| CliError::usage("a secret key needs an output file"))?;
         write_secret(path, &data, output.force)
@@ -273,7 +290,7 @@ fn replace_file(
 /// renamed away.
 struct TempFile {
     /// Its path, `<dir>/.<target name>.<pid>.<n>.tmp`.
-    path: std::path::PathBuf,
+    path: PathBuf,
     /// The open file.
     file: fs::File,
 }
@@ -352,8 +369,18 @@ pub(crate) fn write_requested_secret(
 }
 
 /// `<path>.pub`.
-pub(crate) fn public_path(path: &Path) -> std::path::PathBuf {
+fn public_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".pub");
     name.into()
+}
+
+/// The public key file of a key generated into `out`: `public` (`--pub`),
+/// or `<out>.pub`; never standard output nor `out` itself.
+pub(crate) fn public_out(out: &Path, public: Option<&Path>) -> Result<PathBuf, CliError> {
+    let public_out = public.map_or_else(|| public_path(out), Path::to_path_buf);
+    if is_stdio(&public_out) || public_out == out {
+        return Err(CliError::usage("--pub must name a file other than --out"));
+    }
+    Ok(public_out)
 }

@@ -1,8 +1,11 @@
-//! Typed inputs: decoded objects, contexts, owners, recipients, keys.
+//! Typed inputs: decoded objects, contexts, owners, recipients, keys; and
+//! the argument groups that name them ([`ContextArgs`], [`RecipientArgs`],
+//! [`PurposeArg`]).
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use clap::{Args, ValueEnum};
 use rand_core::CryptoRng;
 use vaultseal::hybrid::Envelope;
 use vaultseal::{
@@ -12,7 +15,6 @@ use vaultseal::{
 };
 use zeroize::Zeroizing;
 
-use crate::args::ContextArgs;
 use crate::armor::Kind;
 use crate::error::{CliError, kind_list};
 use crate::files::{self, Loaded};
@@ -138,6 +140,16 @@ fn unexpected(path: &Path, found: &Decoded, expected: Kind) -> CliError {
     CliError::WrongKind { path: path.into(), found: found.kind(), expected: vec![expected] }
 }
 
+/// Recipient vaults.
+#[derive(Debug, Args)]
+pub(crate) struct RecipientArgs {
+    /// A recipient vault: a VAULT PUBLIC KEY file, or a VAULT RECORD file
+    /// (its proof of possession is verified first). Repeat for several
+    /// vaults (1..=8).
+    #[arg(long = "to", value_name = "FILE", required = true)]
+    pub(crate) to: Vec<PathBuf>,
+}
+
 /// A recipient vault named by `--to`.
 pub(crate) struct Recipient {
     pub(crate) path: PathBuf,
@@ -176,7 +188,7 @@ pub(crate) fn unix_now() -> u64 {
 
 /// Check the recipients before sealing to them: every record's proof of
 /// possession (one batch) and expiry. A vault key whose proof does not verify
-/// is never used as a recipient (SPEC §3).
+/// is never used as a recipient.
 pub(crate) fn check_recipients<R: CryptoRng + ?Sized>(
     params: &Params,
     recipients: &[Recipient],
@@ -214,6 +226,49 @@ pub(crate) fn check_recipients<R: CryptoRng + ?Sized>(
         }
     }
     Ok(recipients.iter().map(|r| r.key).collect())
+}
+
+/// The purpose of a sealed secret or a hybrid envelope's context.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PurposeArg {
+    /// Any secret of 1..=128 bytes.
+    Secret,
+    /// A webhook secret: exactly 32 bytes (input may be its 64-hex-digit form).
+    WebhookSecret,
+    /// A deploy key (for hybrid envelopes; sealed deploy keys always use it).
+    DeployKey,
+}
+
+impl PurposeArg {
+    pub(crate) fn purpose(self) -> Purpose {
+        match self {
+            PurposeArg::Secret => Purpose::Secret,
+            PurposeArg::WebhookSecret => Purpose::WebhookSecret,
+            PurposeArg::DeployKey => Purpose::DeployKey,
+        }
+    }
+}
+
+/// The context every sealed item is bound to (the purpose comes from the
+/// command or `--purpose`).
+#[derive(Debug, Args)]
+pub(crate) struct ContextArgs {
+    /// Project id (1..=128 bytes).
+    #[arg(long)]
+    pub(crate) project: Option<String>,
+    /// Repository id (1..=256 bytes), e.g. github:123456789.
+    #[arg(long)]
+    pub(crate) repository: Option<String>,
+    /// Owner's Ed25519 public key: 64 hex digits, or a file holding an
+    /// OpenSSH `ssh-ed25519` line, 64 hex digits or 32 raw bytes.
+    #[arg(long, value_name = "HEX|FILE")]
+    pub(crate) owner: Option<String>,
+    /// Extra context bytes, as UTF-8 text (absent and empty differ).
+    #[arg(long, conflicts_with = "extra_hex")]
+    pub(crate) extra: Option<String>,
+    /// Extra context bytes, in hex.
+    #[arg(long, value_name = "HEX")]
+    pub(crate) extra_hex: Option<String>,
 }
 
 impl ContextArgs {

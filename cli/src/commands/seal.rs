@@ -1,0 +1,158 @@
+//! `seal deploy-key`, `seal secret`, `seal hybrid`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use vaultseal::{Params, Purpose, VaultPublicKey, hybrid, seal_deploy_key, seal_secret};
+
+use super::Rng;
+use crate::armor::Kind;
+use crate::error::CliError;
+use crate::files::{OutputArgs, read_bytes, write_object};
+use crate::inputs::{
+    ContextArgs, PurposeArg, RecipientArgs, check_recipients, read_deploy_key, read_recipients,
+    read_secret_payload,
+};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SealCommand {
+    /// Seal a deploy key (purpose deploy-key), with its proofs.
+    DeployKey(SealDeployKeyArgs),
+    /// Seal a secret of 1..=128 bytes (purpose secret or webhook-secret),
+    /// with its proofs.
+    Secret(SealSecretArgs),
+    /// Seal a file of any size (up to 16 MiB) in a hybrid envelope to the
+    /// vaults' KEM keys; no proof of well-formedness.
+    Hybrid(SealHybridArgs),
+}
+
+/// `seal deploy-key`, `seal secret` or `seal hybrid`.
+pub(super) fn run(
+    params: &Params,
+    command: &SealCommand,
+    rng: &mut Rng,
+) -> Result<ExitCode, CliError> {
+    match command {
+        SealCommand::DeployKey(args) => deploy_key(params, args, rng),
+        SealCommand::Secret(args) => secret(params, args, rng),
+        SealCommand::Hybrid(args) => hybrid(params, args, rng),
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SealDeployKeyArgs {
+    /// The deploy key file (from `deploy-key generate`).
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) key: PathBuf,
+    #[command(flatten)]
+    pub(crate) recipients: RecipientArgs,
+    #[command(flatten)]
+    pub(crate) context: ContextArgs,
+    /// The sealed file [default: standard output].
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SealSecretArgs {
+    /// The secret file ('-' for standard input).
+    #[arg(short, long = "in", value_name = "FILE")]
+    pub(crate) input: PathBuf,
+    /// The secret's purpose.
+    #[arg(long, value_enum, default_value_t = PurposeArg::Secret)]
+    pub(crate) purpose: PurposeArg,
+    #[command(flatten)]
+    pub(crate) recipients: RecipientArgs,
+    #[command(flatten)]
+    pub(crate) context: ContextArgs,
+    /// The sealed file [default: standard output].
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SealHybridArgs {
+    /// The file to seal ('-' for standard input).
+    #[arg(short, long = "in", value_name = "FILE")]
+    pub(crate) input: PathBuf,
+    /// The context's purpose.
+    #[arg(long, value_enum, default_value_t = PurposeArg::Secret)]
+    pub(crate) purpose: PurposeArg,
+    /// Associated data, authenticated but not stored (`open` needs it again).
+    #[arg(long, default_value = "")]
+    pub(crate) ad: String,
+    #[command(flatten)]
+    pub(crate) recipients: RecipientArgs,
+    #[command(flatten)]
+    pub(crate) context: ContextArgs,
+    /// The envelope file [default: standard output].
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+/// The recipients' keys, after checking every record among them.
+fn recipients(
+    params: &Params,
+    args: &RecipientArgs,
+    rng: &mut Rng,
+) -> Result<Vec<VaultPublicKey>, CliError> {
+    check_recipients(params, &read_recipients(&args.to)?, rng)
+}
+
+/// Map a sealing refusal (bad recipients, length, purpose) to a usage error.
+fn refused(error: vaultseal::Error) -> CliError {
+    CliError::usage(format!("cannot seal: {error}"))
+}
+
+fn write(
+    out: Option<&std::path::Path>,
+    kind: Kind,
+    bytes: &[u8],
+    output: &OutputArgs,
+) -> Result<ExitCode, CliError> {
+    write_object(out, kind, bytes, output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `seal deploy-key`: seal a DEPLOY KEY to the `--to` vaults under the
+/// context with purpose deploy-key.
+fn deploy_key(
+    params: &Params,
+    args: &SealDeployKeyArgs,
+    rng: &mut Rng,
+) -> Result<ExitCode, CliError> {
+    let context = args.context.build(Purpose::DeployKey)?;
+    let key = read_deploy_key(&args.key)?;
+    let recipients = recipients(params, &args.recipients, rng)?;
+    let sealed = seal_deploy_key(params, &recipients, &context, &key, rng).map_err(refused)?;
+    eprintln!("sealed deploy key {}", key.public_key().fingerprint());
+    write(args.out.as_deref(), Kind::SealedDeployKey, &sealed.to_bytes(), &args.output)
+}
+
+/// `seal secret`: seal 1..=128 bytes (32 for a webhook secret) to the `--to`
+/// vaults.
+fn secret(params: &Params, args: &SealSecretArgs, rng: &mut Rng) -> Result<ExitCode, CliError> {
+    let purpose = args.purpose.purpose();
+    let context = args.context.build(purpose)?;
+    let payload = read_secret_payload(&args.input, purpose)?;
+    let recipients = recipients(params, &args.recipients, rng)?;
+    let sealed = seal_secret(params, &recipients, &context, &payload, rng).map_err(refused)?;
+    write(args.out.as_deref(), Kind::SealedSecret, &sealed.to_bytes(), &args.output)
+}
+
+/// `seal hybrid`: seal a file of up to 16 MiB in a hybrid envelope.
+fn hybrid(params: &Params, args: &SealHybridArgs, rng: &mut Rng) -> Result<ExitCode, CliError> {
+    let context = args.context.build(args.purpose.purpose())?;
+    let payload = read_bytes(&args.input)?;
+    let recipients = recipients(params, &args.recipients, rng)?;
+    let envelope =
+        hybrid::seal(&recipients, &context, args.ad.as_bytes(), &payload, rng).map_err(refused)?;
+    write(args.out.as_deref(), Kind::HybridEnvelope, &envelope.to_bytes(), &args.output)
+}

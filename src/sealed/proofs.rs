@@ -1,0 +1,233 @@
+//! Sealing and verifying a sealed item's proofs: the statement absorbed
+//! once ([`crate::statement`]), then the range proof and the sigma proofs on
+//! its transcript; verification replays the same steps and adds every
+//! weighted equation to the caller's multiscalar multiplication.
+
+use alloc::vec::Vec;
+use curve25519_dalek::scalar::Scalar;
+use merlin::Transcript;
+use rand_core::CryptoRng;
+
+use crate::context::Context;
+use crate::elgamal::ChunkedCiphertext;
+use crate::elgamal::chunks::ChunkValues;
+use crate::encoding::RistrettoElement;
+use crate::error::{Error, InvalidInput};
+use crate::msm::{MontgomeryScalar, Msm, TermCount, Weights};
+use crate::params::Params;
+use crate::range_proof::RangeProof;
+use crate::sigma::SigmaProof;
+use crate::statement::{KeyStatement, Statement};
+use crate::transcript::TranscriptProtocol;
+use crate::vault::{self, VaultPublicKey};
+
+use super::{MAX_PAYLOAD_LEN, SealedItem};
+
+/// The prover's witness: the payload (keys the prover RNG), the chunk values
+/// `m_i` and the blindings `r_i`.
+#[derive(Clone, Copy)]
+pub(super) struct Witness<'a> {
+    pub(super) payload: &'a [u8],
+    pub(super) m: &'a [Scalar],
+    pub(super) r: &'a [Scalar],
+}
+
+/// Check the recipients (1..=8, distinct) and return their sealing keys
+/// sorted by encoding.
+pub(super) fn sorted_recipients(
+    recipients: &[VaultPublicKey],
+) -> Result<Vec<RistrettoElement>, Error> {
+    Ok(vault::sorted_recipients(recipients)?.into_iter().map(|key| key.Y).collect())
+}
+
+/// The statement's header for an item of `len` bytes to `recipients`.
+pub(super) fn statement<'a>(
+    context: &'a Context,
+    len: usize,
+    recipients: &'a [RistrettoElement],
+    key: Option<KeyStatement<'a>>,
+) -> Statement<'a> {
+    Statement { context, len, recipients, key }
+}
+
+#[allow(non_snake_case)]
+impl SealedItem {
+    /// Seal `payload` (already checked against the purpose) to `recipients`.
+    pub(super) fn seal<R: CryptoRng + ?Sized>(
+        params: &Params,
+        recipients: &[VaultPublicKey],
+        context: &Context,
+        payload: &[u8],
+        key: Option<KeyStatement<'_>>,
+        rng: &mut R,
+    ) -> Result<Self, Error> {
+        Self::seal_tweaked(params, recipients, context, payload, key, rng, |_| {})
+    }
+
+    /// [`SealedItem::seal`] with a hook on the sigma proofs' first move (see
+    /// [`SigmaProof::prove_tweaked`]; tests only pass a cheating one).
+    #[allow(non_snake_case)]
+    pub(super) fn seal_tweaked<R: CryptoRng + ?Sized>(
+        params: &Params,
+        recipients: &[VaultPublicKey],
+        context: &Context,
+        payload: &[u8],
+        key: Option<KeyStatement<'_>>,
+        rng: &mut R,
+        tweak: impl FnOnce(&mut crate::sigma::FirstMove<'_>),
+    ) -> Result<Self, Error> {
+        if !(1..=MAX_PAYLOAD_LEN).contains(&payload.len()) {
+            return Err(Error::input(InvalidInput::PayloadLength));
+        }
+        let recipients = sorted_recipients(recipients)?;
+        let chunks = ChunkValues::from_payload(payload)?;
+        let m = chunks.scalars();
+        // r_i from the transcript RNG keyed with the header and the payload.
+        let mut rng_r = statement(context, payload.len(), &recipients, key)
+            .absorb_header()
+            .prover_rng()
+            .witness_bytes(payload)
+            .finalize(rng);
+        let (ciphertext, r) =
+            ChunkedCiphertext::encrypt_with_rng(params, &chunks, &recipients, &mut rng_r)?;
+        Ok(Self::prove_tweaked(
+            params,
+            context,
+            payload.len(),
+            recipients,
+            ciphertext,
+            Witness { payload, m: &m, r: r.as_slice() },
+            key,
+            rng,
+            tweak,
+        ))
+    }
+
+    /// Absorb the statement (header, then ciphertext) and prove the range
+    /// and sigma statements for the witness `(m_i, r_i)` on its transcript.
+    ///
+    /// Shared by [`SealedItem::seal`] and the test-only sealer of the
+    /// soundness tests, which differ only in how they build the witness and
+    /// the ciphertext.
+    #[cfg(test)]
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn prove<R: CryptoRng + ?Sized>(
+        params: &Params,
+        context: &Context,
+        len: usize,
+        recipients: Vec<RistrettoElement>,
+        ciphertext: ChunkedCiphertext,
+        witness: Witness<'_>,
+        key: Option<KeyStatement<'_>>,
+        rng: &mut R,
+    ) -> Self {
+        Self::prove_tweaked(params, context, len, recipients, ciphertext, witness, key, rng, |_| {})
+    }
+
+    /// `SealedItem::prove` (test builds) with a hook on the sigma proofs' first move
+    /// (see [`SigmaProof::prove_tweaked`]; only tests pass a cheating one).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn prove_tweaked<R: CryptoRng + ?Sized>(
+        params: &Params,
+        context: &Context,
+        len: usize,
+        recipients: Vec<RistrettoElement>,
+        ciphertext: ChunkedCiphertext,
+        witness: Witness<'_>,
+        key: Option<KeyStatement<'_>>,
+        rng: &mut R,
+        tweak: impl FnOnce(&mut crate::sigma::FirstMove<'_>),
+    ) -> Self {
+        let mut absorbed = statement(context, len, &recipients, key)
+            .absorb_header()
+            .absorb_ciphertext(&ciphertext);
+
+        // Proof randomness: keyed with the payload and every r_i.
+        let mut builder = absorbed.transcript().prover_rng().witness_bytes(witness.payload);
+        for r_i in witness.r {
+            builder = builder.witness_scalar(r_i);
+        }
+        let mut rng_proof = builder.finalize(rng);
+        let range_proof =
+            RangeProof::prove(params, &mut absorbed, witness.m, witness.r, &mut rng_proof);
+        let sigma = SigmaProof::prove_tweaked(
+            params,
+            &mut absorbed,
+            witness.m,
+            witness.r,
+            &mut rng_proof,
+            tweak,
+        );
+        SealedItem { L: len, recipients, ciphertext, range_proof, sigma }
+    }
+
+    /// Replay the transcript and add every weighted equation of the item.
+    /// Every refusal comes before the first term is added, so a refused item
+    /// leaves `msm` as it was (the batch relies on it).
+    pub(super) fn push_equations(
+        &self,
+        params: &Params,
+        context: &Context,
+        key: Option<KeyStatement<'_>>,
+        weights: &mut Weights,
+        msm: &mut Msm,
+    ) -> Result<(), Error> {
+        self.replay(params, context, key, weights, msm).map(|_| ())
+    }
+
+    /// [`SealedItem::push_equations`], returning the transcript in its final
+    /// state (after the last response), so tests can check that everything
+    /// was absorbed.
+    pub(super) fn replay(
+        &self,
+        params: &Params,
+        context: &Context,
+        key: Option<KeyStatement<'_>>,
+        weights: &mut Weights,
+        msm: &mut Msm,
+    ) -> Result<Transcript, Error> {
+        let k = self.ciphertext.chunk_count();
+        // No commitment or handle is the identity (a zero blinding would
+        // publish a chunk's image m_i·G): the decoder refuses them, and the
+        // honest encryption makes one only for a zero blinding or
+        // r_i = −m_i·log_H G, each of probability 2⁻²⁵² per chunk.
+        debug_assert!(
+            !self
+                .ciphertext
+                .commitments()
+                .iter()
+                .chain(self.ciphertext.all_handles())
+                .any(RistrettoElement::is_identity)
+        );
+        let mut absorbed = statement(context, self.L, &self.recipients, key)
+            .absorb_header()
+            .absorb_ciphertext(&self.ciphertext);
+        // The sigma proof's shape first: the range proof pushes terms as soon
+        // as its own checks pass.
+        self.sigma.check_shape(&absorbed)?;
+        // Each C_i is pushed once, with its coefficients from every equation
+        // summed (the range proof's as `Scalar`s, the sigma proofs' in
+        // Montgomery form).
+        let mut range_coeffs = alloc::vec![Scalar::ZERO; k];
+        self.range_proof.push_equations(params, &mut absorbed, weights, msm, &mut range_coeffs)?;
+        let mut sigma_coeffs = alloc::vec![MontgomeryScalar::ZERO; k];
+        self.sigma.push_equations(&mut absorbed, weights, msm, &mut sigma_coeffs)?;
+        for ((range, sigma), C) in
+            range_coeffs.into_iter().zip(sigma_coeffs).zip(self.ciphertext.commitments())
+        {
+            msm.push(range + sigma.to_scalar(), C);
+        }
+        Ok(absorbed.into_transcript())
+    }
+
+    /// How many ristretto and Edwards terms `push_equations` adds (each
+    /// `C_i` once, each `D_ij`, `A`, `S`, `T_1`, `T_2`, every `L_j`, `R_j`,
+    /// `T_0`, every `T_j`, and `U_0`; `U_1` and `A` in Edwards): a capacity
+    /// hint for the batch's accumulators.
+    pub(super) fn msm_terms(&self, deploy_key: bool) -> TermCount {
+        let (k, v) = (self.ciphertext.chunk_count(), self.recipients.len());
+        let rounds = self.range_proof.ipp.L_vec.len();
+        let ristretto = k * (1 + v) + 4 + 2 * rounds + 1 + v + usize::from(deploy_key);
+        TermCount { ristretto, edwards: if deploy_key { 2 } else { 0 } }
+    }
+}
