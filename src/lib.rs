@@ -95,6 +95,12 @@ mod serde_impls;
 #[path = "ctgrind.rs"]
 pub mod __ctgrind;
 
+/// Fuzz-target hooks (crate-internal arithmetic); not part of the API.
+#[cfg(feature = "__fuzz")]
+#[doc(hidden)]
+#[path = "fuzz.rs"]
+pub mod __fuzz;
+
 /// Mathematical notes, rendered as documentation only.
 #[cfg(doc)]
 pub mod notes;

@@ -246,41 +246,95 @@ mod tests {
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;
 
+    /// ℓ as little-endian bytes.
+    const ELL_BYTES: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
+        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+
+    /// `x + d` as 256-bit little-endian bytes (wrapping), `d` signed.
+    fn offset(mut x: [u8; 32], d: i8) -> [u8; 32] {
+        let mut carry = i16::from(d);
+        for byte in &mut x {
+            let v = i16::from(*byte) + carry;
+            *byte = v.rem_euclid(256).to_le_bytes()[0];
+            carry = v.div_euclid(256);
+        }
+        x
+    }
+
+    /// `2^e` as 256-bit little-endian bytes (`e < 256`).
+    fn pow2(e: usize) -> [u8; 32] {
+        let mut x = [0u8; 32];
+        x[e / 8] = 1 << (e % 8);
+        x
+    }
+
+    /// Edge values: 0, 1, ½, ℓ − 1, ℓ − 2, 2⁶⁴ − 1, 2¹²⁸, 2²⁵² and
+    /// 2²⁵² ± 1, and the 32-byte inputs ℓ, ℓ + 1, 2²⁵⁵ − 19, 2²⁵⁶ − 1 and
+    /// R = 2²⁵⁶ mod ℓ reduced modulo ℓ (a `Scalar` is always canonical).
     fn edge_values() -> Vec<Scalar> {
         let two_128 = Scalar::from(u128::MAX) + Scalar::ONE;
-        alloc::vec![
+        let reduced = Scalar::from_bytes_mod_order;
+        let values = alloc::vec![
             Scalar::ZERO,
             Scalar::ONE,
+            Scalar::from(2u64).invert(),
             -Scalar::ONE,
             -Scalar::from(2u64),
             Scalar::from(u64::MAX),
             two_128,
-            two_128 * two_128 * Scalar::from(1u64 << 60).invert(), // 2²⁵² − …
-            Scalar::from(2u64).invert(),
-        ]
+            reduced(pow2(252)),
+            reduced(offset(pow2(252), -1)),
+            reduced(offset(pow2(252), 1)),
+            reduced(ELL_BYTES),
+            reduced(offset(ELL_BYTES, 1)),
+            reduced(offset(pow2(255), -19)),
+            reduced([0xff; 32]),
+            two_128 * two_128,
+        ];
+        // The byte constructions are what they claim (against dalek).
+        assert_eq!(reduced(pow2(252)), two_128 * Scalar::from(1u128 << 124));
+        assert_eq!(reduced(ELL_BYTES), Scalar::ZERO);
+        assert_eq!(reduced(offset(ELL_BYTES, -1)), -Scalar::ONE);
+        assert_eq!(reduced(offset(ELL_BYTES, 1)), Scalar::ONE);
+        assert_eq!(reduced(offset(pow2(252), -1)) + Scalar::ONE, reduced(pow2(252)));
+        values
     }
 
-    /// Every operation against `Scalar` on edge values and random ones.
+    /// Every operation of `x` and `y` against `Scalar`.
+    fn check_pair(x: &Scalar, y: &Scalar) {
+        let (mx, my) = (MontgomeryScalar::from_scalar(x), MontgomeryScalar::from(y));
+        assert_eq!((mx * my).to_scalar(), x * y, "{x:?} · {y:?}");
+        assert_eq!((mx + my).to_scalar(), x + y, "{x:?} + {y:?}");
+        assert_eq!((mx - my).to_scalar(), x - y, "{x:?} − {y:?}");
+        let mut acc = mx;
+        acc += my;
+        acc -= my;
+        acc *= my;
+        assert_eq!(acc.to_scalar(), x * y);
+    }
+
+    /// Every operation against `Scalar` on edge values and random ones:
+    /// each edge with every edge, each random value with every edge and
+    /// with a seventh of the random values.
     #[test]
     fn matches_dalek_scalar() {
         let mut rng = ChaCha20Rng::seed_from_u64(31);
-        let mut values = edge_values();
-        values.extend((0..200).map(|_| Scalar::random(&mut rng)));
-        for x in &values {
+        let edges = edge_values();
+        let random: Vec<Scalar> = (0..200).map(|_| Scalar::random(&mut rng)).collect();
+        for x in edges.iter().chain(&random) {
             let mx = MontgomeryScalar::from_scalar(x);
             assert_eq!(mx.to_scalar(), *x);
             assert_eq!((-mx).to_scalar(), -x);
             assert_eq!(mx.square().to_scalar(), x * x);
-            for y in values.iter().step_by(7) {
-                let my = MontgomeryScalar::from(y);
-                assert_eq!((mx * my).to_scalar(), x * y);
-                assert_eq!((mx + my).to_scalar(), x + y);
-                assert_eq!((mx - my).to_scalar(), x - y);
-                let mut acc = mx;
-                acc += my;
-                acc -= my;
-                acc *= my;
-                assert_eq!(acc.to_scalar(), x * y);
+            for y in edges.iter().chain(random.iter().step_by(7)) {
+                check_pair(x, y);
+            }
+        }
+        for x in random.iter().step_by(7) {
+            for y in &edges {
+                check_pair(y, x);
             }
         }
     }
