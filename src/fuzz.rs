@@ -2,7 +2,7 @@
 //! API, no stability promise).
 //!
 //! Crate-internal arithmetic that a fuzz target checks differentially against
-//! curve25519-dalek: [`Montgomery`] wraps the verifiers' `MontgomeryScalar`
+//! curve25519-dalek: `Montgomery` wraps the verifiers' `MontgomeryScalar`
 //! and forwards every operation to it unchanged.
 
 use alloc::vec::Vec;
