@@ -147,11 +147,14 @@ fn deploy_keys(params: &Params, v: usize, n: usize) -> Vec<Vec<u8>> {
     let publics: Vec<VaultPublicKey> = vaults(params)[..v].iter().map(|k| *k.public()).collect();
     if let Some(items) = read_cache(&name, n) {
         let contexts: Vec<Context> = (0..n).map(deploy_context).collect();
-        let mut batch = BatchVerifier::new(params);
-        for (item, ctx) in items.iter().zip(&contexts) {
-            batch.push_sealed_deploy_key_bytes(item, ctx);
-        }
-        if batch.verify(&mut ChaCha20Rng::seed_from_u64(1)).is_ok() {
+        let valid = {
+            let mut batch = BatchVerifier::new(params);
+            for (item, ctx) in items.iter().zip(&contexts) {
+                batch.push_sealed_deploy_key_bytes(item, ctx);
+            }
+            batch.verify(&mut ChaCha20Rng::seed_from_u64(1)).is_ok()
+        };
+        if valid {
             return items;
         }
     }
@@ -171,11 +174,14 @@ fn webhook_secrets(params: &Params, n: usize) -> Vec<Vec<u8>> {
     let publics = [*vaults(params)[0].public()];
     if let Some(items) = read_cache(name, n) {
         let contexts: Vec<Context> = (0..n).map(webhook_context).collect();
-        let mut batch = BatchVerifier::new(params);
-        for (item, ctx) in items.iter().zip(&contexts) {
-            batch.push_sealed_secret_bytes(item, ctx);
-        }
-        if batch.verify(&mut ChaCha20Rng::seed_from_u64(1)).is_ok() {
+        let valid = {
+            let mut batch = BatchVerifier::new(params);
+            for (item, ctx) in items.iter().zip(&contexts) {
+                batch.push_sealed_secret_bytes(item, ctx);
+            }
+            batch.verify(&mut ChaCha20Rng::seed_from_u64(1)).is_ok()
+        };
+        if valid {
             return items;
         }
     }

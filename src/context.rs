@@ -29,6 +29,8 @@ use crate::encoding::Reader;
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 use crate::transcript::{TranscriptProtocol, labels};
 
+pub use crate::kinds::Purpose;
+
 /// Longest project id, in bytes.
 pub const MAX_PROJECT_ID_LEN: usize = 128;
 /// Longest repository id, in bytes.
@@ -38,28 +40,7 @@ pub const MAX_EXTRA_LEN: usize = 1024;
 
 const CONTEXT_VERSION: u8 = 1;
 
-/// What a sealed payload is for. Determines its kind and length.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Purpose {
-    /// An Ed25519 deploy key: the payload is its 32-byte scalar.
-    DeployKey,
-    /// A webhook secret: 32 bytes.
-    WebhookSecret,
-    /// Any other secret: 1..=128 bytes, the length stated by the item.
-    Secret,
-}
-
 impl Purpose {
-    /// The wire and transcript byte of this purpose.
-    pub const fn to_byte(self) -> u8 {
-        match self {
-            Purpose::DeployKey => 1,
-            Purpose::WebhookSecret => 2,
-            Purpose::Secret => 3,
-        }
-    }
-
     /// The purpose encoded by `byte`.
     ///
     /// # Errors
@@ -70,15 +51,6 @@ impl Purpose {
             2 => Ok(Purpose::WebhookSecret),
             3 => Ok(Purpose::Secret),
             _ => Err(Error::decode(Object::Context, DecodeFailure::Tag)),
-        }
-    }
-
-    /// The payload length this purpose fixes, or `None` when the item states
-    /// it (`Secret`, 1..=128).
-    pub const fn fixed_payload_len(self) -> Option<usize> {
-        match self {
-            Purpose::DeployKey | Purpose::WebhookSecret => Some(32),
-            Purpose::Secret => None,
         }
     }
 }

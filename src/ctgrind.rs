@@ -10,6 +10,7 @@ use alloc::vec::Vec;
 use curve25519_dalek::scalar::Scalar;
 use rand_core::CryptoRng;
 use std::sync::OnceLock;
+use subtle::Choice;
 
 use crate::deploy_key::DeployKey;
 use crate::elgamal::ChunkedCiphertext;
@@ -52,6 +53,24 @@ pub(crate) fn declassify_scalars(scalars: &mut [Scalar]) {
         // `s` was canonical, so this is `s` again, now public.
         *s = Scalar::from_bytes_mod_order(canonical);
     }
+}
+
+/// A declassified copy of a verdict the library publishes by acting on it: a
+/// secret-derived bit on which it returns an error or draws again (a zero
+/// scalar drawn or derived, whether decryption found every chunk, whether an
+/// opened deploy key matches its public key). Everything else the verdict was
+/// computed from stays secret.
+pub(crate) fn declassified_choice(choice: Choice) -> Choice {
+    let bit = declassified(&[choice.unwrap_u8()]);
+    Choice::from(bit.first().copied().unwrap_or(0))
+}
+
+/// A declassified copy of a vault public key: a vault publishes it (in its
+/// record, in every item sealed to it), whereas the `x⁻¹·H` and
+/// `X25519(w, 9)` that compute it must not leak `x` or `w`. Re-decoded from
+/// its declassified encoding; an honest key always decodes.
+pub(crate) fn declassified_vault_public_key(public: VaultPublicKey) -> VaultPublicKey {
+    VaultPublicKey::from_bytes(&declassified(&public.to_bytes())).unwrap_or(public)
 }
 
 /// An opaque chunked ciphertext.

@@ -91,7 +91,7 @@ use crate::transcript::labels;
 
 /// Encoded length of a [`DeployKey`] (its scalar) and of a
 /// [`DeployPublicKey`].
-pub const DEPLOY_KEY_LEN: usize = 32;
+pub use crate::limits::DEPLOY_KEY_LEN;
 
 /// The OpenSSH key type of a deploy key.
 pub const OPENSSH_KEY_TYPE: &str = "ssh-ed25519";
@@ -129,43 +129,46 @@ impl DeployKey {
     /// A fresh deploy key from the caller's CSPRNG: `s` uniform in
     /// `[1, ℓ)`.
     pub fn generate<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        let mut s = Scalar::ZERO;
-        while s == Scalar::ZERO {
-            // A retry has probability 2⁻²⁵²; the loop branches on that public
-            // event only.
-            s = Scalar::random(rng);
-        }
+        let s = loop {
+            let s = Scalar::random(rng);
+            // A retry has probability 2⁻²⁵²; the loop branches on that
+            // (public) event only.
+            let zero = s.ct_eq(&Scalar::ZERO);
+            #[cfg(feature = "__ctgrind")]
+            let zero = crate::__ctgrind::declassified_choice(zero);
+            if !bool::from(zero) {
+                break s;
+            }
+        };
         Self::from_nonzero_scalar(s)
-    }
-
-    /// The key with scalar `s`. Used when opening a sealed deploy key: the
-    /// opener reduces the decrypted integer modulo ℓ, builds the key here and
-    /// re-checks `public_key() == A` before returning it.
-    ///
-    /// # Errors
-    /// [`InvalidInput::ZeroScalar`] for `s = 0`.
-    pub(crate) fn from_scalar(s: Scalar) -> Result<Self, Error> {
-        if bool::from(s.ct_eq(&Scalar::ZERO)) {
-            return Err(Error::input(InvalidInput::ZeroScalar));
-        }
-        Ok(Self::from_nonzero_scalar(s))
     }
 
     /// The key with scalar `s`, if its public key is `expected` (the `A` a
     /// verified sealed deploy key binds): the opener's final check (SPEC §5).
+    /// The opener reduces the decrypted integer modulo ℓ and builds the key
+    /// here.
+    ///
+    /// Constant time in `s`: `s·B` is computed whatever `s` is, `s ≠ 0` and
+    /// `s·B = A` are combined into one [`Choice`], and the only branch is on
+    /// that verdict, which the caller learns anyway (the key or an error).
     ///
     /// # Errors
     /// [`Error::Decryption`] (opaque, like every open failure) if `s = 0` or
     /// `s·B ≠ A`.
     pub(crate) fn from_opened_scalar(s: Scalar, expected: &DeployPublicKey) -> Result<Self, Error> {
-        let key = Self::from_scalar(s).map_err(|_| Error::Decryption)?;
-        if key.public != *expected {
+        // For s = 0 this key (A = identity) is built only to be dropped.
+        let key = Self::from_nonzero_scalar(s);
+        let valid = !s.ct_eq(&Scalar::ZERO) & key.public.A.compressed.ct_eq(&expected.A.compressed);
+        #[cfg(feature = "__ctgrind")]
+        let valid = crate::__ctgrind::declassified_choice(valid);
+        if !bool::from(valid) {
             return Err(Error::Decryption);
         }
         Ok(key)
     }
 
-    /// Build the key of a scalar known to be non-zero.
+    /// Build the key of a scalar known to be non-zero (or, in
+    /// [`DeployKey::from_opened_scalar`], about to be refused if it is zero).
     #[allow(non_snake_case)]
     pub(crate) fn from_nonzero_scalar(s: Scalar) -> Self {
         let A = EdwardsPoint::mul_base(&s);
@@ -491,12 +494,8 @@ mod tests {
     }
 
     #[test]
-    fn zero_scalar_is_refused() {
-        assert_eq!(
-            DeployKey::from_scalar(Scalar::ZERO).map(|_| ()),
-            Err(Error::input(InvalidInput::ZeroScalar))
-        );
-        let key = DeployKey::from_scalar(Scalar::ONE).unwrap_or_else(|_| unreachable!());
+    fn scalar_one_gives_the_basepoint() {
+        let key = DeployKey::from_nonzero_scalar(Scalar::ONE);
         assert_eq!(
             key.public_key().element().point,
             curve25519_dalek::constants::ED25519_BASEPOINT_POINT
@@ -508,7 +507,7 @@ mod tests {
     #[test]
     fn opened_scalar_must_match_the_bound_key() {
         let two = Scalar::from(2u8);
-        let a_two = DeployKey::from_scalar(two).unwrap_or_else(|_| unreachable!()).public_key();
+        let a_two = DeployKey::from_nonzero_scalar(two).public_key();
         assert!(DeployKey::from_opened_scalar(two, &a_two).is_ok());
         assert_eq!(
             DeployKey::from_opened_scalar(Scalar::ONE, &a_two).map(|_| ()),

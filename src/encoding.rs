@@ -17,6 +17,8 @@
 //!
 //! Wire integers are little-endian.
 
+use alloc::vec::Vec;
+
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
 use curve25519_dalek::scalar::Scalar;
@@ -310,6 +312,36 @@ impl<'a> Reader<'a> {
     /// [`DecodeFailure::TrailingData`] if bytes remain.
     pub(crate) fn finish(self) -> Result<(), Error> {
         if self.rest.is_empty() { Ok(()) } else { Err(self.error(DecodeFailure::TrailingData)) }
+    }
+}
+
+/// Recipient keys already decoded, so that a batch of items sealed to the
+/// same vaults decompresses each key once per thread rather than once per
+/// item. Holds at most [`RecipientCache::CAPACITY`] keys (a linear search).
+#[derive(Debug, Default)]
+pub(crate) struct RecipientCache(pub(crate) Vec<RistrettoElement>);
+
+impl RecipientCache {
+    /// Most keys kept.
+    pub(crate) const CAPACITY: usize = 32;
+
+    /// A non-identity ristretto point from `r`, as
+    /// [`Reader::ristretto_non_identity`] (same result, same errors), from
+    /// the cache when these bytes decoded before.
+    #[allow(non_snake_case)]
+    pub(crate) fn read(&mut self, r: &mut Reader<'_>) -> Result<RistrettoElement, Error> {
+        let bytes: [u8; 32] = r.array()?;
+        if let Some(known) = self.0.iter().find(|Y| Y.compressed.as_bytes() == &bytes) {
+            return Ok(*known);
+        }
+        let Y = decode_ristretto(bytes, r.what())?;
+        if Y.is_identity() {
+            return Err(r.error(DecodeFailure::Identity));
+        }
+        if self.0.len() < Self::CAPACITY {
+            self.0.push(Y);
+        }
+        Ok(Y)
     }
 }
 

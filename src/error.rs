@@ -9,8 +9,7 @@
 
 use core::fmt;
 
-use crate::context::Purpose;
-use crate::registration::RepositoryRole;
+use crate::kinds::{Purpose, RepositoryRole};
 
 /// Every way an operation of this crate can fail.
 ///
@@ -110,6 +109,10 @@ pub enum DecodeFailure {
     Identity,
     /// An Edwards point with a small-order (torsion) component.
     Torsion,
+    /// A point of small order (its order divides the cofactor 8) where a
+    /// key must have a large order: an X25519 KEM key `W` that is
+    /// `u = 0`, `u = 1` or one of the two points of order 8.
+    SmallOrder,
     /// A count or length outside the range the format allows.
     Limit,
     /// An unknown version, tag or enum byte.
@@ -260,6 +263,7 @@ impl fmt::Display for DecodeFailure {
             DecodeFailure::NotOnCurve => "not a valid point",
             DecodeFailure::Identity => "identity point not allowed",
             DecodeFailure::Torsion => "point has a torsion component",
+            DecodeFailure::SmallOrder => "point of small order",
             DecodeFailure::Limit => "count or length out of range",
             DecodeFailure::Tag => "unknown version or tag",
             DecodeFailure::Unsorted => "list not strictly increasing",

@@ -41,7 +41,8 @@
 //!
 //! 1. the recipient list must be canonical (decoding already refuses any
 //!    other; [`open`] checks again) and contain the vault's public key;
-//! 2. `K = OpenBase(enc_j, w, info, aad = header, ct_j)`;
+//! 2. `enc_j` must be a point of curve25519 not of small order (the rule of
+//!    a `W`), then `K = OpenBase(enc_j, w, info, aad = header, ct_j)`;
 //! 3. recompute `commit` from `K` and compare it with the header's **in
 //!    constant time, before touching the payload**;
 //! 4. decrypt the payload with `payload_key` and
@@ -105,6 +106,8 @@
 mod header;
 mod kem;
 mod synthetic;
+#[cfg(test)]
+mod wycheproof;
 
 use alloc::vec::Vec;
 
@@ -126,7 +129,7 @@ use header::{COMMIT_LEN, Header};
 use kem::{FILE_KEY_LEN, FileKey, TAG_LEN, WRAP_LEN, Wrap};
 
 /// Longest payload [`seal`] accepts: 16 MiB.
-pub const MAX_PAYLOAD_LEN: usize = 16 * 1024 * 1024;
+pub use crate::limits::MAX_HYBRID_PAYLOAD_LEN as MAX_PAYLOAD_LEN;
 
 /// Most recipients of one envelope.
 pub const MAX_RECIPIENTS: usize = header::MAX_RECIPIENTS;
@@ -204,8 +207,10 @@ impl Envelope {
     /// [`Error::Decode`] with `what = Object::HybridEnvelope`: `Tag` (another
     /// version), `Limit` (`v` outside `1..=8`, payload length outside
     /// `16..=16 MiB + 16`), `Length` (input too short), `NotOnCurve`,
-    /// `Identity` or `NonCanonical` (a recipient key, or a non-canonical
-    /// `enc`), `Unsorted` (recipient list not canonical), `TrailingData`.
+    /// `Identity`, `SmallOrder` or `NonCanonical` (a recipient key, as
+    /// [`VaultPublicKey::from_bytes`](crate::VaultPublicKey::from_bytes)
+    /// refuses it, or a non-canonical `enc`), `Unsorted` (recipient list not
+    /// canonical), `TrailingData`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, Object::HybridEnvelope);
         let header = Header::read(&mut r)?;
@@ -237,20 +242,84 @@ impl FileKeys {
     /// `hkdf::InvalidLength`, impossible for 32-byte outputs.
     #[allow(non_snake_case)]
     fn derive(K: &FileKey) -> Result<Self, hkdf::InvalidLength> {
-        let (mut prk, hkdf) = Hkdf::<Sha256>::extract(Some(labels::HYBRID_KDF_SALT), &K[..]);
-        prk.as_mut_slice().zeroize();
         let mut payload_key = Zeroizing::new([0u8; 32]);
-        hkdf.expand(labels::HYBRID_PAYLOAD_KEY, &mut payload_key[..])?;
         let mut commit = [0u8; COMMIT_LEN];
-        hkdf.expand(labels::HYBRID_KEY_COMMIT, &mut commit)?;
+        hkdf_sha256(
+            labels::HYBRID_KDF_SALT,
+            &K[..],
+            [
+                (labels::HYBRID_PAYLOAD_KEY, &mut payload_key[..]),
+                (labels::HYBRID_KEY_COMMIT, &mut commit[..]),
+            ],
+        )?;
         Ok(FileKeys { payload_key, commit })
     }
+}
 
-    /// The payload cipher.
-    fn cipher(&self) -> Result<ChaCha20Poly1305, chacha20poly1305::aead::Error> {
-        ChaCha20Poly1305::new_from_slice(&self.payload_key[..])
-            .map_err(|_| chacha20poly1305::aead::Error)
+/// HKDF-SHA256 (RFC 5869): `prk = Extract(salt, ikm)`, then
+/// `okm = Expand(prk, info, okm.len())` for each `(info, okm)`. The copy of
+/// `prk` that `hkdf` returns is wiped.
+///
+/// # Errors
+/// `hkdf::InvalidLength` for an output over 255·32 bytes.
+fn hkdf_sha256<const N: usize>(
+    salt: &[u8],
+    ikm: &[u8],
+    outputs: [(&[u8], &mut [u8]); N],
+) -> Result<(), hkdf::InvalidLength> {
+    let (mut prk, hkdf) = Hkdf::<Sha256>::extract(Some(salt), ikm);
+    prk.as_mut_slice().zeroize();
+    for (info, okm) in outputs {
+        hkdf.expand(info, okm)?;
     }
+    Ok(())
+}
+
+/// ChaCha20-Poly1305 encryption of `plaintext`: `ciphertext ‖ tag`. The
+/// envelope uses it once per payload key, with the zero nonce. The buffer
+/// holds plaintext until encrypted in place, so it is zeroized if
+/// encryption fails.
+///
+/// # Errors
+/// `aead::Error` for a plaintext over ChaCha20's 256 GiB.
+fn aead_seal(
+    key: &[u8; 32],
+    nonce: &Nonce,
+    associated_data: &[u8],
+    plaintext: &[u8],
+) -> Result<Vec<u8>, chacha20poly1305::aead::Error> {
+    let mut body = Zeroizing::new(Vec::with_capacity(plaintext.len() + TAG_LEN));
+    body.extend_from_slice(plaintext);
+    let tag = ChaCha20Poly1305::new(key.into()).encrypt_inout_detached(
+        nonce,
+        associated_data,
+        body.as_mut_slice().into(),
+    )?;
+    // Ciphertext from here on: move it out of the zeroizing wrapper.
+    let mut sealed = core::mem::take(&mut *body);
+    sealed.extend_from_slice(&tag);
+    Ok(sealed)
+}
+
+/// ChaCha20-Poly1305 decryption of `ciphertext ‖ tag`.
+///
+/// # Errors
+/// [`Error::Decryption`] if `sealed` is shorter than a tag or does not
+/// authenticate.
+fn aead_open(
+    key: &[u8; 32],
+    nonce: &Nonce,
+    associated_data: &[u8],
+    sealed: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let body_len = sealed.len().checked_sub(TAG_LEN).ok_or(Error::Decryption)?;
+    let (body, tag) = sealed.split_at(body_len);
+    let tag = Tag::try_from(tag).map_err(|_| Error::Decryption)?;
+    let mut plaintext = Zeroizing::new(body.to_vec());
+    ChaCha20Poly1305::new(key.into())
+        .decrypt_inout_detached(nonce, associated_data, plaintext.as_mut_slice().into(), &tag)
+        .map_err(|_| Error::Decryption)?;
+    Ok(plaintext)
 }
 
 /// HPKE `info` of every wrap: `"vaultseal-hybrid-wrap-v1" ‖ ctx.to_bytes()`.
@@ -325,23 +394,14 @@ pub fn seal<R: CryptoRng + ?Sized>(
         wraps.push(kem::wrap(&recipient.kem_key_bytes(), &info, &header_bytes, &K, &mut stream)?);
     }
 
-    // 5. The payload, once. The buffer holds plaintext until encrypted in
-    // place, so it is zeroized if encryption fails.
-    let mut body = Zeroizing::new(Vec::with_capacity(payload.len() + TAG_LEN));
-    body.extend_from_slice(payload);
-    let too_long = |_| Error::input(InvalidInput::PayloadLength);
-    let tag = keys
-        .cipher()
-        .map_err(too_long)?
-        .encrypt_inout_detached(
-            &Nonce::default(),
-            &payload_ad(&header_bytes, &wraps, associated_data),
-            body.as_mut_slice().into(),
-        )
-        .map_err(too_long)?;
-    // Ciphertext from here on: move it out of the zeroizing wrapper.
-    let mut payload_ct = core::mem::take(&mut *body);
-    payload_ct.extend_from_slice(&tag);
+    // 5. The payload, once, under the zero nonce.
+    let payload_ct = aead_seal(
+        &keys.payload_key,
+        &Nonce::default(),
+        &payload_ad(&header_bytes, &wraps, associated_data),
+        payload,
+    )
+    .map_err(|_| Error::input(InvalidInput::PayloadLength))?;
 
     Ok(Envelope { header, wraps, payload: payload_ct })
 }
@@ -386,20 +446,12 @@ pub fn open(
     }
 
     // 4. The payload.
-    let body_len = envelope.payload.len().checked_sub(TAG_LEN).ok_or(Error::Decryption)?;
-    let (body, tag) = envelope.payload.split_at(body_len);
-    let tag = Tag::try_from(tag).map_err(|_| Error::Decryption)?;
-    let mut plaintext = Zeroizing::new(body.to_vec());
-    keys.cipher()
-        .map_err(|_| Error::Decryption)?
-        .decrypt_inout_detached(
-            &Nonce::default(),
-            &payload_ad(&header_bytes, &envelope.wraps, associated_data),
-            plaintext.as_mut_slice().into(),
-            &tag,
-        )
-        .map_err(|_| Error::Decryption)?;
-    Ok(plaintext)
+    aead_open(
+        &keys.payload_key,
+        &Nonce::default(),
+        &payload_ad(&header_bytes, &envelope.wraps, associated_data),
+        &envelope.payload,
+    )
 }
 
 /// Decode and open an envelope in one step.

@@ -11,6 +11,8 @@ extern crate std;
 mod encoding;
 mod error;
 mod generators;
+mod kinds;
+mod limits;
 mod msm;
 mod transcript;
 
@@ -39,11 +41,14 @@ pub use webhook::{Secret, WebhookSecret, verify_github_signature, verify_gitlab_
 mod range_proof;
 pub mod sealed;
 mod sigma;
-pub use sealed::{SealedDeployKey, SealedSecret, seal_deploy_key, seal_secret};
+pub use sealed::{
+    SealedDeployKey, SealedSecret, Verified, VerifiedSealedDeployKey, VerifiedSealedSecret,
+    seal_deploy_key, seal_secret,
+};
 
 // ---- batch verification ----
 pub mod batch;
-pub use batch::{BatchError, BatchVerifier};
+pub use batch::{BatchError, BatchVerifier, verify_sealed_deploy_keys, verify_sealed_secrets};
 
 // ---- vault directory and selection ----
 pub mod selection;

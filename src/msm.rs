@@ -44,133 +44,27 @@
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
-use core::fmt;
 
 use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::{Identity, IsIdentity, VartimeMultiscalarMul};
-use sha2::{Digest, Sha512};
 
+mod check;
 mod montgomery;
+mod weights;
 
+#[cfg(all(test, feature = "std"))]
+pub(crate) use check::counter;
+pub(crate) use check::{
+    BatchItem, Clock, Equations, Held, NoClock, Prepared, Source, Stage, TermCount, check,
+    map_items, map_items_with, verify_one,
+};
 pub(crate) use montgomery::MontgomeryScalar;
+pub(crate) use weights::{ItemKind, WeightSeed, WeightSource, Weights, item_digest};
 
 use crate::encoding::RistrettoElement;
 use crate::params::Params;
-use crate::transcript::{ProverRng, TranscriptProtocol, labels, new_transcript};
-use rand_core::CryptoRng;
-
-/// The seed of one check's weights: 32 bytes from the verifier's randomness.
-#[derive(Clone)]
-pub(crate) struct WeightSeed(pub(crate) [u8; 32]);
-
-impl fmt::Debug for WeightSeed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WeightSeed(..)")
-    }
-}
-
-/// The verifier's randomness for one batch: merlin's `TranscriptRng` over
-/// the number of items and every item's digest, finalized with the caller's
-/// CSPRNG. Each check (the batch, then every bisection step) draws a fresh
-/// [`WeightSeed`] from it.
-pub(crate) struct WeightSource(ProverRng);
-
-impl WeightSource {
-    /// Randomness for a batch whose items have the given digests.
-    pub(crate) fn new<R: CryptoRng + ?Sized>(digests: &[[u8; 64]], rng: &mut R) -> Self {
-        let mut t = new_transcript(labels::PROTOCOL_BATCH_WEIGHTS);
-        t.append_u64_value(labels::BATCH_LEN, digests.len() as u64);
-        for digest in digests {
-            t.append_bytes(labels::BATCH_ITEM, digest);
-        }
-        WeightSource(t.prover_rng().finalize(rng))
-    }
-
-    /// A fresh seed for one check.
-    pub(crate) fn seed(&mut self) -> WeightSeed {
-        let mut seed = [0u8; 32];
-        self.0.fill_bytes(&mut seed);
-        WeightSeed(seed)
-    }
-}
-
-impl fmt::Debug for WeightSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WeightSource(..)")
-    }
-}
-
-/// The weight stream of one item in one check (see the module documentation).
-#[derive(Debug)]
-pub(crate) struct Weights {
-    seed: WeightSeed,
-    item: u64,
-    counter: u64,
-    /// Tests only: every weight is 1 (what a careless verifier would use).
-    #[cfg(test)]
-    unit: bool,
-}
-
-impl Weights {
-    /// The weights of item `item` under `seed`.
-    pub(crate) fn for_item(seed: &WeightSeed, item: usize) -> Self {
-        Weights {
-            seed: seed.clone(),
-            item: item as u64,
-            counter: 0,
-            #[cfg(test)]
-            unit: false,
-        }
-    }
-
-    /// The next weight: a uniform non-zero scalar (64 bytes reduced modulo ℓ;
-    /// zero, probability 2⁻²⁵², is skipped).
-    pub(crate) fn next(&mut self) -> Scalar {
-        #[cfg(test)]
-        if self.unit {
-            return Scalar::ONE;
-        }
-        loop {
-            let digest = Sha512::new()
-                .chain_update(labels::BATCH_WEIGHT)
-                .chain_update(self.seed.0)
-                .chain_update(self.item.to_le_bytes())
-                .chain_update(self.counter.to_le_bytes())
-                .finalize();
-            self.counter += 1;
-            let mut wide = [0u8; 64];
-            wide.copy_from_slice(&digest);
-            let omega = Scalar::from_bytes_mod_order_wide(&wide);
-            if omega != Scalar::ZERO {
-                return omega;
-            }
-        }
-    }
-
-    /// Test weights that are all 1: the equations summed unweighted.
-    #[cfg(test)]
-    pub(crate) fn unit() -> Self {
-        Weights { unit: true, ..Weights::for_item(&WeightSeed([0; 32]), 0) }
-    }
-
-    /// Test weights for one item whose bytes are `items`, from `rng` (the
-    /// batch derivation of a one-item batch).
-    #[cfg(test)]
-    pub(crate) fn new<'a, R: CryptoRng + ?Sized>(
-        items: impl IntoIterator<Item = &'a [u8]>,
-        rng: &mut R,
-    ) -> Self {
-        let mut t = new_transcript(labels::PROTOCOL_BATCH_WEIGHTS);
-        for item in items {
-            t.append_bytes(labels::BATCH_ITEM, item);
-        }
-        let mut seed = [0u8; 32];
-        t.prover_rng().finalize(rng).fill_bytes(&mut seed);
-        Weights::for_item(&WeightSeed(seed), 0)
-    }
-}
 
 /// Accumulated weighted terms of any number of equations (see the module
 /// documentation).

@@ -25,9 +25,11 @@ use curve25519_dalek::scalar::Scalar;
 #[cfg(feature = "precomputed-tables")]
 use curve25519_dalek::ristretto::RistrettoBasepointTable;
 
-#[cfg(feature = "std")]
-use crate::elgamal::dlog::DlogTable;
 use crate::generators;
+
+mod dlog_table;
+
+pub(crate) use dlog_table::{DlogTable, prefix};
 
 /// The generators of every protocol in the crate, with precomputed tables.
 ///
@@ -50,9 +52,9 @@ pub struct Params {
     H_table: Box<RistrettoBasepointTable>,
     /// The chunk-image table of constant-time decryption, built on first use
     /// (`None` only if its prefixes were not distinct, which they are; see
-    /// `elgamal::dlog`). Without `std` it is built per decryption instead.
+    /// `dlog_table`). Without `std` it is built per decryption instead.
     #[cfg(feature = "std")]
-    pub(crate) dlog_table: std::sync::OnceLock<Option<DlogTable>>,
+    dlog_table: std::sync::OnceLock<Option<DlogTable>>,
 }
 
 impl Params {
@@ -91,7 +93,14 @@ impl Params {
     /// Only vaults need it; it is built once per `Params`.
     #[cfg(feature = "std")]
     pub fn prepare_decryption(&self) {
-        self.dlog_table.get_or_init(|| DlogTable::new(self));
+        self.decryption_table();
+    }
+
+    /// The chunk-image table, built on first use (`None` only if its
+    /// prefixes were not distinct, which they are).
+    #[cfg(feature = "std")]
+    pub(crate) fn decryption_table(&self) -> Option<&DlogTable> {
+        self.dlog_table.get_or_init(|| DlogTable::new(self)).as_ref()
     }
 
     /// `s·G` in constant time.

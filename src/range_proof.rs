@@ -123,13 +123,13 @@ use inner_product::{InnerProductProof, doubling_products};
 use poly::{VecPoly1, powers, sum_of_powers};
 
 /// \\( n \\): bits per value (one 16-bit chunk).
-pub(crate) const RANGE_BITS: usize = 16;
+pub(crate) use crate::limits::RANGE_BITS;
 // The verifier takes y^(−n) by squarings.
 const _: () = assert!(RANGE_BITS.is_power_of_two());
 
 /// Largest number of (unpadded) values \\( k \\): 64 chunks of a 128-byte
 /// payload.
-pub(crate) const MAX_VALUES: usize = 64;
+pub(crate) use crate::limits::MAX_RANGE_VALUES as MAX_VALUES;
 
 /// \\( M \\): the number of aggregated values for `k` commitments.
 pub(crate) fn padded_values(k: usize) -> usize {
@@ -355,12 +355,12 @@ impl RangeProof {
     /// - \\( G_i \\): \\( -\omega_2 z - \omega_2 a\, s_i \\);
     ///   \\( H_i \\): \\( \omega_2 z + e_i (z^{2+\lfloor i/n \rfloor} 2^{i \bmod n} - b\, s_{N-1-i}) \\).
     ///
+    /// The proof's shape matches \\( k \\) and \\( A, S, T_1, T_2 \\) are not the
+    /// identity: the decoder and the prover guarantee both (checked in debug
+    /// builds).
+    ///
     /// # Errors
-    /// [`Error::Decode`] (`Object::RangeProof`, `Identity`) if \\( A, S, T_1 \\)
-    /// or \\( T_2 \\) is the identity; [`Error::Verification`] if the proof's
-    /// shape does not match \\( k \\) (out of 1..=64, fewer than \\( k \\)
-    /// slots, wrong number of rounds) or a challenge \\( y \\) or \\( u_j \\) is
-    /// zero.
+    /// [`Error::Verification`] if a challenge \\( y \\) or \\( u_j \\) is zero.
     #[allow(non_snake_case)]
     pub(crate) fn push_equations(
         &self,
@@ -373,18 +373,12 @@ impl RangeProof {
     ) -> Result<(), Error> {
         // The static coefficients go to `msm`; the generators must cover N.
         debug_assert!(RANGE_BITS * MAX_VALUES <= params.G_vec.len());
-        if !(1..=MAX_VALUES).contains(&k)
-            || commitment_coeffs.len() < k
-            || self.ipp.L_vec.len() != rounds(k)
-            || self.ipp.R_vec.len() != rounds(k)
-        {
-            return Err(Error::Verification);
-        }
-        for point in [&self.A, &self.S, &self.T_1, &self.T_2] {
-            if point.is_identity() {
-                return Err(Error::decode(Object::RangeProof, DecodeFailure::Identity));
-            }
-        }
+        // The shape comes from `k` and the identity rules from the decoder
+        // (`RangeProof::read`) or the prover; nothing else makes a proof.
+        debug_assert!((1..=MAX_VALUES).contains(&k) && commitment_coeffs.len() >= k);
+        debug_assert!(self.ipp.L_vec.len() == rounds(k) && self.ipp.R_vec.len() == rounds(k));
+        debug_assert!(!self.A.is_identity() && !self.S.is_identity());
+        debug_assert!(!self.T_1.is_identity() && !self.T_2.is_identity());
         let m = padded_values(k);
         let n = RANGE_BITS * m;
 

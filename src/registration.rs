@@ -161,8 +161,9 @@ use crate::sealed::{SealedDeployKey, SealedSecret};
 use crate::transcript::labels;
 use crate::vault::VaultPublicKey;
 
+pub use crate::kinds::RepositoryRole;
+
 pub use builder::{NewRegistration, RegistrationBuilder, RepositorySetup};
-pub(crate) use verify::PreparedRegistration;
 pub use verify::{
     OpenedProject, OpenedRepository, OwnershipCheck, VerifiedRegistration,
     verify_registration_bytes, verify_registrations,
@@ -178,46 +179,6 @@ pub const MAX_REPOSITORY_REF_LEN: usize = crate::context::MAX_REPOSITORY_ID_LEN;
 pub const NONCE_LEN: usize = 16;
 /// Length of a [`ProjectId`] (lowercase hex of a 32-byte digest).
 pub const PROJECT_ID_LEN: usize = 64;
-
-/// The role of a repository in a project.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RepositoryRole {
-    /// The configuration repository (YAML resources).
-    Config,
-    /// The inline code repository.
-    Code,
-}
-
-impl RepositoryRole {
-    /// Both roles, in registration order.
-    pub const ALL: [RepositoryRole; 2] = [RepositoryRole::Config, RepositoryRole::Code];
-
-    /// The wire byte: 1 = `Config`, 2 = `Code`.
-    pub const fn to_byte(self) -> u8 {
-        match self {
-            RepositoryRole::Config => 1,
-            RepositoryRole::Code => 2,
-        }
-    }
-
-    /// The role of a wire byte, if it is one.
-    pub const fn from_byte(byte: u8) -> Option<Self> {
-        match byte {
-            1 => Some(RepositoryRole::Config),
-            2 => Some(RepositoryRole::Code),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for RepositoryRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            RepositoryRole::Config => "config",
-            RepositoryRole::Code => "code",
-        })
-    }
-}
 
 /// A project id: 64 lowercase hex characters derived from the owner's key
 /// and the project name (see the [module documentation](self)).

@@ -53,41 +53,49 @@ mod cancellation_tests;
 mod open;
 #[cfg(test)]
 mod tests;
+mod verified;
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use curve25519_dalek::ristretto::CompressedRistretto;
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::IsIdentity;
 use merlin::Transcript;
 use rand_core::CryptoRng;
+use sha2::{Digest, Sha512};
 use zeroize::Zeroizing;
 
-use crate::batch::BatchVerifier;
 use crate::context::{Context, Purpose};
 use crate::deploy_key::{DeployKey, DeployPublicKey};
 use crate::elgamal::ChunkedCiphertext;
 use crate::elgamal::chunks::ChunkValues;
-use crate::encoding::{EdwardsElement, Reader, RistrettoElement};
+use crate::encoding::{EdwardsElement, Reader, RecipientCache, RistrettoElement};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
-use crate::msm::{MontgomeryScalar, Msm, Weights};
+use crate::msm::{
+    BatchItem, Equations, Held, ItemKind, MontgomeryScalar, Msm, Source, TermCount, Weights,
+    item_digest,
+};
 use crate::params::Params;
 use crate::range_proof::RangeProof;
 use crate::sigma::{SigmaProof, SigmaStatement};
 use crate::transcript::{TranscriptProtocol, labels, new_transcript};
 use crate::vault::{self, MAX_RECIPIENTS, VaultPublicKey};
 
-/// Longest sealed payload, in bytes.
-pub const MAX_PAYLOAD_LEN: usize = 128;
+use crate::limits::DEPLOY_KEY_LEN;
+
+pub use crate::limits::MAX_SEALED_PAYLOAD_LEN as MAX_PAYLOAD_LEN;
+pub use verified::{Verified, VerifiedSealedDeployKey, VerifiedSealedSecret};
+
 /// Wire version of sealed items.
 const SEALED_VERSION: u8 = 1;
-/// Payload length of a deploy key (its scalar).
-const DEPLOY_KEY_LEN: usize = 32;
 
 /// A sealed secret (a webhook secret or any 1..=128-byte secret) with its
 /// proofs. Created only by [`seal_secret`] and [`SealedSecret::from_bytes`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SealedSecret {
     item: SealedItem,
+    /// SHA-512 of the encoding (kept for the batch digest; not re-encoded).
+    encoding_digest: EncodingDigest,
 }
 
 /// A sealed deploy key with its proofs, including the binding to its Ed25519
@@ -101,6 +109,27 @@ pub struct SealedDeployKey {
     /// `A′` with `A = [8]A′`.
     A_prime: EdwardsElement,
     item: SealedItem,
+    /// SHA-512 of the encoding (kept for the batch digest; not re-encoded).
+    encoding_digest: EncodingDigest,
+}
+
+/// SHA-512 of an item's canonical encoding: computed once, when the item is
+/// sealed or decoded, and digested by every batch it joins.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct EncodingDigest([u8; 64]);
+
+impl EncodingDigest {
+    fn of(encoding: &[u8]) -> Self {
+        let mut out = [0u8; 64];
+        out.copy_from_slice(&Sha512::digest(encoding));
+        EncodingDigest(out)
+    }
+}
+
+impl core::fmt::Debug for EncodingDigest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("EncodingDigest(..)")
+    }
 }
 
 /// The part shared by both sealed types.
@@ -132,36 +161,6 @@ struct Witness<'a> {
     payload: &'a [u8],
     m: &'a [Scalar],
     r: &'a [Scalar],
-}
-
-/// Recipient keys already decoded, so that a batch of items sealed to the
-/// same vaults decompresses each key once per thread rather than once per
-/// item. Holds at most [`RecipientCache::CAPACITY`] keys (a linear search).
-#[derive(Debug, Default)]
-pub(crate) struct RecipientCache(Vec<RistrettoElement>);
-
-impl RecipientCache {
-    /// Most keys kept.
-    const CAPACITY: usize = 32;
-
-    /// A non-identity ristretto point from `r`, as
-    /// [`Reader::ristretto_non_identity`] (same result, same errors), from
-    /// the cache when these bytes decoded before.
-    #[allow(non_snake_case)]
-    fn read(&mut self, r: &mut Reader<'_>) -> Result<RistrettoElement, Error> {
-        let bytes: [u8; 32] = r.array()?;
-        if let Some(known) = self.0.iter().find(|Y| Y.compressed.as_bytes() == &bytes) {
-            return Ok(*known);
-        }
-        let Y = crate::encoding::decode_ristretto(bytes, r.what())?;
-        if Y.is_identity() {
-            return Err(r.error(DecodeFailure::Identity));
-        }
-        if self.0.len() < Self::CAPACITY {
-            self.0.push(Y);
-        }
-        Ok(Y)
-    }
 }
 
 /// Number of 16-bit chunks of an `L`-byte payload.
@@ -341,15 +340,18 @@ impl SealedItem {
         msm: &mut Msm,
     ) -> Result<Transcript, Error> {
         let k = self.ciphertext.chunk_count();
-        // Decoders refuse identity commitments and handles; refuse them here
-        // too, so that an item built in memory is held to the same rule
-        // (a zero blinding would publish a chunk's image m_i·G).
-        let cipher_points =
-            self.ciphertext.commitments().iter().chain(self.ciphertext.all_handles());
-        if cipher_points.clone().any(RistrettoElement::is_identity) {
-            let what = if key.is_some() { Object::SealedDeployKey } else { Object::SealedSecret };
-            return Err(Error::decode(what, DecodeFailure::Identity));
-        }
+        // No commitment or handle is the identity (a zero blinding would
+        // publish a chunk's image m_i·G): the decoder refuses them, and the
+        // honest encryption makes one only for a zero blinding or
+        // r_i = −m_i·log_H G, each of probability 2⁻²⁵² per chunk.
+        debug_assert!(
+            !self
+                .ciphertext
+                .commitments()
+                .iter()
+                .chain(self.ciphertext.all_handles())
+                .any(RistrettoElement::is_identity)
+        );
         let statement = SigmaStatement {
             recipients: &self.recipients,
             commitments: self.ciphertext.commitments(),
@@ -380,11 +382,11 @@ impl SealedItem {
     /// `C_i` once, each `D_ij`, `A`, `S`, `T_1`, `T_2`, every `L_j`, `R_j`,
     /// `T_0`, every `T_j`, and `U_0`; `U_1` and `A` in Edwards): a capacity
     /// hint for the batch's accumulators.
-    fn msm_terms(&self, deploy_key: bool) -> (usize, usize) {
+    fn msm_terms(&self, deploy_key: bool) -> TermCount {
         let (k, v) = (self.ciphertext.chunk_count(), self.recipients.len());
         let rounds = self.range_proof.ipp.L_vec.len();
-        let dynamic = k * (1 + v) + 4 + 2 * rounds + 1 + v + usize::from(deploy_key);
-        (dynamic, if deploy_key { 2 } else { 0 })
+        let ristretto = k * (1 + v) + 4 + 2 * rounds + 1 + v + usize::from(deploy_key);
+        TermCount { ristretto, edwards: if deploy_key { 2 } else { 0 } }
     }
 
     /// Append `v ‖ Y_j`, then (after the caller's deploy-key fields) the rest.
@@ -502,7 +504,7 @@ pub fn seal_deploy_key<R: CryptoRng + ?Sized>(
         Some(KeyStatement { A: &A, A_prime: &A_prime }),
         rng,
     )?;
-    Ok(SealedDeployKey { A, A_prime, item })
+    Ok(SealedDeployKey::new(A, A_prime, item))
 }
 
 /// Seal a secret (1..=128 bytes; exactly 32 for a webhook secret) to
@@ -526,7 +528,7 @@ pub fn seal_secret<R: CryptoRng + ?Sized>(
         return Err(Error::input(InvalidInput::PayloadLength));
     }
     let item = SealedItem::seal(params, recipients, context, secret, None, rng)?;
-    Ok(SealedSecret { item })
+    Ok(SealedSecret::new(item))
 }
 
 /// A sealed secret's context must be `WebhookSecret` or `Secret`.
@@ -538,8 +540,16 @@ fn check_secret_purpose(context: &Context) -> Result<(), Error> {
 }
 
 impl SealedSecret {
+    /// The sealed secret of `item`, with its encoding's digest.
+    fn new(item: SealedItem) -> Self {
+        let mut sealed = SealedSecret { item, encoding_digest: EncodingDigest([0; 64]) };
+        sealed.encoding_digest = EncodingDigest::of(&sealed.to_bytes());
+        sealed
+    }
+
     /// Verify every proof under `context` (a batch of one, weighted with the
-    /// caller's RNG).
+    /// caller's RNG). [`SealedSecret::verified`] also returns the token that
+    /// opens it without verifying again.
     ///
     /// # Errors
     /// [`InvalidInput::Purpose`] if `context` is for a deploy key;
@@ -551,9 +561,7 @@ impl SealedSecret {
         context: &Context,
         rng: &mut R,
     ) -> Result<(), Error> {
-        let mut batch = BatchVerifier::new(params);
-        batch.push_sealed_secret(self, context);
-        batch.verify(rng).map_err(|e| e.into_single())
+        self.verified(params, context, rng).map(drop)
     }
 
     /// Add the item's weighted equations to `msm` (the batch path); a
@@ -573,7 +581,7 @@ impl SealedSecret {
     }
 
     /// Ristretto and Edwards terms the item pushes (capacity hint).
-    pub(crate) fn msm_terms(&self) -> (usize, usize) {
+    pub(crate) fn msm_terms(&self) -> TermCount {
         self.item.msm_terms(false)
     }
 
@@ -624,13 +632,24 @@ impl SealedSecret {
         let recipients = SealedItem::read_recipients(&mut r, cache)?;
         let item = SealedItem::read_body(&mut r, len, recipients, false)?;
         r.finish()?;
-        Ok(SealedSecret { item })
+        Ok(SealedSecret { item, encoding_digest: EncodingDigest::of(bytes) })
     }
 }
 
 impl SealedDeployKey {
+    /// The sealed deploy key of `item` bound to `A`, `A′`, with its
+    /// encoding's digest.
+    #[allow(non_snake_case)]
+    fn new(A: EdwardsElement, A_prime: EdwardsElement, item: SealedItem) -> Self {
+        let zero = EncodingDigest([0; 64]);
+        let mut sealed = SealedDeployKey { A, A_prime, item, encoding_digest: zero };
+        sealed.encoding_digest = EncodingDigest::of(&sealed.to_bytes());
+        sealed
+    }
+
     /// Verify every proof under `context` (a batch of one, weighted with the
-    /// caller's RNG).
+    /// caller's RNG). [`SealedDeployKey::verified`] also returns the token
+    /// that opens it without verifying again.
     ///
     /// # Errors
     /// [`InvalidInput::Purpose`] if `context` is not for a deploy key;
@@ -642,9 +661,7 @@ impl SealedDeployKey {
         context: &Context,
         rng: &mut R,
     ) -> Result<(), Error> {
-        let mut batch = BatchVerifier::new(params);
-        batch.push_sealed_deploy_key(self, context);
-        batch.verify(rng).map_err(|e| e.into_single())
+        self.verified(params, context, rng).map(drop)
     }
 
     /// Add the item's weighted equations to `msm` (the batch path); a
@@ -664,7 +681,7 @@ impl SealedDeployKey {
     }
 
     /// Ristretto and Edwards terms the item pushes (capacity hint).
-    pub(crate) fn msm_terms(&self) -> (usize, usize) {
+    pub(crate) fn msm_terms(&self) -> TermCount {
         self.item.msm_terms(true)
     }
 
@@ -716,7 +733,7 @@ impl SealedDeployKey {
         check_cofactor_preimage(&A, &A_prime).map_err(|why| r.error(why))?;
         let item = SealedItem::read_body(&mut r, DEPLOY_KEY_LEN, recipients, true)?;
         r.finish()?;
-        Ok(SealedDeployKey { A, A_prime, item })
+        Ok(SealedDeployKey { A, A_prime, item, encoding_digest: EncodingDigest::of(bytes) })
     }
 }
 
@@ -734,4 +751,104 @@ fn check_cofactor_preimage(
         return Err(DecodeFailure::Torsion);
     }
     Ok(())
+}
+
+/// A sealed deploy key as a batch item: decoded or encoded, with the
+/// context it must verify under.
+#[derive(Debug)]
+pub(crate) struct SealedDeployKeyItem<'a> {
+    sealed: Source<'a, SealedDeployKey>,
+    context: &'a Context,
+}
+
+impl<'a> SealedDeployKeyItem<'a> {
+    /// The item of `sealed` under `context`.
+    pub(crate) fn new(sealed: Source<'a, SealedDeployKey>, context: &'a Context) -> Self {
+        SealedDeployKeyItem { sealed, context }
+    }
+}
+
+impl<'a> BatchItem<'a> for SealedDeployKeyItem<'a> {
+    /// Kind 2; parts: SHA-512 of the item's encoding (kept by a decoded
+    /// item), the context's encoding.
+    fn digest(&self) -> [u8; 64] {
+        let encoding = match self.sealed {
+            Source::Decoded(sealed) => sealed.encoding_digest,
+            Source::Encoded(bytes) => EncodingDigest::of(bytes),
+        };
+        item_digest(ItemKind::SealedDeployKey, &[&encoding.0, &self.context.to_bytes()])
+    }
+
+    fn prepare(&self, cache: &mut RecipientCache) -> Result<Box<dyn Equations + 'a>, Error> {
+        let sealed = self.sealed.held(|b| SealedDeployKey::from_bytes_cached(b, cache))?;
+        Ok(Box::new(WithContext { sealed, context: self.context }))
+    }
+}
+
+/// A sealed secret as a batch item: decoded or encoded, with the context it
+/// must verify under.
+#[derive(Debug)]
+pub(crate) struct SealedSecretItem<'a> {
+    sealed: Source<'a, SealedSecret>,
+    context: &'a Context,
+}
+
+impl<'a> SealedSecretItem<'a> {
+    /// The item of `sealed` under `context`.
+    pub(crate) fn new(sealed: Source<'a, SealedSecret>, context: &'a Context) -> Self {
+        SealedSecretItem { sealed, context }
+    }
+}
+
+impl<'a> BatchItem<'a> for SealedSecretItem<'a> {
+    /// Kind 3; parts: SHA-512 of the item's encoding (kept by a decoded
+    /// item), the context's encoding.
+    fn digest(&self) -> [u8; 64] {
+        let encoding = match self.sealed {
+            Source::Decoded(sealed) => sealed.encoding_digest,
+            Source::Encoded(bytes) => EncodingDigest::of(bytes),
+        };
+        item_digest(ItemKind::SealedSecret, &[&encoding.0, &self.context.to_bytes()])
+    }
+
+    fn prepare(&self, cache: &mut RecipientCache) -> Result<Box<dyn Equations + 'a>, Error> {
+        let sealed = self.sealed.held(|b| SealedSecret::from_bytes_cached(b, cache))?;
+        Ok(Box::new(WithContext { sealed, context: self.context }))
+    }
+}
+
+/// A decoded sealed item with the context it is verified under.
+struct WithContext<'a, T> {
+    sealed: Held<'a, T>,
+    context: &'a Context,
+}
+
+impl Equations for WithContext<'_, SealedDeployKey> {
+    fn msm_terms(&self) -> TermCount {
+        self.sealed.msm_terms()
+    }
+
+    fn push_equations(
+        &self,
+        params: &Params,
+        weights: &mut Weights,
+        msm: &mut Msm,
+    ) -> Result<(), Error> {
+        self.sealed.push_equations(params, self.context, weights, msm)
+    }
+}
+
+impl Equations for WithContext<'_, SealedSecret> {
+    fn msm_terms(&self) -> TermCount {
+        self.sealed.msm_terms()
+    }
+
+    fn push_equations(
+        &self,
+        params: &Params,
+        weights: &mut Weights,
+        msm: &mut Msm,
+    ) -> Result<(), Error> {
+        self.sealed.push_equations(params, self.context, weights, msm)
+    }
 }

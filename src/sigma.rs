@@ -26,7 +26,7 @@ use curve25519_dalek::scalar::Scalar;
 use merlin::Transcript;
 use zeroize::Zeroizing;
 
-use crate::encoding::{Reader, RistrettoElement};
+use crate::encoding::{EdwardsElement, Reader, RistrettoElement};
 use crate::error::Error;
 use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::params::Params;
@@ -51,7 +51,7 @@ pub(crate) struct SigmaStatement<'a> {
     pub(crate) A: Option<&'a EdwardsPoint>,
 }
 
-/// The ristretto first-move messages of the sigma proofs, as
+/// The first-move messages of the sigma proofs, as
 /// [`SigmaProof::prove_tweaked`] hands them to its hook.
 #[allow(non_snake_case)]
 #[cfg_attr(not(test), allow(dead_code))]
@@ -62,6 +62,8 @@ pub(crate) struct FirstMove<'a> {
     pub(crate) T_j: &'a mut [RistrettoElement],
     /// `U_0` (deploy keys).
     pub(crate) U_0: Option<&'a mut RistrettoElement>,
+    /// `U_1` (deploy keys; Edwards).
+    pub(crate) U_1: Option<&'a mut EdwardsElement>,
 }
 
 /// Validity proof, plus the key-binding proof for deploy keys.
@@ -124,11 +126,11 @@ impl SigmaProof {
         let (validity_nonces, mut T_0, mut T_j) =
             validity::commit(params, statement.recipients, rng);
         let mut binding = statement.A.map(|_| key_binding::commit(params, rng));
-        tweak(&mut FirstMove {
-            T_0: &mut T_0,
-            T_j: &mut T_j,
-            U_0: binding.as_mut().map(|(_, U_0, _)| U_0),
-        });
+        let (U_0, U_1) = match binding.as_mut() {
+            Some((_, U_0, U_1)) => (Some(U_0), Some(U_1)),
+            None => (None, None),
+        };
+        tweak(&mut FirstMove { T_0: &mut T_0, T_j: &mut T_j, U_0, U_1 });
         validity::absorb_commitments(transcript, &T_0, &T_j);
         if let Some((_, U_0, U_1)) = &binding {
             key_binding::absorb_commitments(transcript, U_0, U_1);
@@ -247,146 +249,4 @@ impl SigmaProof {
 }
 
 #[cfg(test)]
-#[allow(non_snake_case)]
-mod tests {
-    use super::*;
-    use crate::transcript::new_transcript;
-    use crate::vault::{VaultKeypair, VaultPublicKey};
-    use rand_chacha::ChaCha20Rng;
-    use rand_core::SeedableRng;
-
-    struct Fixture {
-        params: Params,
-        recipients: Vec<RistrettoElement>,
-        m: Vec<Scalar>,
-        r: Vec<Scalar>,
-        commitments: Vec<RistrettoElement>,
-        handles: Vec<RistrettoElement>,
-    }
-
-    fn fixture(m: &[u64], v: usize) -> Fixture {
-        let params = Params::new();
-        let mut rng = ChaCha20Rng::seed_from_u64(9);
-        let mut keys: Vec<VaultPublicKey> =
-            (0..v).map(|_| *VaultKeypair::generate(&params, &mut rng).public()).collect();
-        keys.sort();
-        let recipients: Vec<RistrettoElement> = keys.iter().map(|k| k.Y).collect();
-        let m: Vec<Scalar> = m.iter().map(|&x| Scalar::from(x)).collect();
-        let r: Vec<Scalar> = m.iter().map(|_| Scalar::random(&mut rng)).collect();
-        let commitments = m
-            .iter()
-            .zip(&r)
-            .map(|(m, r)| RistrettoElement::from_point(params.G * m + params.H * r))
-            .collect();
-        let handles = recipients
-            .iter()
-            .flat_map(|Y| r.iter().map(move |r| RistrettoElement::from_point(Y.point * r)))
-            .collect();
-        Fixture { params, recipients, m, r, commitments, handles }
-    }
-
-    fn prove(f: &Fixture, a: Option<&EdwardsPoint>, s_witness: Option<&[Scalar]>) -> SigmaProof {
-        let statement = SigmaStatement {
-            recipients: &f.recipients,
-            commitments: &f.commitments,
-            handles: &f.handles,
-            A: a,
-        };
-        let mut t = new_transcript(labels::PROTOCOL_SEALED);
-        let mut rng = t.prover_rng().finalize(&mut ChaCha20Rng::seed_from_u64(3));
-        SigmaProof::prove(&f.params, &mut t, &statement, s_witness.unwrap_or(&f.m), &f.r, &mut rng)
-    }
-
-    fn verify(f: &Fixture, proof: &SigmaProof, a: Option<&EdwardsPoint>) -> bool {
-        let statement = SigmaStatement {
-            recipients: &f.recipients,
-            commitments: &f.commitments,
-            handles: &f.handles,
-            A: a,
-        };
-        let mut t = new_transcript(labels::PROTOCOL_SEALED);
-        let mut weights = Weights::new([&b"test"[..]], &mut ChaCha20Rng::seed_from_u64(4));
-        let mut msm = Msm::new();
-        let mut coeffs = alloc::vec![MontgomeryScalar::ZERO; f.commitments.len()];
-        if proof.push_equations(&mut t, &statement, &mut weights, &mut msm, &mut coeffs).is_err() {
-            return false;
-        }
-        for (coeff, c) in coeffs.iter().zip(&f.commitments) {
-            msm.push(coeff.to_scalar(), c);
-        }
-        msm.vartime_is_satisfied(&f.params)
-    }
-
-    #[test]
-    fn validity_completeness_and_encoding() {
-        for v in [1, 3, 8] {
-            let f = fixture(&[0, 1, 0xffff, 1234], v);
-            let proof = prove(&f, None, None);
-            assert!(verify(&f, &proof, None));
-            let mut bytes = Vec::new();
-            proof.write(&mut bytes);
-            assert_eq!(bytes.len(), SigmaProof::encoded_len(v, false));
-            let mut r = Reader::new(&bytes, crate::error::Object::SealedSecret);
-            assert_eq!(SigmaProof::read(&mut r, v, false).as_ref(), Ok(&proof));
-        }
-    }
-
-    #[test]
-    fn a_handle_that_does_not_match_its_commitment_fails() {
-        let mut f = fixture(&[5, 6, 7], 2);
-        // The honest prover's steps on a statement whose D_{1,2} uses another r.
-        f.handles[4] = RistrettoElement::from_point(f.recipients[1].point * Scalar::from(99u64));
-        let proof = prove(&f, None, None);
-        assert!(!verify(&f, &proof, None));
-    }
-
-    #[test]
-    fn key_binding_completeness_and_soundness() {
-        let s = Scalar::from_bytes_mod_order([0x5a; 32]);
-        let chunks: Vec<u64> = s
-            .as_bytes()
-            .chunks_exact(2)
-            .map(|c| u64::from(u16::from_le_bytes([c[0], c[1]])))
-            .collect();
-        let f = fixture(&chunks, 1);
-        let a = EdwardsPoint::mul_base(&s);
-        let proof = prove(&f, Some(&a), None);
-        assert!(verify(&f, &proof, Some(&a)));
-        let mut bytes = Vec::new();
-        proof.write(&mut bytes);
-        assert_eq!(bytes.len(), SigmaProof::encoded_len(1, true));
-        // Against another key.
-        let other = EdwardsPoint::mul_base(&(s + Scalar::ONE));
-        assert!(!verify(&f, &proof, Some(&other)));
-        // A prover that claims another key for the same chunks.
-        let proof = prove(&f, Some(&other), None);
-        assert!(!verify(&f, &proof, Some(&other)));
-        // Shape mismatches are refused.
-        assert!(!verify(&f, &proof, None));
-        let secret_proof = prove(&f, None, None);
-        assert!(!verify(&f, &secret_proof, Some(&a)));
-    }
-
-    #[test]
-    fn responses_are_absorbed() {
-        let f = fixture(&[1, 2], 1);
-        let statement = SigmaStatement {
-            recipients: &f.recipients,
-            commitments: &f.commitments,
-            handles: &f.handles,
-            A: None,
-        };
-        let proof = prove(&f, None, None);
-        let mut altered = proof.clone();
-        altered.validity.z_r += Scalar::ONE;
-        let after = |p: &SigmaProof| {
-            let mut t = new_transcript(labels::PROTOCOL_SEALED);
-            let mut weights = Weights::new([&b"x"[..]], &mut ChaCha20Rng::seed_from_u64(1));
-            let mut coeffs = alloc::vec![MontgomeryScalar::ZERO; 2];
-            let _ =
-                p.push_equations(&mut t, &statement, &mut weights, &mut Msm::new(), &mut coeffs);
-            t.challenge_scalar(b"after")
-        };
-        assert_ne!(after(&proof), after(&altered));
-    }
-}
+mod tests;

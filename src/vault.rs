@@ -18,6 +18,16 @@
 //! Both secrets can be derived from one 32-byte seed with SHA-512 under two
 //! distinct labels ([`VaultKeypair::from_seed`]).
 //!
+//! # Constant time
+//! `x` and `w` enter constant-time arithmetic only: the SHA-512 derivations,
+//! `x⁻¹` and the fixed-base `x⁻¹·H`, the clamped fixed-base X25519, the
+//! proof of possession ([`VaultKeyProof::prove`]). The only branches on them
+//! are on whether `x` is zero (probability 2⁻²⁵²: a retry in
+//! [`VaultSecretKey::generate`], an error in [`VaultSecretKey::from_seed`])
+//! and, in [`VaultSecretKey::from_bytes`], on whether the stored `x` is
+//! canonical and non-zero (a decoding error). The `ctgrind/` harness checks
+//! generation, derivation and proving with `x` and `w` secret.
+//!
 //! # Encodings
 //! - [`VaultPublicKey`]: `Y (32) ‖ W (32)`; `Y` is a ristretto255 point, not the
 //!   identity; `W` is a canonical Montgomery u-coordinate (`< 2²⁵⁵ − 19`) of a
@@ -25,6 +35,7 @@
 //! - [`VaultSecretKey`]: `x (32) ‖ w (32)`; `x` canonical and non-zero.
 
 pub mod proof;
+pub mod record;
 
 use alloc::vec::Vec;
 use core::fmt;
@@ -42,9 +53,11 @@ use crate::params::Params;
 use crate::transcript::labels;
 
 pub use proof::VaultKeyProof;
+pub(crate) use proof::VaultKeyProofItem;
+pub use record::{VaultFields, VaultRecord};
 
 /// Most recipients (vaults) a sealed item or an envelope may have.
-pub const MAX_RECIPIENTS: usize = 8;
+pub use crate::limits::MAX_RECIPIENTS;
 
 /// Encoded length of a [`VaultPublicKey`].
 pub const VAULT_PUBLIC_KEY_LEN: usize = 64;
@@ -65,11 +78,17 @@ pub struct VaultSecretKey {
 impl VaultSecretKey {
     /// A fresh key from the caller's CSPRNG.
     pub fn generate<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        let mut x = Scalar::ZERO;
-        while x == Scalar::ZERO {
-            // Probability of a retry: 2⁻²⁵². The loop is on public failure only.
-            x = Scalar::random(rng);
-        }
+        let x = loop {
+            let x = Scalar::random(rng);
+            // Probability of a retry: 2⁻²⁵². The loop branches on that
+            // (public) event only.
+            let zero = x.ct_eq(&Scalar::ZERO);
+            #[cfg(feature = "__ctgrind")]
+            let zero = crate::__ctgrind::declassified_choice(zero);
+            if !bool::from(zero) {
+                break x;
+            }
+        };
         let mut w = [0u8; 32];
         rng.fill_bytes(&mut w);
         VaultSecretKey { x, w }
@@ -93,7 +112,12 @@ impl VaultSecretKey {
         );
         let mut w = [0u8; 32];
         w.copy_from_slice(&w_wide[..32]);
-        if bool::from(x.ct_eq(&Scalar::ZERO)) {
+        // The one secret-derived branch: an error, published (probability
+        // 2⁻²⁵²).
+        let zero = x.ct_eq(&Scalar::ZERO);
+        #[cfg(feature = "__ctgrind")]
+        let zero = crate::__ctgrind::declassified_choice(zero);
+        if bool::from(zero) {
             w.zeroize();
             return Err(Error::input(InvalidInput::ZeroScalar));
         }
@@ -140,7 +164,11 @@ impl VaultSecretKey {
         let x_inv = Zeroizing::new(self.x.invert());
         let Y = RistrettoElement::from_point(params.mul_H(&x_inv));
         let W = MontgomeryPoint::mul_base_clamped(self.w);
-        VaultPublicKey { Y, W }
+        let public = VaultPublicKey { Y, W };
+        // Published: the secret-taint harness treats it as public from here.
+        #[cfg(feature = "__ctgrind")]
+        let public = crate::__ctgrind::declassified_vault_public_key(public);
+        public
     }
 }
 
@@ -204,9 +232,13 @@ impl VaultPublicKey {
     /// Decode `Y ‖ W`.
     ///
     /// # Errors
-    /// [`Error::Decode`] (`Object::VaultPublicKey`): wrong length, `Y` not a
-    /// point or the identity; `W` non-canonical, on the twist or of small
-    /// order.
+    /// [`Error::Decode`] (`Object::VaultPublicKey`): wrong length
+    /// ([`DecodeFailure::Length`], [`DecodeFailure::TrailingData`]); `Y` not
+    /// a point ([`DecodeFailure::NotOnCurve`]) or the identity
+    /// ([`DecodeFailure::Identity`]); `W` not below `2²⁵⁵ − 19`
+    /// ([`DecodeFailure::NonCanonical`]), on the twist
+    /// ([`DecodeFailure::NotOnCurve`]) or of small order
+    /// ([`DecodeFailure::SmallOrder`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, Object::VaultPublicKey);
         let key = Self::read(&mut r)?;
@@ -241,8 +273,14 @@ impl VaultPublicKey {
 
 /// Validate an X25519 public key: canonical (`u < p`), on the curve (not the
 /// twist) and not of small order. Honest keys `X25519(w, 9)` lie in the
-/// prime-order subgroup and always pass.
-fn decode_kem_public(bytes: [u8; 32], what: Object) -> Result<MontgomeryPoint, Error> {
+/// prime-order subgroup and always pass. The rule of a vault's `W`, and of a
+/// wrap's `enc` when a vault opens it ([`hybrid`](crate::hybrid)).
+///
+/// # Errors
+/// [`Error::Decode`] naming `what`: [`DecodeFailure::NonCanonical`],
+/// [`DecodeFailure::NotOnCurve`] (the twist), [`DecodeFailure::Identity`]
+/// (small order).
+pub(crate) fn decode_kem_public(bytes: [u8; 32], what: Object) -> Result<MontgomeryPoint, Error> {
     // p = 2²⁵⁵ − 19, little-endian: ed ff … ff 7f.
     const P: [u8; 32] = {
         let mut p = [0xffu8; 32];
@@ -258,7 +296,7 @@ fn decode_kem_public(bytes: [u8; 32], what: Object) -> Result<MontgomeryPoint, E
     let point = MontgomeryPoint(bytes);
     let edwards = point.to_edwards(0).ok_or(Error::decode(what, DecodeFailure::NotOnCurve))?;
     if edwards.is_small_order() {
-        return Err(Error::decode(what, DecodeFailure::Identity));
+        return Err(Error::decode(what, DecodeFailure::SmallOrder));
     }
     Ok(point)
 }
@@ -381,8 +419,9 @@ mod tests {
         // u = 0 and u = 1 are of small order; u = 2 lies on the twist.
         let mut two = [0u8; 32];
         two[0] = 2;
-        assert!(matches!(with_w([0; 32]), Err(Error::Decode { why: DecodeFailure::Identity, .. })));
-        assert!(matches!(with_w(one), Err(Error::Decode { why: DecodeFailure::Identity, .. })));
+        let small_order = Err(Error::decode(Object::VaultPublicKey, DecodeFailure::SmallOrder));
+        assert_eq!(with_w([0; 32]), small_order);
+        assert_eq!(with_w(one), small_order);
         assert!(matches!(with_w(two), Err(Error::Decode { why: DecodeFailure::NotOnCurve, .. })));
         assert!(matches!(
             with_w([0xff; 32]),

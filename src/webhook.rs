@@ -55,7 +55,7 @@ use crate::encoding::Reader;
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 
 /// Length of a [`WebhookSecret`] in bytes.
-pub const WEBHOOK_SECRET_LEN: usize = 32;
+pub use crate::limits::WEBHOOK_SECRET_LEN;
 
 /// Length of a [`WebhookSecret`]'s hex string.
 pub const WEBHOOK_SECRET_HEX_LEN: usize = 2 * WEBHOOK_SECRET_LEN;

@@ -291,3 +291,58 @@ fn batch_error_displays_indices() {
     assert_eq!(err.error_for(0), None);
     assert_eq!(pool.get("proof1_z").kind, Kind::Proof);
 }
+
+/// Recipient keys of encoded items are decoded through a small per-thread
+/// cache: a refused key (here the identity) must be refused every time it
+/// comes back, never served from the cache, and a batch with more distinct
+/// vaults than the cache holds verifies exactly as one with few.
+#[test]
+fn recipient_keys_are_checked_every_time_through_the_cache() {
+    use vaultseal::{Context, Purpose, VaultKeypair, seal_secret};
+    let params = Params::shared();
+    let context = Context::new(b"p", b"github:1", Purpose::WebhookSecret, [1; 32]).unwrap();
+    // 40 vaults: more than the cache's 32 entries.
+    let vaults: Vec<VaultKeypair> =
+        (1..=40u8).map(|i| VaultKeypair::from_seed(params, &[i; 32]).unwrap()).collect();
+    let items: Vec<Vec<u8>> = vaults
+        .iter()
+        .enumerate()
+        .map(|(i, vault)| {
+            let secret = [u8::try_from(i).unwrap(); 32];
+            seal_secret(params, &[*vault.public()], &context, &secret, &mut rng(500 + i as u64))
+                .unwrap()
+                .to_bytes()
+        })
+        .collect();
+    // The same items with their recipient replaced by the identity (found
+    // by its bytes, so that the test does not depend on the layout).
+    let with_identity: Vec<Vec<u8>> = items
+        .iter()
+        .zip(&vaults)
+        .map(|(bytes, vault)| {
+            let y = vault.public().sealing_key_bytes();
+            let at = bytes.windows(32).position(|w| w == y).unwrap();
+            let mut bad = bytes.clone();
+            bad[at..at + 32].fill(0);
+            bad
+        })
+        .collect();
+    let identity = Error::Decode { what: Object::SealedSecret, why: DecodeFailure::Identity };
+    let mut batch = BatchVerifier::new(params);
+    let mut expected = Vec::new();
+    for _round in 0..3 {
+        for (good, bad) in items.iter().zip(&with_identity) {
+            expected.push((batch.push_sealed_secret_bytes(bad, &context), identity));
+            batch.push_sealed_secret_bytes(good, &context);
+            expected.push((batch.push_sealed_secret_bytes(bad, &context), identity));
+        }
+    }
+    let err = batch.verify(&mut rng(540)).unwrap_err();
+    assert_eq!(err.invalid(), &expected[..]);
+    // Only the valid ones: they all verify.
+    let mut batch = BatchVerifier::new(params);
+    for good in items.iter().chain(&items) {
+        batch.push_sealed_secret_bytes(good, &context);
+    }
+    assert_eq!(batch.verify(&mut rng(541)), Ok(()));
+}

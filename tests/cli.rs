@@ -744,3 +744,82 @@ fn outputs_to_devices_and_links() {
 // registrations in `verify`), beside this file.
 #[path = "cli/registration.rs"]
 mod registration;
+
+/// The `VAULT PUBLIC KEY` armor of `bytes` (64-character base64 lines).
+fn armored_vault_public_key(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    let body = base64::engine::general_purpose::STANDARD.encode(bytes);
+    format!(
+        "-----BEGIN VAULTSEAL VAULT PUBLIC KEY-----\n{body}\n-----END VAULTSEAL VAULT PUBLIC KEY-----\n"
+    )
+}
+
+/// A vault public key whose KEM key `W` is of small order is refused in the
+/// words of PROTOCOL.md §3.1 ("small order", `SmallOrder`), not as an
+/// identity point; an identity `Y` keeps its own reason.
+#[test]
+fn small_order_kem_key_is_named() {
+    let sb = Sandbox::new("small-order-w");
+    sb.ok(&["vault", "keygen", "-o", "v.key", "--binary"]);
+    let public = sb.read("v.key.pub");
+    assert_eq!(public.len(), 64);
+    sb.write("p", b"x");
+    fn seal_to(key: &str) -> Vec<&str> {
+        with(&["seal", "secret", "-i", "p", "--to", key, "-o", "s"], &ctx(&["--force"]))
+    }
+    // u = 0 (order 2), u = 1 (order 4), and a point of order 8.
+    let order_8 = "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800";
+    for (name, w) in [
+        ("zero", [0u8; 32].to_vec()),
+        ("one", [&[1u8][..], &[0; 31]].concat()),
+        ("eight", hex::decode(order_8).unwrap()),
+    ] {
+        let file = format!("{name}.pub");
+        sb.write(&file, armored_vault_public_key(&[&public[..32], &w].concat()).as_bytes());
+        let out = sb.expect(2, &seal_to(&file));
+        assert!(
+            stderr(&out).contains("invalid vault public key encoding: point of small order"),
+            "{name}: {}",
+            stderr(&out)
+        );
+    }
+    sb.write(
+        "y.pub",
+        armored_vault_public_key(&[&[0u8; 32][..], &public[32..]].concat()).as_bytes(),
+    );
+    let out = sb.expect(2, &seal_to("y.pub"));
+    assert!(
+        stderr(&out).contains("invalid vault public key encoding: identity point not allowed"),
+        "{}",
+        stderr(&out)
+    );
+    // The key as generated seals.
+    sb.write("good.pub", armored_vault_public_key(&public).as_bytes());
+    sb.ok(&seal_to("good.pub"));
+}
+
+/// A sealed secret that is not 32 bytes long, verified or opened as a
+/// webhook secret, is refused for its length in the words of PROTOCOL.md §8.2
+/// and of the registration check `PayloadLength` ("sealed webhook secret is
+/// not 32 bytes"), not as a proof failure.
+#[test]
+fn sealed_webhook_secret_of_the_wrong_length_is_named() {
+    let sb = Sandbox::new("webhook-length");
+    sb.vault("v", &[]);
+    sb.write("p31", &[7u8; 31]);
+    sb.ok(&with(&["seal", "secret", "-i", "p31", "--to", "v.rec", "-o", "s31"], &ctx(&[])));
+    let webhook = ["--purpose", "webhook-secret"];
+    let expected = "sealed webhook secret is not 32 bytes (L = 31)";
+    let out = sb.expect(1, &with(&with(&["verify", "s31"], &webhook), &ctx(&[])));
+    assert_eq!(stdout(&out), format!("INVALID s31: {expected}\n"));
+    let out = sb.expect(
+        1,
+        &with(&with(&["open", "-k", "v.key", "-i", "s31", "-o", "-"], &webhook), &ctx(&[])),
+    );
+    assert!(stderr(&out).contains(&format!("s31: {expected}")), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    // As a plain secret it verifies and opens.
+    sb.ok(&with(&["verify", "s31"], &ctx(&[])));
+    let out = sb.ok(&with(&["open", "-k", "v.key", "-i", "s31", "-o", "-"], &ctx(&[])));
+    assert_eq!(out.stdout, [7u8; 31]);
+}

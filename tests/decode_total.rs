@@ -361,6 +361,6 @@ fn kem_key_encodings() {
     bytes[32..].fill(0);
     assert_eq!(
         VaultPublicKey::from_bytes(&bytes),
-        Err(decode_err(Object::VaultPublicKey, DecodeFailure::Identity))
+        Err(decode_err(Object::VaultPublicKey, DecodeFailure::SmallOrder))
     );
 }

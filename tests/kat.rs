@@ -19,3 +19,5 @@ mod hybrid;
 mod registration;
 #[path = "kat/sealed.rs"]
 mod sealed;
+#[path = "kat/selection.rs"]
+mod selection;

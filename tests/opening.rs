@@ -193,3 +193,74 @@ fn spliced_items_never_open() {
         );
     }
 }
+
+/// Verify once, open without verifying again: items a batch accepted come
+/// back as tokens that open to exactly what `open_*` (verify, then decrypt)
+/// gives; items it refused come back with the error their single
+/// verification gives, and have no token to open.
+#[test]
+fn batch_verified_items_open_without_a_second_verification() {
+    let d1 = deploy_fixture(2, 11);
+    let d2 = deploy_fixture(2, 12);
+    let w = secret_fixture(32, 1, Purpose::WebhookSecret, 13);
+    let s = secret_fixture(5, 1, Purpose::Secret, 14);
+    // d2 under another project: refused.
+    let other_project = vaultseal::Context::new(
+        b"another",
+        d2.context.repository_id(),
+        Purpose::DeployKey,
+        *d2.context.owner(),
+    )
+    .unwrap();
+    let items =
+        [(&d1.sealed, &d1.context), (&d2.sealed, &other_project), (&d2.sealed, &d2.context)];
+    let results = vaultseal::verify_sealed_deploy_keys(params(), &items, &mut rng(20));
+    assert_eq!(results.len(), 3);
+    assert_eq!(
+        results[1].as_ref().map(|_| ()).map_err(|e| *e),
+        d2.sealed.verify(params(), &other_project, &mut rng(21))
+    );
+    assert_eq!(results[1].as_ref().err(), Some(&Error::Verification));
+    for (result, fixture) in [(&results[0], &d1), (&results[2], &d2)] {
+        let token = result.as_ref().unwrap();
+        assert!(core::ptr::eq(token.item(), &fixture.sealed));
+        assert_eq!(token.context(), &fixture.context);
+        for vault in &fixture.vaults {
+            let opened = vault.open_verified_deploy_key(params(), token).unwrap();
+            assert_eq!(opened, fixture.key);
+            let again =
+                vault.open_deploy_key(params(), &fixture.sealed, &fixture.context, &mut rng(22));
+            assert_eq!(again.unwrap(), opened);
+        }
+        // A vault that is not a recipient still gets Decryption.
+        let stranger = &vaults(1, 0xee)[0];
+        assert_eq!(
+            stranger.open_verified_deploy_key(params(), token).map(|_| ()),
+            Err(Error::Decryption)
+        );
+    }
+
+    let secrets = [(&w.sealed, &w.context), (&s.sealed, &s.context)];
+    let results = vaultseal::verify_sealed_secrets(params(), &secrets, &mut rng(23));
+    let (webhook, secret) = (results[0].as_ref().unwrap(), results[1].as_ref().unwrap());
+    let vault = &w.vaults[0];
+    let opened = vault.open_verified_webhook_secret(params(), webhook).unwrap();
+    assert_eq!(opened.as_bytes()[..], w.payload[..]);
+    assert_eq!(vault.open_verified_secret(params(), webhook).unwrap().as_bytes(), &w.payload[..]);
+    // A token for a Secret-purpose item is not a webhook secret.
+    assert_eq!(
+        s.vaults[0].open_verified_webhook_secret(params(), secret).map(|_| ()),
+        Err(Error::InvalidInput { what: vaultseal::InvalidInput::Purpose })
+    );
+    assert_eq!(
+        s.vaults[0].open_verified_secret(params(), secret).unwrap().as_bytes(),
+        &s.payload[..]
+    );
+    // Single verification gives the same tokens.
+    let token = d1.sealed.verified(params(), &d1.context, &mut rng(24)).unwrap();
+    assert_eq!(d1.vaults[0].open_verified_deploy_key(params(), &token).unwrap(), d1.key);
+    assert_eq!(
+        d2.sealed.verified(params(), &other_project, &mut rng(25)).map(|_| ()),
+        Err(Error::Verification)
+    );
+}

@@ -224,3 +224,60 @@ fn lengths_are_exact() {
         Err(Error::Decode { what: Object::VaultKeyProof, why: DecodeFailure::TrailingData })
     );
 }
+
+/// A response `z = 0` is a canonical scalar, so the proof decodes; the
+/// equation `0·Y = T + c·H` then needs `T = −c·H` with `c` derived from `T`,
+/// which a prover cannot aim for. Refused as a verification failure (not a
+/// decode error), alone and in a batch, where its zero coefficient on the
+/// shared `Y` must not hide it.
+#[test]
+fn zero_response_is_a_verification_failure() {
+    let kp = vault(12);
+    let mut bytes = VaultKeyProof::prove(&kp, RECORD, &mut seeded_rng(12)).to_bytes();
+    bytes[32..].fill(0);
+    let proof = VaultKeyProof::from_bytes(&bytes).unwrap();
+    assert_eq!(proof.to_bytes(), bytes);
+    assert_eq!(verify(&proof, kp.public(), RECORD), Err(Error::Verification));
+    let honest = VaultKeyProof::prove(&kp, RECORD, &mut seeded_rng(13));
+    let mut batch = vaultseal::BatchVerifier::new(Params::shared());
+    batch.push_vault_key_proof(&honest, kp.public(), RECORD);
+    batch.push_vault_key_proof(&proof, kp.public(), RECORD);
+    batch.push_vault_key_proof(&honest, kp.public(), RECORD);
+    let err = batch.verify(&mut seeded_rng(14)).unwrap_err();
+    assert_eq!(err.invalid(), &[(1, Error::Verification)]);
+}
+
+/// A vault record decodes its proof of possession with the proof's own rules
+/// and reports the proof's reason under `Object::VaultRecord` (as a
+/// registration reports its sealed items'): a `T` that is the identity is
+/// `Identity`, a `T` that is not a point `NotOnCurve`, a non-canonical `z`
+/// `NonCanonical` (PROTOCOL.md §2.3, §9).
+#[test]
+fn record_reports_the_reason_its_proof_is_refused() {
+    use vaultseal::{VaultFields, VaultRecord};
+    let kp = vault(9);
+    let fields = VaultFields::new("eu-west", "vault.example:4242", 1, 0).unwrap();
+    let fields_len = fields.to_bytes().len();
+    let record = VaultRecord::new(&kp, fields, &mut seeded_rng(12));
+    let bytes = record.to_bytes();
+    assert_eq!(VaultRecord::from_bytes(&bytes).unwrap().to_bytes(), bytes);
+    // version ‖ Y ‖ W ‖ fields ‖ T ‖ z ‖ reputation ‖ capacity
+    let t_at = 1 + 64 + fields_len;
+    let z_at = t_at + 32;
+    let refused = |at: usize, part: [u8; 32]| {
+        let mut tampered = bytes.clone();
+        tampered[at..at + 32].copy_from_slice(&part);
+        VaultRecord::from_bytes(&tampered)
+    };
+    let fails = |why| Err(Error::Decode { what: Object::VaultRecord, why });
+    assert_eq!(refused(t_at, [0; 32]), fails(DecodeFailure::Identity));
+    assert_eq!(refused(t_at, [0xff; 32]), fails(DecodeFailure::NotOnCurve));
+    assert_eq!(refused(z_at, ELL), fails(DecodeFailure::NonCanonical));
+    // The same proof bytes alone: the same reasons, naming the proof.
+    let mut proof = record.proof().to_bytes();
+    proof[..32].fill(0);
+    assert_eq!(
+        VaultKeyProof::from_bytes(&proof),
+        Err(Error::Decode { what: Object::VaultKeyProof, why: DecodeFailure::Identity })
+    );
+}

@@ -3,23 +3,42 @@
 //! memory index that depends on them. `run.sh` runs it and interprets the
 //! exit code.
 //!
-//! - `vaultseal-ctgrind` (default): chunked ElGamal encryption with a secret
-//!   payload, and decryption (handle multiplications, the table scan, the
-//!   confirmation) with a secret key, for several plaintexts; then whole
-//!   sealings — range proof, validity and key-binding proofs — of a secret
-//!   deploy key and of secret payloads, with every RNG output secret too.
-//!   The library declassifies only what it publishes (every message absorbed
-//!   into a transcript, and the inner-product argument's `l(x)`, `r(x)`).
-//!   Expected: no memcheck error.
-//! - `vaultseal-ctgrind control`: a deliberately variable-time discrete log
-//!   (early exit) on a secret; expected: memcheck errors. This shows the
-//!   harness can fail.
+//! `vaultseal-ctgrind [CASE ...]` runs the named cases, all of them when none
+//! is named (expected: no memcheck error):
+//!
+//! - `elgamal`: chunked ElGamal encryption with a secret payload, and
+//!   decryption (handle multiplications, the table scan, the confirmation)
+//!   with a secret key, for several plaintexts;
+//! - `sealing`: whole sealings — range proof, validity and key-binding
+//!   proofs — of a secret deploy key and of secret payloads;
+//! - `vault-key`: vault keys generated from a secret RNG and derived from a
+//!   secret seed, and their proofs of possession with a secret nonce RNG;
+//! - `hybrid-seal`: `hybrid::seal` of secret payloads with a secret RNG (so
+//!   a secret file key and secret HPKE ephemeral keys);
+//! - `deploy-sign`: `DeployKey::sign` with a secret scalar;
+//! - `open`: `open_deploy_key` and `open_secret` by a vault whose keys are
+//!   secret, so the decrypted chunks and everything after them (reassembly,
+//!   the scalar, the check against `A`) are secret.
+//!
+//! Every RNG the provers and sealers draw from is secret too. The library
+//! declassifies only what it publishes (every message absorbed into a
+//! transcript, the inner-product argument's `l(x)`, `r(x)`, a vault's public
+//! key, and the verdicts it acts on: a zero scalar, decryption's success bit,
+//! an opened key matching `A`); the harness declassifies outputs (wire bytes,
+//! signatures) only once the operation has returned, to check them.
+//!
+//! `vaultseal-ctgrind control`: a deliberately variable-time discrete log
+//! (early exit) on a secret; expected: memcheck errors. This shows the
+//! harness can fail.
 
 use curve25519_dalek::constants::RISTRETTO_BASEPOINT_POINT;
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
 use rand_core::SeedableRng;
-use vaultseal::{__ctgrind, Context, Params, Purpose, VaultKeypair, seal_deploy_key, seal_secret};
+use vaultseal::{
+    __ctgrind, Context, DeployKey, DeployPublicKey, Params, Purpose, Signature, VaultKeyProof,
+    VaultKeypair, hybrid, seal_deploy_key, seal_secret,
+};
 
 unsafe extern "C" {
     fn vaultseal_ct_poison(p: *mut u8, n: usize);
@@ -50,7 +69,9 @@ fn chunks(payload: &[u8]) -> Vec<u16> {
         .collect()
 }
 
-fn constant_time_paths() {
+/// Chunked ElGamal encryption with a secret payload and decryption with a
+/// secret key.
+fn elgamal() {
     let params = Params::shared();
     let vault = VaultKeypair::from_seed(params, &[7; 32]).expect("seed");
     let mut x = [0u8; 32];
@@ -81,7 +102,7 @@ fn constant_time_paths() {
         assert_eq!(std::hint::black_box(found_byte)[0], 1, "decryption failed");
         assert_eq!(m_vec, chunks(payload), "wrong plaintext");
     }
-    println!("constant-time paths: {} payloads encrypted and decrypted", payloads.len());
+    println!("elgamal: {} payloads encrypted and decrypted", payloads.len());
 }
 
 /// An RNG whose every output is secret (poisoned): the provers' blindings
@@ -112,16 +133,34 @@ impl rand_core::TryRng for SecretRng {
 
 impl rand_core::TryCryptoRng for SecretRng {}
 
+impl SecretRng {
+    fn seeded(seed: u64) -> Self {
+        SecretRng(rand_chacha::ChaCha20Rng::seed_from_u64(seed))
+    }
+}
+
+/// A public RNG (batch verification weights, test data).
+fn public_rng(seed: u64) -> rand_chacha::ChaCha20Rng {
+    rand_chacha::ChaCha20Rng::seed_from_u64(seed)
+}
+
+/// A public copy of secret-derived bytes that the library publishes.
+fn published<const N: usize>(bytes: &[u8]) -> [u8; N] {
+    let mut copy = [0u8; N];
+    copy.copy_from_slice(bytes);
+    unpoison(&mut copy);
+    copy
+}
+
 /// Sealing with secret inputs: a deploy key's scalar, secret payloads of
 /// several lengths, and secret RNG output, to one and to three vaults.
-fn sealing_paths() {
+fn sealing() {
     let params = Params::shared();
-    __ctgrind::set_declassify(unpoison);
     let vaults: Vec<_> = [7u8, 8, 9]
         .iter()
         .map(|s| *VaultKeypair::from_seed(params, &[*s; 32]).expect("seed").public())
         .collect();
-    let mut rng = SecretRng(rand_chacha::ChaCha20Rng::seed_from_u64(2));
+    let mut rng = SecretRng::seeded(2);
     let context = |purpose| Context::new(b"ct", b"github:1", purpose, [3; 32]).expect("context");
     for recipients in [&vaults[..1], &vaults[..]] {
         // A deploy key with a secret scalar.
@@ -144,7 +183,118 @@ fn sealing_paths() {
             unpoison(&mut bytes);
         }
     }
-    println!("sealing paths: deploy keys and secrets sealed to 1 and 3 vaults");
+    println!("sealing: deploy keys and secrets sealed to 1 and 3 vaults");
+}
+
+/// Vault keys with secret `x` and `w` — generated from a secret RNG, derived
+/// from a secret seed — and their proofs of possession, the nonce RNG secret
+/// too. The proof is declassified once returned, then verified.
+fn vault_key() {
+    let params = Params::shared();
+    let mut rng = SecretRng::seeded(3);
+    let mut seed = [0x42u8; 32];
+    poison(&mut seed);
+    let keypairs = [
+        VaultKeypair::from_seed(params, &seed).expect("non-zero x"),
+        VaultKeypair::generate(params, &mut rng),
+    ];
+    let record: &[u8] = b"region=eu-west;endpoint=https://vault.example;epoch=7";
+    for keypair in &keypairs {
+        for record in [record, b""] {
+            let proof = VaultKeyProof::prove(keypair, record, &mut rng);
+            let bytes: [u8; 64] = published(&proof.to_bytes());
+            let proof = VaultKeyProof::from_bytes(&bytes).expect("decodes");
+            proof.verify(params, keypair.public(), record, &mut public_rng(4)).expect("verifies");
+        }
+    }
+    println!("vault-key: 2 keys made, 4 proofs of possession verified");
+}
+
+/// `hybrid::seal` of secret payloads (several lengths, 1 and 3 recipients)
+/// with a secret RNG: the file key, its derived keys and the HPKE ephemeral
+/// keys are secret. Only the finished envelope is declassified (it is sent),
+/// then opened to check it.
+fn hybrid_seal() {
+    let params = Params::shared();
+    let vaults: Vec<_> = [7u8, 8, 9]
+        .iter()
+        .map(|s| VaultKeypair::from_seed(params, &[*s; 32]).expect("seed"))
+        .collect();
+    let publics: Vec<_> = vaults.iter().map(|v| *v.public()).collect();
+    let ctx = Context::new(b"ct", b"github:1", Purpose::Secret, [3; 32]).expect("context");
+    let ad: &[u8] = b"associated data";
+    let mut rng = SecretRng::seeded(5);
+    let mut sealed = 0;
+    for recipients in [&publics[..1], &publics[..]] {
+        for len in [0usize, 1, 32, 1000] {
+            let plaintext: Vec<u8> = (0..len).map(|i| (i * 7 + 1) as u8).collect();
+            let mut payload = plaintext.clone();
+            poison(&mut payload);
+            let envelope = hybrid::seal(recipients, &ctx, ad, &payload, &mut rng).expect("seals");
+            let mut bytes = envelope.to_bytes();
+            unpoison(&mut bytes); // sent
+            let opened = hybrid::open_bytes(&vaults[0], &bytes, &ctx, ad).expect("opens");
+            assert_eq!(&opened[..], &plaintext[..], "wrong plaintext");
+            sealed += 1;
+        }
+    }
+    println!("hybrid-seal: {sealed} envelopes sealed and opened");
+}
+
+/// `DeployKey::sign` with a secret scalar (built from secret bytes, and
+/// generated from a secret RNG). Signatures are declassified once returned,
+/// then verified under a public copy of `A`.
+fn deploy_sign() {
+    let mut scalar = [0xa5u8; 32];
+    scalar[31] = 0x05;
+    poison(&mut scalar);
+    let keys = [__ctgrind::deploy_key(&scalar), DeployKey::generate(&mut SecretRng::seeded(6))];
+    let long = vec![0x3cu8; 1000];
+    let messages: [&[u8]; 3] = [b"", b"git-upload-pack 'org/repo.git'", &long];
+    for key in &keys {
+        let public = DeployPublicKey::from_bytes(&published::<32>(&key.public_key().to_bytes()))
+            .expect("a valid key");
+        for message in messages {
+            let signature = key.sign(message);
+            let signature = Signature::from_bytes(&published(&signature.to_bytes()));
+            public.verify(message, &signature).expect("verifies");
+        }
+    }
+    println!("deploy-sign: 2 keys, 6 signatures verified");
+}
+
+/// Opening by a vault whose `x` and `w` are secret (derived from a secret
+/// seed): verification (public), decryption with `x`, then the tail — the
+/// chunks joined and reduced to a scalar, the check `s·B = A` — and the
+/// secret's copy, all on secret chunk values. The opened deploy key then
+/// signs (its scalar still secret).
+fn open() {
+    let params = Params::shared();
+    let mut seed = [0x24u8; 32];
+    poison(&mut seed);
+    let vault = VaultKeypair::from_seed(params, &seed).expect("non-zero x");
+    // One recipient: sealing and verifying are public work, kept small.
+    let recipients = [*vault.public()];
+    let mut rng = public_rng(7);
+    let context = |purpose| Context::new(b"ct", b"github:1", purpose, [3; 32]).expect("context");
+
+    let ctx = context(Purpose::DeployKey);
+    let original = DeployKey::generate(&mut rng);
+    let sealed = seal_deploy_key(params, &recipients, &ctx, &original, &mut rng).expect("seals");
+    let key = vault.open_deploy_key(params, &sealed, &ctx, &mut rng).expect("opens");
+    assert_eq!(published::<32>(&key.to_bytes()[..]), *original.to_bytes(), "wrong scalar");
+    let public: [u8; 32] = published(&key.public_key().to_bytes());
+    assert_eq!(public, original.public_key().to_bytes(), "wrong public key");
+    let signature = Signature::from_bytes(&published(&key.sign(b"push").to_bytes()));
+    original.public_key().verify(b"push", &signature).expect("verifies");
+
+    let ctx = context(Purpose::Secret);
+    let plaintext = b"an odd-length secret";
+    let sealed = seal_secret(params, &recipients, &ctx, plaintext, &mut rng).expect("seals");
+    let secret = vault.open_secret(params, &sealed, &ctx, &mut rng).expect("opens");
+    let opened: [u8; 20] = published(secret.as_bytes());
+    assert_eq!(&opened, plaintext, "wrong secret");
+    println!("open: a deploy key and a secret opened with a secret vault key");
 }
 
 /// A variable-time discrete log: early exit on the first match.
@@ -161,21 +311,37 @@ fn control() {
     println!("control: variable-time dlog found {m}");
 }
 
+/// The cases a default run checks, by name.
+const CASES: [(&str, fn()); 6] = [
+    ("elgamal", elgamal),
+    ("sealing", sealing),
+    ("vault-key", vault_key),
+    ("hybrid-seal", hybrid_seal),
+    ("deploy-sign", deploy_sign),
+    ("open", open),
+];
+
 fn main() {
     // SAFETY: a client request with no arguments.
     let on_valgrind = unsafe { vaultseal_ct_on_valgrind() } != 0;
     if !on_valgrind {
         eprintln!("note: not running under valgrind; the taint checks are no-ops");
     }
-    match std::env::args().nth(1).as_deref() {
-        None => {
-            constant_time_paths();
-            sealing_paths();
-        }
-        Some("control") => control(),
-        Some(other) => {
-            eprintln!("unknown mode {other}");
+    __ctgrind::set_declassify(unpoison);
+    let names: Vec<String> = std::env::args().skip(1).collect();
+    if names.iter().any(|name| name == "control") {
+        control();
+        return;
+    }
+    for name in &names {
+        if !CASES.iter().any(|(case, _)| case == name) {
+            eprintln!("unknown case {name}; cases: control, {}", CASES.map(|(n, _)| n).join(", "));
             std::process::exit(2);
+        }
+    }
+    for (name, case) in CASES {
+        if names.is_empty() || names.iter().any(|n| n == name) {
+            case();
         }
     }
 }

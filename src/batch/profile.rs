@@ -4,8 +4,8 @@
 use core::time::Duration;
 use std::time::Instant;
 
-use super::bisect::{Clock, Stage};
 use crate::msm::MsmSize;
+use crate::msm::{Clock, Stage};
 
 /// Time spent in each stage of [`BatchVerifier::verify`](super::BatchVerifier::verify),
 /// with the sizes of the first check. Wall-clock: under `parallel`, a stage's

@@ -27,12 +27,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::error::{Error, InvalidInput};
 
-/// Longest sealed payload, in bytes.
-pub(crate) const MAX_PAYLOAD_LEN: usize = 128;
-/// Bits per chunk (the range-proof bit length `n`).
-pub(crate) const CHUNK_BITS: usize = 16;
-/// Most chunks a payload has: `⌈128 / 2⌉`.
-pub(crate) const MAX_CHUNKS: usize = MAX_PAYLOAD_LEN.div_ceil(2);
+pub(crate) use crate::limits::{MAX_CHUNKS, MAX_SEALED_PAYLOAD_LEN as MAX_PAYLOAD_LEN};
 
 /// The number of chunks `k = ⌈L/2⌉` of an `L`-byte payload.
 pub(crate) const fn chunk_count(payload_len: usize) -> usize {

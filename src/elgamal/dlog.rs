@@ -4,13 +4,9 @@
 //! chunk value is recovered with a public table of all \\(2^{16}\\) chunk
 //! images:
 //!
-//! 1. **Table** (public, built once): `prefix[m]` = the first 8 bytes, read as
-//!    a little-endian `u64`, of the ristretto255 encoding of \\(m G\\), for
-//!    every \\(m < 2^{16}\\). The points \\(m \cdot (G/2)\\) are computed by
-//!    repeated addition and encoded in batches with
-//!    `RistrettoPoint::double_and_compress_batch`, which doubles them back to
-//!    \\(m G\\) and shares one field inversion per batch. The build checks that
-//!    the 2¹⁶ prefixes are distinct (they are; a unit test pins it).
+//! 1. **Table** (public, built once; `params::dlog_table`): `prefix[m]` = the
+//!    first 8 bytes, read as a little-endian `u64`, of the ristretto255
+//!    encoding of \\(m G\\), for every \\(m < 2^{16}\\), all distinct.
 //! 2. **Scan** (secret): for every target \\(M_i\\), compare its prefix with
 //!    **every** table entry in constant time and conditionally select the
 //!    index of the match. The whole table is read for every payload, in the
@@ -48,36 +44,16 @@
 
 use alloc::vec;
 use alloc::vec::Vec;
-use core::fmt;
 
-use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
+use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::Identity;
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::elgamal::chunks::{CHUNK_BITS, ChunkValues, MAX_CHUNKS};
+use crate::elgamal::chunks::{ChunkValues, MAX_CHUNKS};
 use crate::error::Error;
-use crate::params::Params;
+use crate::params::{DlogTable, Params, prefix};
 
-/// Number of chunk values: 2¹⁶.
-const TABLE_LEN: usize = 1 << CHUNK_BITS;
-/// Points encoded per batch inversion while building the table.
-const BUILD_BATCH: usize = 4096;
-
-/// The public table of chunk-image prefixes: `prefixes[m]` is the
-/// little-endian `u64` of the first 8 bytes of `enc(m·G)`.
-pub(crate) struct DlogTable {
-    prefixes: Vec<u64>,
-}
-
-impl fmt::Debug for DlogTable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DlogTable").field("entries", &self.prefixes.len()).finish()
-    }
-}
-
-/// The first 8 bytes of an encoding, as a little-endian `u64`.
 /// `0xffff` if `a == b`, else `0`, by arithmetic alone (no comparison, no
 /// branch, no table index): `d = a ⊕ b` is zero iff the values are equal,
 /// and `(d | −d) >> 63` is `0` exactly then.
@@ -96,50 +72,14 @@ fn equal_mask(a: u64, b: u64) -> u16 {
     (nonzero.wrapping_sub(1) & 0xffff) as u16
 }
 
-fn prefix(encoding: &CompressedRistretto) -> u64 {
-    let mut head = [0u8; 8];
-    head.copy_from_slice(&encoding.as_bytes()[..8]);
-    u64::from_le_bytes(head)
-}
-
 impl DlogTable {
-    /// Build the table from the public generator `G` (variable time, public
-    /// data only). `None` if two prefixes coincide, which does not happen
-    /// for ristretto255's `G` (checked here and pinned by a unit test).
-    #[allow(non_snake_case)]
-    pub(crate) fn new(params: &Params) -> Option<Self> {
-        // G/2: doubling m·(G/2) inside the batch encoder gives m·G.
-        let half_G = Scalar::from(2u8).invert() * params.G;
-        let mut prefixes = Vec::with_capacity(TABLE_LEN);
-        let mut point = RistrettoPoint::identity();
-        let mut batch = Vec::with_capacity(BUILD_BATCH);
-        while prefixes.len() < TABLE_LEN {
-            batch.clear();
-            for _ in 0..BUILD_BATCH {
-                batch.push(point);
-                point += half_G;
-            }
-            prefixes.extend(RistrettoPoint::double_and_compress_batch(&batch).iter().map(prefix));
-        }
-        prefixes.truncate(TABLE_LEN);
-        let table = DlogTable { prefixes };
-        table.prefixes_are_distinct().then_some(table)
-    }
-
-    /// Whether no two entries share a prefix.
-    fn prefixes_are_distinct(&self) -> bool {
-        let mut sorted = self.prefixes.clone();
-        sorted.sort_unstable();
-        sorted.windows(2).all(|pair| pair[0] != pair[1])
-    }
-
     /// Constant-time scan: for every target prefix, the index of the entry
     /// equal to it, or 0 when none is (the confirmation step rejects that).
     /// Reads every entry once and compares it with every target.
     fn scan(&self, targets: &[u64], ops: &mut impl OpCounter) -> Zeroizing<Vec<u16>> {
         let mut m_vec = Zeroizing::new(vec![0u16; targets.len()]);
         let mut masks = [0u16; MAX_CHUNKS];
-        for (m, entry) in (0..=u16::MAX).zip(&self.prefixes) {
+        for (m, entry) in (0..=u16::MAX).zip(self.prefixes()) {
             ops.count(Op::TableEntry);
             for (mask, target) in masks.iter_mut().zip(targets) {
                 *mask = equal_mask(*entry, *target);
@@ -217,6 +157,8 @@ impl DlogTable {
 pub(crate) fn declassify(
     (m_vec, all_found): (Zeroizing<Vec<u16>>, Choice),
 ) -> Result<ChunkValues, Error> {
+    #[cfg(feature = "__ctgrind")]
+    let all_found = crate::__ctgrind::declassified_choice(all_found);
     if bool::from(all_found) {
         Ok(ChunkValues::from_values(m_vec.to_vec()))
     } else {
@@ -236,8 +178,7 @@ pub(crate) fn with_table<T>(
 ) -> Result<T, Error> {
     #[cfg(feature = "std")]
     {
-        let table = params.dlog_table.get_or_init(|| DlogTable::new(params));
-        f(table.as_ref().ok_or(Error::Decryption)?)
+        f(params.decryption_table().ok_or(Error::Decryption)?)
     }
     #[cfg(not(feature = "std"))]
     {
@@ -304,54 +245,35 @@ impl OpCounter for OpCounts {
 mod tests {
     use super::*;
 
-    fn table(params: &Params) -> &DlogTable {
-        params
-            .dlog_table
-            .get_or_init(|| DlogTable::new(params))
-            .as_ref()
-            .unwrap_or_else(|| unreachable!("prefixes are distinct"))
-    }
-
-    /// Every entry is the prefix of `enc(m·G)`, computed the slow way, and
-    /// the prefixes are distinct.
-    #[test]
-    fn table_matches_compress_and_is_unique() {
-        let params = Params::shared();
-        let table = table(params);
-        assert_eq!(table.prefixes.len(), TABLE_LEN);
-        assert!(table.prefixes_are_distinct());
-        let mut point = RistrettoPoint::identity();
-        for entry in &table.prefixes {
-            assert_eq!(*entry, prefix(&point.compress()));
-            point += params.G;
-        }
-        // The identity encodes to zero bytes.
-        assert_eq!(table.prefixes[0], 0);
-    }
-
-    #[test]
-    fn duplicate_prefixes_are_detected() {
-        let table = DlogTable { prefixes: vec![1, 2, 3, 2] };
-        assert!(!table.prefixes_are_distinct());
-        let table = DlogTable { prefixes: vec![1, 2, 3, 4] };
-        assert!(table.prefixes_are_distinct());
-    }
-
     #[test]
     #[allow(non_snake_case)]
     fn solves_edge_values_and_rejects_non_images() {
         let params = Params::shared();
         let values = [0u16, 1, 2, 0x00ff, 0x0100, 0x7fff, 0x8000, 0xfffe, 0xffff];
         let M_vec: Vec<_> = values.iter().map(|m| params.mul_G(&Scalar::from(*m))).collect();
-        let solved = table(params).solve(params, &M_vec, &mut ());
+        let solved = params.decryption_table().unwrap_or_else(|| unreachable!()).solve(
+            params,
+            &M_vec,
+            &mut (),
+        );
         assert_eq!(solved.map(|c| c.as_slice().to_vec()), Ok(values.to_vec()));
         // 2¹⁶·G is out of range; so is a point that is no multiple of G we know.
         for bad in [params.mul_G(&Scalar::from(1u32 << 16)), params.H, -params.G] {
             let mut M_vec = M_vec.clone();
             M_vec[3] = bad;
-            assert_eq!(table(params).solve(params, &M_vec, &mut ()), Err(Error::Decryption));
+            assert_eq!(
+                params.decryption_table().unwrap_or_else(|| unreachable!()).solve(
+                    params,
+                    &M_vec,
+                    &mut ()
+                ),
+                Err(Error::Decryption)
+            );
         }
-        assert_eq!(table(params).solve(params, &[], &mut ()), Err(Error::Decryption));
+        assert_eq!(
+            params.decryption_table().unwrap_or_else(|| unreachable!()).solve(params, &[], &mut ()),
+            Err(Error::Decryption)
+        );
     }
 
     /// The scan reads all 2¹⁶ entries and compares each with every target,
@@ -363,7 +285,11 @@ mod tests {
         let mut seen = Vec::new();
         for M in [params.mul_G(&Scalar::ZERO), params.mul_G(&Scalar::from(0xffffu16)), params.H] {
             let mut ops = OpCounts::default();
-            let _ = table(params).solve(params, &[M, M], &mut ops);
+            let _ = params.decryption_table().unwrap_or_else(|| unreachable!()).solve(
+                params,
+                &[M, M],
+                &mut ops,
+            );
             seen.push(ops);
         }
         let expected = OpCounts {

@@ -23,7 +23,7 @@ use crate::vault::{VAULT_PUBLIC_KEY_LEN, VaultPublicKey};
 /// Wire version of an envelope.
 pub(crate) const ENVELOPE_VERSION: u8 = 1;
 /// Most recipients an envelope may have.
-pub(crate) const MAX_RECIPIENTS: usize = crate::vault::MAX_RECIPIENTS;
+pub(crate) use crate::limits::MAX_RECIPIENTS;
 /// Length of the key commitment.
 pub(crate) const COMMIT_LEN: usize = 32;
 

@@ -18,7 +18,12 @@
 //! X25519, HKDF and ChaCha20-Poly1305 are constant-time in the `hpke`,
 //! `x25519-dalek` and RustCrypto crates. `K` is encrypted and decrypted in
 //! buffers owned here and zeroized on drop; the HPKE shared secret and key
-//! schedule are zeroized by `hpke`.
+//! schedule are zeroized by `hpke`. The one secret-dependent branch is
+//! `hpke`'s all-zero check of the DH output (RFC 9180 §7.1.4), whose outcome
+//! is public anyway: an error (when wrapping, never for a `W` that decoded;
+//! when unwrapping, for a small-order `enc` the sender chose). The `ctgrind/`
+//! harness accepts exactly that branch when wrapping
+//! (`ctgrind/accepted.supp`).
 
 use hpke::aead::{AeadTag, ChaCha20Poly1305};
 use hpke::inout::InOutBuf;
@@ -29,7 +34,8 @@ use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
 use crate::encoding::Reader;
-use crate::error::{DecodeFailure, Error, InvalidInput};
+use crate::error::{DecodeFailure, Error, InvalidInput, Object};
+use crate::vault::decode_kem_public;
 
 /// Length of a file key `K`.
 pub(crate) const FILE_KEY_LEN: usize = 32;
@@ -66,9 +72,9 @@ pub(crate) struct Wrap {
 impl Wrap {
     /// Read `enc ‖ ct` (80 bytes), refusing a non-canonical `enc`.
     ///
-    /// `enc` is not otherwise validated: a small-order `enc` makes the DH
-    /// output zero, which HPKE refuses at open, and any other change of `enc`
-    /// changes the KEM context and so the key schedule.
+    /// `enc` is not otherwise validated here: [`unwrap`] refuses an `enc` on
+    /// the twist or of small order, and any other change of `enc` changes the
+    /// KEM context and so the key schedule.
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
         let enc = r.array::<ENC_LEN>()?;
         if !is_canonical_u(&enc) {
@@ -154,11 +160,17 @@ pub(crate) fn wrap<R: CryptoRng + ?Sized>(
 /// Open a wrap with the vault's X25519 secret `w` (clamped by HPKE's
 /// `DeserializePrivateKey`).
 ///
+/// `enc` must pass the rule of a vault's KEM key `W`: a point of curve25519,
+/// not of small order. HPKE alone refuses only an all-zero DH output, and
+/// would compute with a point of the twist, which no honest sender (whose
+/// `enc` is `X25519(e, 9)`) produces.
+///
 /// # Errors
 /// [`Error::Decryption`] for any failure (bad `enc`, wrong key, wrong `info`
 /// or `aad`, tampered ciphertext), one opaque error.
 #[allow(non_snake_case)]
 pub(crate) fn unwrap(w: &[u8; 32], wrap: &Wrap, info: &[u8], aad: &[u8]) -> Result<FileKey, Error> {
+    decode_kem_public(wrap.enc, Object::HybridEnvelope).map_err(|_| Error::Decryption)?;
     let sk = <Kem as hpke::Kem>::PrivateKey::from_bytes(w).map_err(|_| Error::Decryption)?;
     let enc =
         <Kem as hpke::Kem>::EncappedKey::from_bytes(&wrap.enc).map_err(|_| Error::Decryption)?;

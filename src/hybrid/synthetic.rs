@@ -11,7 +11,7 @@
 //!
 //! ```text
 //! t = Transcript("vaultseal-hybrid-seal-v1")
-//! t.append_message("ctx-…", …)                       the context, field by field (§4.2)
+//! t.append_message("ctx-…", …)                       the context, field by field (§2.1)
 //! t.append_message("v", u64(v))
 //! for j in 1..=v (canonical order):
 //!     t.append_message("Y", Y_j); t.append_message("W", W_j)
@@ -19,7 +19,8 @@
 //! rng = t.build_rng()
 //!        .rekey_with_witness_bytes("witness", SHA-256(payload))
 //!        .finalize(32 bytes of the caller's RNG)
-//! K = the first 32 bytes of rng; ikmE_j = the next 32 bytes, for j = 1..=v
+//! K = rng.fill_bytes(32 bytes); ikmE_j = rng.fill_bytes(32 bytes), for j = 1..=v
+//! (separate 32-byte draws: merlin frames each draw with its length)
 //! ```
 //!
 //! `ad` and the payload enter as SHA-256 digests so that a 16 MiB payload is

@@ -13,24 +13,35 @@
 //! by one with fresh weights, so the error names the record or the item that
 //! fails.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use ed25519_dalek::{Signature, VerifyingKey};
 use rand_core::CryptoRng;
 
 use super::wire::{SIGNATURE_LEN, signed_message};
-use super::{ProjectId, ProjectRegistration, RepositoryRegistration, RepositoryRole};
-use crate::batch::{BatchVerifier, map_with_recipient_cache};
+use super::{
+    ProjectId, ProjectRegistration, RepositoryRegistration, RepositoryRole, registration_id,
+};
+use crate::batch::BatchVerifier;
 use crate::context::{Context, Purpose};
 use crate::deploy_key::{DeployKey, DeployPublicKey};
+use crate::encoding::RecipientCache;
 use crate::error::{Error, RegistrationFailure};
-use crate::msm::{Msm, WeightSource, Weights};
+use crate::msm::{
+    BatchItem, Equations, Held, ItemKind, Msm, Source, TermCount, WeightSource, Weights,
+    item_digest, map_items_with, verify_one,
+};
 use crate::params::Params;
 use crate::sealed::{SealedDeployKey, SealedSecret};
-use crate::selection::VaultRecord;
 use crate::transcript::labels;
+use crate::vault::VaultRecord;
 use crate::vault::{VaultKeypair, VaultPublicKey};
 use crate::webhook::WebhookSecret;
+
+#[cfg(test)]
+mod wycheproof;
 
 /// The vault's check, against the git host, that a registrant controls a
 /// repository: is this deploy key installed on it?
@@ -113,6 +124,20 @@ fn fail(why: RegistrationFailure) -> Error {
     Error::registration(why)
 }
 
+/// Step 1: the owner's Ed25519 signature on `message`, by the strict rule of
+/// SPEC §8 (ed25519-dalek's `verify_strict`: `S < ℓ`, `R` and the key not of
+/// small order, the recomputed `R` compared as bytes).
+///
+/// # Errors
+/// [`RegistrationFailure::Signature`] if it does not verify.
+fn verify_owner_signature(
+    owner: &VerifyingKey,
+    message: &[u8],
+    signature: &Signature,
+) -> Result<(), Error> {
+    owner.verify_strict(message, signature).map_err(|_| fail(RegistrationFailure::Signature))
+}
+
 impl<'a> PreparedRegistration<'a> {
     /// Run every check that is not an equation, in the documented order
     /// (steps 1–5 of the [module documentation](super)). `encoding` is the
@@ -136,10 +161,7 @@ impl<'a> PreparedRegistration<'a> {
                 message
             }
         };
-        registration
-            .owner
-            .verify_strict(&message, &registration.signature)
-            .map_err(|_| fail(RegistrationFailure::Signature))?;
+        verify_owner_signature(&registration.owner, &message, &registration.signature)?;
         drop(message);
 
         // 2. Addressed to this vault.
@@ -241,11 +263,13 @@ impl<'a> PreparedRegistration<'a> {
 
     /// Ristretto and Edwards terms [`push_equations`](Self::push_equations)
     /// adds (capacity hint).
-    pub(crate) fn msm_terms(&self, registration: &ProjectRegistration) -> (usize, usize) {
-        registration.repositories.iter().fold((self.records.len(), 0), |(d, e), repository| {
-            let (kd, ke) = repository.sealed_deploy_key.msm_terms();
-            let (sd, se) = repository.sealed_webhook_secret.msm_terms();
-            (d + kd + sd, e + ke + se)
+    pub(crate) fn msm_terms(&self, registration: &ProjectRegistration) -> TermCount {
+        // Per record one proof-of-possession term; per sealed item its own.
+        let records = TermCount { ristretto: self.records.len(), edwards: 0 };
+        registration.repositories.iter().fold(records, |terms, repository| {
+            terms
+                + repository.sealed_deploy_key.msm_terms()
+                + repository.sealed_webhook_secret.msm_terms()
         })
     }
 
@@ -273,6 +297,122 @@ impl<'a> PreparedRegistration<'a> {
     }
 }
 
+/// A registration as a batch item: decoded or encoded, the encoding it was
+/// decoded from when known (its signature is then checked over those
+/// bytes), the verifying vault and the vault directory.
+#[derive(Debug)]
+struct RegistrationItem<'a> {
+    registration: Source<'a, ProjectRegistration>,
+    encoding: Option<&'a [u8]>,
+    vault: &'a VaultPublicKey,
+    directory: &'a [VaultRecord],
+}
+
+impl<'a> BatchItem<'a> for RegistrationItem<'a> {
+    /// Kind 4; parts: the registration id (a collision-resistant digest of
+    /// the whole encoding, so the encoding is not hashed again) and the
+    /// verifying vault's key. The directory records' proofs are weighted
+    /// from the same stream.
+    fn digest(&self) -> [u8; 64] {
+        let id = match self.registration {
+            Source::Decoded(registration) => registration.registration_id(),
+            Source::Encoded(bytes) => registration_id(bytes),
+        };
+        item_digest(ItemKind::Registration, &[&id, &self.vault.to_bytes()])
+    }
+
+    /// Decode, then every check that is not an equation
+    /// ([`PreparedRegistration::new`]).
+    fn prepare(&self, cache: &mut RecipientCache) -> Result<Box<dyn Equations + 'a>, Error> {
+        let registration =
+            self.registration.held(|b| ProjectRegistration::from_bytes_cached(b, cache))?;
+        let prepared =
+            PreparedRegistration::new(&registration, self.encoding, self.vault, self.directory)?;
+        Ok(Box::new(RegistrationEquations { registration, prepared }))
+    }
+}
+
+/// A registration that passed every check that is not an equation.
+struct RegistrationEquations<'a> {
+    registration: Held<'a, ProjectRegistration>,
+    prepared: PreparedRegistration<'a>,
+}
+
+impl Equations for RegistrationEquations<'_> {
+    fn msm_terms(&self) -> TermCount {
+        self.prepared.msm_terms(&self.registration)
+    }
+
+    fn push_equations(
+        &self,
+        params: &Params,
+        weights: &mut Weights,
+        msm: &mut Msm,
+    ) -> Result<(), Error> {
+        self.prepared.push_equations(&self.registration, params, weights, msm)
+    }
+
+    fn failure(&self, params: &Params, index: usize, source: &mut WeightSource) -> Error {
+        self.prepared.locate_failure(&self.registration, params, index, source)
+    }
+}
+
+impl<'a> BatchVerifier<'a> {
+    /// Push a project registration to verify for `vault` against
+    /// `directory`: one item (one index) that checks the owner's signature,
+    /// every structural check, the recipients' records and all four sealed
+    /// items, exactly as [`ProjectRegistration::verify`] does before it asks
+    /// the git host about ownership (which a batch never does).
+    pub fn push_registration(
+        &mut self,
+        registration: &'a ProjectRegistration,
+        vault: &'a VaultPublicKey,
+        directory: &'a [VaultRecord],
+    ) -> usize {
+        self.push_item(RegistrationItem {
+            registration: Source::Decoded(registration),
+            encoding: None,
+            vault,
+            directory,
+        })
+    }
+
+    /// [`push_registration`](Self::push_registration) for a registration
+    /// decoded from `encoding` (exactly its bytes: decoding is strict), so
+    /// that its body is not encoded again for the signature check.
+    fn push_registration_decoded_from(
+        &mut self,
+        registration: &'a ProjectRegistration,
+        encoding: &'a [u8],
+        vault: &'a VaultPublicKey,
+        directory: &'a [VaultRecord],
+    ) -> usize {
+        self.push_item(RegistrationItem {
+            registration: Source::Decoded(registration),
+            encoding: Some(encoding),
+            vault,
+            directory,
+        })
+    }
+
+    /// Push an encoded project registration (decoded by
+    /// [`verify`](Self::verify), in parallel under `parallel`; a decoding
+    /// error names the item).
+    pub fn push_registration_bytes(
+        &mut self,
+        bytes: &'a [u8],
+        vault: &'a VaultPublicKey,
+        directory: &'a [VaultRecord],
+    ) -> usize {
+        self.push_item(RegistrationItem {
+            registration: Source::Encoded(bytes),
+            encoding: Some(bytes),
+            vault,
+            directory,
+        })
+    }
+}
+
 impl ProjectRegistration {
     /// Verify the registration for `vault`, against the vault `directory`,
     /// then ask `ownership` about each repository (the checks and their
@@ -293,9 +433,13 @@ impl ProjectRegistration {
         R: CryptoRng + ?Sized,
         O: OwnershipCheck + ?Sized,
     {
-        let mut batch = BatchVerifier::new(params);
-        batch.push_registration(self, vault, directory);
-        batch.verify(rng).map_err(|e| e.into_single())?;
+        let item = RegistrationItem {
+            registration: Source::Decoded(self),
+            encoding: None,
+            vault,
+            directory,
+        };
+        verify_one(params, &item, rng)?;
         VerifiedRegistration::after_proofs(self.clone(), vault, ownership)
     }
 }
@@ -372,7 +516,7 @@ where
     R: CryptoRng + ?Sized,
     O: OwnershipCheck + ?Sized,
 {
-    let decoded = map_with_recipient_cache(encoded, |cache, bytes| {
+    let decoded = map_items_with(encoded, RecipientCache::default, |cache, bytes| {
         ProjectRegistration::from_bytes_cached(bytes.as_ref(), cache)
     });
     let mut results: Vec<Option<Result<VerifiedRegistration, Error>>> =

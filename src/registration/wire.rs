@@ -18,8 +18,9 @@ use super::{
 };
 use crate::deploy_key::{DEPLOY_KEY_LEN, DeployPublicKey};
 use crate::encoding::Reader;
+use crate::encoding::RecipientCache;
 use crate::error::{DecodeFailure, Error, Object};
-use crate::sealed::{RecipientCache, SealedDeployKey, SealedSecret};
+use crate::sealed::{SealedDeployKey, SealedSecret};
 use crate::transcript::labels;
 use crate::vault::{MAX_RECIPIENTS, VAULT_PUBLIC_KEY_LEN, VaultPublicKey};
 

@@ -4,13 +4,15 @@
 //! decrypt to `m_i + δ`, so a vault that decrypted unverified items would
 //! answer chosen-ciphertext queries about its payloads. Every `open_*` method
 //! therefore verifies the item under the vault's own expected [`Context`]
-//! before its sealing key `x` touches a handle.
+//! before its sealing key `x` touches a handle; the `open_verified_*`
+//! methods take the proof of that, a [`Verified`] token, instead of checking
+//! again.
 
 use curve25519_dalek::scalar::Scalar;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
-use super::{SealedDeployKey, SealedItem, SealedSecret};
+use super::{SealedDeployKey, SealedItem, SealedSecret, Verified};
 use crate::context::{Context, Purpose};
 use crate::deploy_key::DeployKey;
 use crate::error::{Error, InvalidInput};
@@ -43,11 +45,9 @@ impl SealedDeployKey {
     ) -> Result<DeployKey, Error> {
         let payload = self.item.decrypt_verified(params, vault)?;
         let mut bytes = Zeroizing::new([0u8; 32]);
-        // A verified deploy key has L = 32.
-        if payload.len() != bytes.len() {
-            return Err(Error::Decryption);
-        }
-        bytes.copy_from_slice(&payload);
+        // Every deploy key has L = 32 (the decoder and the sealer fix it).
+        debug_assert_eq!(payload.len(), bytes.len());
+        bytes.copy_from_slice(payload.get(..32).ok_or(Error::Decryption)?);
         let s = Zeroizing::new(Scalar::from_bytes_mod_order(*bytes));
         DeployKey::from_opened_scalar(*s, &self.deploy_public_key())
     }
@@ -80,8 +80,24 @@ impl VaultKeypair {
         context: &Context,
         rng: &mut R,
     ) -> Result<DeployKey, Error> {
-        sealed.verify(params, context, rng)?;
-        sealed.open_verified(params, self)
+        self.open_verified_deploy_key(params, &sealed.verified(params, context, rng)?)
+    }
+
+    /// Decrypt a deploy key that verification (single or batched) has
+    /// already accepted under its context, without verifying it again:
+    /// constant-time decryption, then the opened scalar is checked against
+    /// the bound public key `A` (defence in depth; the key-binding proof
+    /// already guarantees it).
+    ///
+    /// # Errors
+    /// [`Error::Decryption`] when this vault is not a recipient (or the
+    /// opened scalar does not match `A`).
+    pub fn open_verified_deploy_key(
+        &self,
+        params: &Params,
+        verified: &Verified<'_, SealedDeployKey>,
+    ) -> Result<DeployKey, Error> {
+        verified.item().open_verified(params, self)
     }
 
     /// Verify `sealed` under `context`, then decrypt the secret as this vault.
@@ -96,8 +112,20 @@ impl VaultKeypair {
         context: &Context,
         rng: &mut R,
     ) -> Result<Secret, Error> {
-        sealed.verify(params, context, rng)?;
-        sealed.open_verified(params, self)
+        self.open_verified_secret(params, &sealed.verified(params, context, rng)?)
+    }
+
+    /// Decrypt a secret that verification has already accepted under its
+    /// context, without verifying it again.
+    ///
+    /// # Errors
+    /// [`Error::Decryption`] when this vault is not a recipient.
+    pub fn open_verified_secret(
+        &self,
+        params: &Params,
+        verified: &Verified<'_, SealedSecret>,
+    ) -> Result<Secret, Error> {
+        verified.item().open_verified(params, self)
     }
 
     /// [`VaultKeypair::open_secret`] for a webhook secret (32 bytes, sealed
@@ -117,7 +145,24 @@ impl VaultKeypair {
         if context.purpose() != Purpose::WebhookSecret {
             return Err(Error::input(InvalidInput::Purpose));
         }
-        let secret = self.open_secret(params, sealed, context, rng)?;
+        self.open_verified_webhook_secret(params, &sealed.verified(params, context, rng)?)
+    }
+
+    /// [`VaultKeypair::open_verified_secret`] for a webhook secret.
+    ///
+    /// # Errors
+    /// [`InvalidInput::Purpose`] if the item was verified under a context of
+    /// another purpose; [`Error::Decryption`] when this vault is not a
+    /// recipient.
+    pub fn open_verified_webhook_secret(
+        &self,
+        params: &Params,
+        verified: &Verified<'_, SealedSecret>,
+    ) -> Result<WebhookSecret, Error> {
+        if verified.context().purpose() != Purpose::WebhookSecret {
+            return Err(Error::input(InvalidInput::Purpose));
+        }
+        let secret = verified.item().open_verified(params, self)?;
         WebhookSecret::from_bytes(secret.as_bytes()).map_err(|_| Error::Decryption)
     }
 }

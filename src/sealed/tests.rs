@@ -136,7 +136,7 @@ fn seal_with(
 }
 
 fn verify_secret(item: &SealedItem, context: &Context) -> Result<(), Error> {
-    SealedSecret { item: item.clone() }.verify(params(), context, &mut rng(77))
+    SealedSecret::new(item.clone()).verify(params(), context, &mut rng(77))
 }
 
 fn verify_deploy(
@@ -145,11 +145,7 @@ fn verify_deploy(
     A_prime: &EdwardsElement,
     context: &Context,
 ) -> Result<(), Error> {
-    SealedDeployKey { A: *A, A_prime: *A_prime, item: item.clone() }.verify(
-        params(),
-        context,
-        &mut rng(78),
-    )
+    SealedDeployKey::new(*A, *A_prime, item.clone()).verify(params(), context, &mut rng(78))
 }
 
 /// Whether the range proof's equations and the sigma proofs' equations hold,
@@ -218,7 +214,7 @@ fn test_sealer_is_complete_at_the_range_ends() {
         6,
     );
     assert_eq!(verify_deploy(&item, &A, &A_prime, &ctx), Ok(()));
-    let sealed = SealedDeployKey { A, A_prime, item };
+    let sealed = SealedDeployKey::new(A, A_prime, item);
     let opened = vaults[1].open_deploy_key(params(), &sealed, &ctx, &mut rng(7)).unwrap();
     assert_eq!(opened.scalar(), &s);
 }
@@ -316,7 +312,7 @@ fn deploy_key_chunks_of_s_plus_multiples_of_ell_open_to_s() {
         let m = chunks_of(&big);
         let item =
             seal_with(&publics(&vaults), &ctx, 32, &m, &random_scalars(16, 19), None, key, 20);
-        let sealed = SealedDeployKey { A, A_prime, item };
+        let sealed = SealedDeployKey::new(A, A_prime, item);
         let opened = vaults[0].open_deploy_key(params(), &sealed, &ctx, &mut rng(21)).unwrap();
         assert_eq!(opened.scalar(), &s, "t = {t}");
     }
@@ -415,15 +411,35 @@ fn zero_blinding_is_refused() {
     let ctx = context(Purpose::Secret);
     let mut r = random_scalars(2, 34);
     r[1] = Scalar::ZERO;
-    let item = seal_with(&publics(&vaults), &ctx, 4, &small(&[7, 8]), &r, None, None, 35);
-    // The proofs would hold (the sealer knows the opening), but verification
-    // refuses the identity handle…
+    // The identity handle r_1·Y cannot be put in a ciphertext in memory…
+    let recipients = sorted_recipients(&publics(&vaults)).unwrap();
+    let C_vec: Vec<RistrettoElement> = small(&[7, 8])
+        .iter()
+        .zip(&r)
+        .map(|(m, r)| RistrettoElement::from_point(params().mul_G(m) + params().mul_H(r)))
+        .collect();
+    let D_vec = honest_handles(&recipients, &r);
+    assert!(D_vec[1].is_identity());
     assert_eq!(
-        verify_secret(&item, &ctx),
-        Err(Error::decode(Object::SealedSecret, DecodeFailure::Identity))
+        ChunkedCiphertext::from_parts(C_vec, D_vec).map(|_| ()),
+        Err(Error::decode(Object::RistrettoPoint, DecodeFailure::Identity))
     );
-    // …and so does the decoder.
-    let bytes = SealedSecret { item }.to_bytes();
+    // …and the decoder refuses it in an encoding: an honest item with its
+    // second handle replaced by the identity's bytes.
+    let honest = seal_with(
+        &publics(&vaults),
+        &ctx,
+        4,
+        &small(&[7, 8]),
+        &random_scalars(2, 36),
+        None,
+        None,
+        35,
+    );
+    let mut bytes = SealedSecret::new(honest).to_bytes();
+    // version ‖ L ‖ v ‖ Y ‖ C_0 ‖ C_1 ‖ D_0 ‖ D_1 …
+    let d1 = 3 + 32 + 2 * 32 + 32;
+    bytes[d1..d1 + 32].fill(0);
     assert_eq!(
         SealedSecret::from_bytes(&bytes),
         Err(Error::decode(Object::SealedSecret, DecodeFailure::Identity))
@@ -508,7 +524,7 @@ fn homomorphic_maulings_decrypt_but_never_open() {
     for (name, mauled) in
         [("re-randomized", rerandomized), ("swapped", swapped), ("shifted", shifted)]
     {
-        let mauled = SealedSecret { item: mauled };
+        let mauled = SealedSecret::new(mauled);
         assert_eq!(mauled.verify(params, &ctx, &mut rng(39)), Err(Error::Verification), "{name}");
         for vault in &vaults {
             assert_eq!(
@@ -560,7 +576,7 @@ fn nonzero_padding_byte_opens_to_the_first_l_bytes() {
         m[k - 1] += Scalar::from(pad << 8);
         let item =
             seal_with(&publics(&vaults), &ctx, len, &m, &random_scalars(k, 45), None, None, 46);
-        let sealed = SealedSecret { item };
+        let sealed = SealedSecret::new(item);
         let sealed = SealedSecret::from_bytes(&sealed.to_bytes()).unwrap();
         for vault in &vaults {
             let opened = vault.open_secret(params, &sealed, &ctx, &mut rng(47)).unwrap();
@@ -929,4 +945,44 @@ mod coverage {
             }
         }
     }
+}
+
+/// The per-thread recipient cache gives exactly what decoding without it
+/// gives, in every order: a refused key (the identity, a non-canonical or
+/// off-curve encoding) is refused every time it comes back, never served
+/// from the cache; more distinct keys than the cache holds all decode.
+#[test]
+fn recipient_cache_decodes_as_the_reader_does() {
+    let decode_uncached =
+        |bytes: &[u8; 32]| Reader::new(bytes, Object::SealedDeployKey).ristretto_non_identity();
+    let decode_cached = |cache: &mut RecipientCache, bytes: &[u8; 32]| {
+        cache.read(&mut Reader::new(bytes, Object::SealedDeployKey))
+    };
+    let identity = [0u8; 32];
+    let mut non_canonical = [0xffu8; 32];
+    non_canonical[31] = 0x7f;
+    let refused = [identity, non_canonical, [0x01; 32]];
+    let keys: Vec<[u8; 32]> = (0..2 * RecipientCache::CAPACITY as u64 + 3)
+        .map(|i| (params().G * Scalar::from(i + 2)).compress().to_bytes())
+        .collect();
+    for bytes in &refused {
+        assert!(decode_uncached(bytes).is_err());
+    }
+    let mut cache = RecipientCache::default();
+    for round in 0..3 {
+        for (i, key) in keys.iter().enumerate() {
+            for bytes in refused.iter().chain([key]) {
+                assert_eq!(
+                    decode_cached(&mut cache, bytes),
+                    decode_uncached(bytes),
+                    "round {round}, key {i}"
+                );
+            }
+        }
+    }
+    assert!(cache.0.len() <= RecipientCache::CAPACITY);
+    assert_eq!(
+        decode_cached(&mut cache, &identity),
+        Err(Error::Decode { what: Object::SealedDeployKey, why: DecodeFailure::Identity })
+    );
 }

@@ -168,7 +168,7 @@ pub(crate) fn read_commitments(
     v: usize,
 ) -> Result<(RistrettoElement, Vec<RistrettoElement>), crate::error::Error> {
     let T_0 = r.ristretto()?;
-    r.count(v, 1..=crate::vault::MAX_RECIPIENTS, 32)?;
+    r.count(v, 1..=crate::limits::MAX_RECIPIENTS, 32)?;
     let T_j = (0..v).map(|_| r.ristretto()).collect::<Result<Vec<_>, _>>()?;
     Ok((T_0, T_j))
 }

@@ -36,10 +36,13 @@ use merlin::Transcript;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
-use crate::batch::BatchVerifier;
-use crate::encoding::{Reader, RistrettoElement};
+use alloc::boxed::Box;
+
+use crate::encoding::{Reader, RecipientCache, RistrettoElement};
 use crate::error::{Error, Object};
-use crate::msm::{Msm, Weights};
+use crate::msm::{
+    BatchItem, Equations, Held, ItemKind, Msm, Source, TermCount, Weights, item_digest, verify_one,
+};
 use crate::params::Params;
 use crate::transcript::{TranscriptProtocol, labels, new_transcript};
 use crate::vault::{VaultKeypair, VaultPublicKey};
@@ -100,9 +103,8 @@ impl VaultKeyProof {
         record: &[u8],
         rng: &mut R,
     ) -> Result<(), Error> {
-        let mut batch = BatchVerifier::new(params);
-        batch.push_vault_key_proof(self, public, record);
-        batch.verify(rng).map_err(|e| e.into_single())
+        let item = VaultKeyProofItem::new(Source::Decoded(self), Source::Decoded(public), record);
+        verify_one(params, &item, rng)
     }
 
     /// Replay the transcript and add equation (1), weighted, to `msm`.
@@ -143,5 +145,67 @@ impl VaultKeyProof {
         let z = r.scalar()?;
         r.finish()?;
         Ok(VaultKeyProof { T, z })
+    }
+}
+
+/// A proof of possession as a batch item: the proof and the key, decoded or
+/// encoded, and the record fields the proof covers.
+#[derive(Debug)]
+pub(crate) struct VaultKeyProofItem<'a> {
+    proof: Source<'a, VaultKeyProof>,
+    public: Source<'a, VaultPublicKey>,
+    record: &'a [u8],
+}
+
+impl<'a> VaultKeyProofItem<'a> {
+    /// The item of `proof` for `public` and `record`.
+    pub(crate) fn new(
+        proof: Source<'a, VaultKeyProof>,
+        public: Source<'a, VaultPublicKey>,
+        record: &'a [u8],
+    ) -> Self {
+        VaultKeyProofItem { proof, public, record }
+    }
+}
+
+impl<'a> BatchItem<'a> for VaultKeyProofItem<'a> {
+    /// Kind 1; parts: the proof, the public key, the record fields.
+    fn digest(&self) -> [u8; 64] {
+        self.proof.with_encoding(VaultKeyProof::to_bytes, |proof| {
+            self.public.with_encoding(VaultPublicKey::to_bytes, |public| {
+                item_digest(ItemKind::VaultKeyProof, &[proof, public, self.record])
+            })
+        })
+    }
+
+    fn prepare(&self, _cache: &mut RecipientCache) -> Result<Box<dyn Equations + 'a>, Error> {
+        Ok(Box::new(VaultKeyProofEquations {
+            proof: self.proof.held(VaultKeyProof::from_bytes)?,
+            public: self.public.held(VaultPublicKey::from_bytes)?,
+            record: self.record,
+        }))
+    }
+}
+
+/// A decoded proof of possession with its statement.
+struct VaultKeyProofEquations<'a> {
+    proof: Held<'a, VaultKeyProof>,
+    public: Held<'a, VaultPublicKey>,
+    record: &'a [u8],
+}
+
+impl Equations for VaultKeyProofEquations<'_> {
+    fn msm_terms(&self) -> TermCount {
+        TermCount { ristretto: 1, edwards: 0 }
+    }
+
+    fn push_equations(
+        &self,
+        _params: &Params,
+        weights: &mut Weights,
+        msm: &mut Msm,
+    ) -> Result<(), Error> {
+        self.proof.push_equations(&self.public, self.record, weights, msm);
+        Ok(())
     }
 }

@@ -77,6 +77,21 @@ fn registration_reason(error: vaultseal::Error) -> String {
     }
 }
 
+/// Why a sealed secret cannot be a secret of `purpose`, if its length is
+/// not the one the purpose fixes: "sealed webhook secret is not 32 bytes
+/// (L = 31)", the words of the registration check `PayloadLength` and of
+/// `docs/PROTOCOL.md` §8.2. The library refuses such an item as a failed
+/// verification; the tool says why.
+fn wrong_secret_length(
+    sealed: &vaultseal::SealedSecret,
+    purpose: vaultseal::Purpose,
+) -> Option<String> {
+    let fixed = purpose.fixed_payload_len()?;
+    let len = sealed.payload_len();
+    (purpose == vaultseal::Purpose::WebhookSecret && len != fixed)
+        .then(|| format!("sealed webhook secret is not {fixed} bytes (L = {len})"))
+}
+
 /// A webhook secret's file line: its 64 lowercase hex digits and a line
 /// break, in one allocation of the final size (a string that grows leaves
 /// its old buffer unwiped).

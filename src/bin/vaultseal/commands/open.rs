@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use vaultseal::{Params, Purpose, hybrid};
 use zeroize::Zeroizing;
 
-use super::Rng;
+use super::{Rng, wrong_secret_length};
 use crate::args::OpenArgs;
 use crate::armor::Kind;
 use crate::error::CliError;
@@ -57,6 +57,9 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
         Decoded::SealedSecret(sealed) => {
             if !sealed.recipients().any(|y| y == own_key) {
                 return Err(not_recipient());
+            }
+            if let Some(reason) = wrong_secret_length(&sealed, args.purpose.purpose()) {
+                return Err(CliError::Invalid(format!("{}: {reason}", args.input.display())));
             }
             let context = args.context.build(args.purpose.purpose())?;
             let secret = keypair.open_secret(params, &sealed, &context, rng).map_err(failed)?;

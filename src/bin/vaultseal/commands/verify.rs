@@ -38,7 +38,7 @@ use vaultseal::{
     VaultPublicKey, VaultRecord,
 };
 
-use super::{Rng, registration_reason};
+use super::{Rng, registration_reason, wrong_secret_length};
 use crate::args::VerifyArgs;
 use crate::armor::Kind;
 use crate::error::{CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
@@ -167,7 +167,7 @@ pub(super) fn run(params: &Params, args: &VerifyArgs, rng: &mut Rng) -> Result<E
     }
     for path in &args.files {
         names.push(path.clone());
-        entries.push(load(path, &expected));
+        entries.push(load(path, &expected, args.purpose.purpose()));
     }
 
     let needs_context =
@@ -244,8 +244,9 @@ pub(super) fn run(params: &Params, args: &VerifyArgs, rng: &mut Rng) -> Result<E
     }))
 }
 
-/// Load and decode one file; with `--to`, check its recipient list.
-fn load(path: &std::path::Path, expected: &[[u8; 32]]) -> Entry {
+/// Load and decode one file; with `--to`, check its recipient list; a
+/// sealed secret must have the length `purpose` fixes.
+fn load(path: &std::path::Path, expected: &[[u8; 32]], purpose: Purpose) -> Entry {
     let loaded = match files::load(path, &VERIFY_KINDS) {
         Ok(loaded) => loaded,
         Err(error) => return Entry::Error(error.reason()),
@@ -255,6 +256,11 @@ fn load(path: &std::path::Path, expected: &[[u8; 32]]) -> Entry {
         Ok(None) => return Entry::Error("not a kind verify takes".into()),
         Err(reason) => return Entry::Invalid(reason),
     };
+    if let Item::SealedSecret(sealed) = &item {
+        if let Some(reason) = wrong_secret_length(sealed, purpose) {
+            return Entry::Invalid(reason);
+        }
+    }
     if !expected.is_empty() {
         if let Some(mut listed) = item.recipients() {
             listed.sort_unstable();

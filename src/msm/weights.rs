@@ -1,0 +1,158 @@
+//! Batch weights: where the verifier's randomness comes from, and how each
+//! item's equations get independent weights from it (PROTOCOL §2.7).
+//!
+//! An item is first reduced to a **digest** of its kind, encoding and
+//! statement ([`item_digest`]). [`WeightSource`] is merlin's
+//! `TranscriptRng` over the number of items and every digest, finalized
+//! with the verifier's CSPRNG: the prover data only adds to the CSPRNG's
+//! output. Each check draws a fresh [`WeightSeed`] from it, and item `i`'s
+//! weights are a SHA-512 stream of `(seed, i)` ([`Weights`]).
+
+use core::fmt;
+
+use curve25519_dalek::scalar::Scalar;
+use rand_core::CryptoRng;
+use sha2::{Digest, Sha512};
+
+use crate::transcript::{ProverRng, TranscriptProtocol, labels, new_transcript};
+
+/// The kinds of batch items, as their digests name them (one byte each,
+/// PROTOCOL §2.7). Listed here, once, so that two kinds never share a tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum ItemKind {
+    /// A vault's proof of possession (a vault record's, or a bare one).
+    VaultKeyProof = 1,
+    /// A sealed deploy key.
+    SealedDeployKey = 2,
+    /// A sealed secret.
+    SealedSecret = 3,
+    /// A project registration.
+    Registration = 4,
+}
+
+/// An item's digest: `SHA-512("vaultseal-batch-item-v1" ‖ u8 kind ‖
+/// (u64_le len ‖ part)…)` over the parts that fix its statement and proof.
+pub(crate) fn item_digest(kind: ItemKind, parts: &[&[u8]]) -> [u8; 64] {
+    let mut hash = Sha512::new();
+    hash.update(labels::BATCH_ITEM_DIGEST);
+    hash.update([kind as u8]);
+    for part in parts {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part);
+    }
+    let mut out = [0u8; 64];
+    out.copy_from_slice(&hash.finalize());
+    out
+}
+
+/// The seed of one check's weights: 32 bytes from the verifier's randomness.
+#[derive(Clone)]
+pub(crate) struct WeightSeed(pub(crate) [u8; 32]);
+
+impl fmt::Debug for WeightSeed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WeightSeed(..)")
+    }
+}
+
+/// The verifier's randomness for one batch: merlin's `TranscriptRng` over
+/// the number of items and every item's digest, finalized with the caller's
+/// CSPRNG. Each check (the batch, then every bisection step) draws a fresh
+/// [`WeightSeed`] from it.
+pub(crate) struct WeightSource(ProverRng);
+
+impl WeightSource {
+    /// Randomness for a batch whose items have the given digests.
+    pub(crate) fn new<R: CryptoRng + ?Sized>(digests: &[[u8; 64]], rng: &mut R) -> Self {
+        let mut t = new_transcript(labels::PROTOCOL_BATCH_WEIGHTS);
+        t.append_u64_value(labels::BATCH_LEN, digests.len() as u64);
+        for digest in digests {
+            t.append_bytes(labels::BATCH_ITEM, digest);
+        }
+        WeightSource(t.prover_rng().finalize(rng))
+    }
+
+    /// A fresh seed for one check.
+    pub(crate) fn seed(&mut self) -> WeightSeed {
+        let mut seed = [0u8; 32];
+        self.0.fill_bytes(&mut seed);
+        WeightSeed(seed)
+    }
+}
+
+impl fmt::Debug for WeightSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WeightSource(..)")
+    }
+}
+
+/// The weight stream of one item in one check (see the module documentation).
+#[derive(Debug)]
+pub(crate) struct Weights {
+    seed: WeightSeed,
+    item: u64,
+    counter: u64,
+    /// Tests only: every weight is 1 (what a careless verifier would use).
+    #[cfg(test)]
+    unit: bool,
+}
+
+impl Weights {
+    /// The weights of item `item` under `seed`.
+    pub(crate) fn for_item(seed: &WeightSeed, item: usize) -> Self {
+        Weights {
+            seed: seed.clone(),
+            item: item as u64,
+            counter: 0,
+            #[cfg(test)]
+            unit: false,
+        }
+    }
+
+    /// The next weight: a uniform non-zero scalar (64 bytes reduced modulo ℓ;
+    /// zero, probability 2⁻²⁵², is skipped).
+    pub(crate) fn next(&mut self) -> Scalar {
+        #[cfg(test)]
+        if self.unit {
+            return Scalar::ONE;
+        }
+        loop {
+            let digest = Sha512::new()
+                .chain_update(labels::BATCH_WEIGHT)
+                .chain_update(self.seed.0)
+                .chain_update(self.item.to_le_bytes())
+                .chain_update(self.counter.to_le_bytes())
+                .finalize();
+            self.counter += 1;
+            let mut wide = [0u8; 64];
+            wide.copy_from_slice(&digest);
+            let omega = Scalar::from_bytes_mod_order_wide(&wide);
+            if omega != Scalar::ZERO {
+                return omega;
+            }
+        }
+    }
+
+    /// Test weights that are all 1: the equations summed unweighted.
+    #[cfg(test)]
+    pub(crate) fn unit() -> Self {
+        Weights { unit: true, ..Weights::for_item(&WeightSeed([0; 32]), 0) }
+    }
+
+    /// Test weights for one item whose bytes are `items`, from `rng` (the
+    /// batch derivation of a one-item batch).
+    #[cfg(test)]
+    pub(crate) fn new<'a, R: CryptoRng + ?Sized>(
+        items: impl IntoIterator<Item = &'a [u8]>,
+        rng: &mut R,
+    ) -> Self {
+        let mut t = new_transcript(labels::PROTOCOL_BATCH_WEIGHTS);
+        for item in items {
+            t.append_bytes(labels::BATCH_ITEM, item);
+        }
+        let mut seed = [0u8; 32];
+        t.prover_rng().finalize(rng).fill_bytes(&mut seed);
+        Weights::for_item(&WeightSeed(seed), 0)
+    }
+}
