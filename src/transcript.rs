@@ -305,6 +305,19 @@ mod tests {
         assert_eq!(got, want);
     }
 
+    /// A `ProverRng` is keyed with witness bytes: its `Debug` names the type
+    /// and shows nothing of its state.
+    #[test]
+    fn prover_rng_debug_is_redacted() {
+        use rand_chacha::ChaCha20Rng;
+        use rand_core::SeedableRng;
+        let rng = new_transcript(labels::PROTOCOL_SEALED)
+            .prover_rng()
+            .witness_bytes(b"witness")
+            .finalize(&mut ChaCha20Rng::seed_from_u64(7));
+        assert_eq!(alloc::format!("{rng:?}"), "ProverRng(..)");
+    }
+
     #[test]
     fn challenges_depend_on_every_absorbed_message() {
         let mut t1 = new_transcript(labels::PROTOCOL_SEALED);
