@@ -1,4 +1,5 @@
 //! The batch digest (step 1 of `verify`): every byte it covers moves it.
+//! Bisection's cost; each item's term count (the capacity hint) is exact.
 //!
 //! The weights are drawn after the digest of every item is absorbed, so that
 //! no part of any statement can be chosen after them. A part left out of the
@@ -293,4 +294,68 @@ fn a_mostly_invalid_batch_costs_linear_work() {
     let (invalid, (_, pushed)) = run_batch(&vault, &records, &proofs, 44);
     assert_eq!(invalid, bad);
     assert!(pushed <= 10 * n, "{pushed} items pushed");
+}
+
+/// Each item's term count (the accumulators' capacity hint) is exactly what
+/// its equations push: dynamic ristretto points (shared vault keys apart) and
+/// Edwards points (`B` apart), for every kind of item, with one and with
+/// several recipients.
+#[test]
+fn term_counts_are_exact_for_every_item_kind() {
+    use crate::msm::{Msm, TermCount, WeightSeed, Weights};
+    use crate::vault::VaultFields;
+    let params = Params::new();
+    let vaults: Vec<VaultKeypair> =
+        (0..3).map(|i| VaultKeypair::generate(&params, &mut rng(30 + i))).collect();
+    let fields = || VaultFields::new("eu-west", "vault.example:4242", 1, 0).unwrap();
+    let directory: Vec<VaultRecord> =
+        vaults.iter().map(|v| VaultRecord::new(v, fields(), &mut rng(33))).collect();
+    let record = b"eu-west|vault.example|1".to_vec();
+    let proof = VaultKeyProof::prove(&vaults[0], &record, &mut rng(34));
+    let deploy_context = context(Purpose::DeployKey);
+    let secret_context = context(Purpose::WebhookSecret);
+    let key = DeployKey::generate(&mut rng(35));
+    let secret = WebhookSecret::generate(&mut rng(36));
+    let owner = ed25519_dalek::SigningKey::from_bytes(&[0xa2; 32]);
+    let mut sealed_keys = Vec::new();
+    let mut sealed_secrets = Vec::new();
+    let mut registrations = Vec::new();
+    for v in [1, 3] {
+        let recipients: Vec<VaultPublicKey> = vaults[..v].iter().map(|k| *k.public()).collect();
+        sealed_keys.push(
+            seal_deploy_key(&params, &recipients, &deploy_context, &key, &mut rng(37)).unwrap(),
+        );
+        sealed_secrets.push(
+            seal_secret(&params, &recipients, &secret_context, secret.as_bytes(), &mut rng(38))
+                .unwrap(),
+        );
+        registrations.push(
+            ProjectRegistration::builder(&owner, "demo")
+                .recipients(&recipients)
+                .repositories("github:1001", "github:1002")
+                .timestamp(1_750_000_000)
+                .build(&params, &mut rng(39))
+                .unwrap(),
+        );
+    }
+    let mut batch = BatchVerifier::new(&params);
+    batch.push_vault_key_proof(&proof, vaults[0].public(), &record);
+    batch.push_vault_record(&directory[1]);
+    for i in 0..2 {
+        batch.push_sealed_deploy_key(&sealed_keys[i], &deploy_context);
+        batch.push_sealed_secret(&sealed_secrets[i], &secret_context);
+        batch.push_registration(registrations[i].registration(), vaults[0].public(), &directory);
+    }
+    let seed = WeightSeed([7; 32]);
+    for (index, item) in batch.items.iter().enumerate() {
+        let equations = item.prepare(&mut RecipientCache::default()).unwrap();
+        let mut msm = Msm::new();
+        let mut weights = Weights::for_item(&seed, index);
+        equations.push_equations(&params, &mut weights, &mut msm).unwrap();
+        let size = msm.size();
+        let b_used = usize::from(size.edwards_points > 0);
+        let pushed =
+            TermCount { ristretto: size.dynamic_points, edwards: size.edwards_points - b_used };
+        assert_eq!(equations.msm_terms(), pushed, "item {index}");
+    }
 }
