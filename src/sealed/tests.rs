@@ -950,7 +950,8 @@ mod coverage {
 /// The per-thread recipient cache gives exactly what decoding without it
 /// gives, in every order: a refused key (the identity, a non-canonical or
 /// off-curve encoding) is refused every time it comes back, never served
-/// from the cache; more distinct keys than the cache holds all decode.
+/// from the cache; more distinct keys than the cache holds all decode; it
+/// fills up to its capacity and stops there.
 #[test]
 fn recipient_cache_decodes_as_the_reader_does() {
     let decode_uncached =
@@ -980,7 +981,8 @@ fn recipient_cache_decodes_as_the_reader_does() {
             }
         }
     }
-    assert!(cache.0.len() <= RecipientCache::CAPACITY);
+    // It caches, up to its capacity and no further.
+    assert_eq!(cache.0.len(), RecipientCache::CAPACITY);
     assert_eq!(
         decode_cached(&mut cache, &identity),
         Err(Error::Decode { what: Object::SealedDeployKey, why: DecodeFailure::Identity })
