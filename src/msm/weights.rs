@@ -156,3 +156,42 @@ impl Weights {
         Weights::for_item(&WeightSeed(seed), 0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+    use alloc::vec::Vec;
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    /// Seeds and sources are the verifier's secret randomness until the check
+    /// is done: their `Debug` shows none of it.
+    #[test]
+    fn debug_is_redacted() {
+        let mut source = WeightSource::new(&[[3; 64]], &mut ChaCha20Rng::seed_from_u64(1));
+        assert_eq!(format!("{source:?}"), "WeightSource(..)");
+        let seed = source.seed();
+        assert_eq!(format!("{seed:?}"), "WeightSeed(..)");
+        let weights = format!("{:?}", Weights::for_item(&seed, 0));
+        assert!(weights.contains("WeightSeed(..)"), "{weights}");
+    }
+
+    /// An item's weights are distinct from each other, from another item's
+    /// and from another seed's, and a source's seeds are fresh each time.
+    #[test]
+    fn weights_are_distinct_per_equation_item_and_seed() {
+        let mut source = WeightSource::new(&[[3; 64], [4; 64]], &mut ChaCha20Rng::seed_from_u64(2));
+        let (seed, other_seed) = (source.seed(), source.seed());
+        assert_ne!(seed.0, other_seed.0);
+        let draw = |seed: &WeightSeed, item| {
+            let mut weights = Weights::for_item(seed, item);
+            (0..4).map(|_| weights.next()).collect::<Vec<Scalar>>()
+        };
+        let mut all: Vec<Scalar> = [draw(&seed, 0), draw(&seed, 1), draw(&other_seed, 0)].concat();
+        assert!(all.iter().all(|w| *w != Scalar::ZERO));
+        all.sort_by_key(Scalar::to_bytes);
+        all.dedup();
+        assert_eq!(all.len(), 12);
+    }
+}
