@@ -359,3 +359,57 @@ fn term_counts_are_exact_for_every_item_kind() {
         assert_eq!(equations.msm_terms(), pushed, "item {index}");
     }
 }
+
+/// Each push returns the item's index; `len`, `is_empty` and `Debug` follow
+/// the pushes.
+#[test]
+fn indices_length_and_debug_follow_the_pushes() {
+    use crate::vault::VaultFields;
+    let params = Params::new();
+    let vault = VaultKeypair::generate(&params, &mut rng(51));
+    let fields = VaultFields::new("eu-west", "vault.example:4242", 1, 0).unwrap();
+    let record = VaultRecord::new(&vault, fields, &mut rng(52));
+    let mut batch = BatchVerifier::new(&params);
+    assert!(batch.is_empty());
+    assert_eq!(alloc::format!("{batch:?}"), "BatchVerifier { items: 0, .. }");
+    assert_eq!(batch.push_vault_key_proof_bytes(b"", b"", b""), 0);
+    assert_eq!(batch.push_vault_key_proof_bytes(b"", b"", b""), 1);
+    assert_eq!(batch.push_vault_record(&record), 2);
+    assert!(!batch.is_empty());
+    assert_eq!(batch.len(), 3);
+    assert_eq!(alloc::format!("{batch:?}"), "BatchVerifier { items: 3, .. }");
+}
+
+/// A batch error names its first four invalid items, then an ellipsis if
+/// there are more.
+#[test]
+fn batch_error_display_names_the_first_four_items() {
+    let params = Params::new();
+    let display = |n: usize| {
+        let mut batch = BatchVerifier::new(&params);
+        for _ in 0..n {
+            batch.push_vault_key_proof_bytes(b"", b"", b"");
+        }
+        let error = batch.verify(&mut rng(50)).unwrap_err();
+        let item = error.error_for(0).unwrap();
+        (alloc::format!("{error}"), alloc::format!("{item}"))
+    };
+    let (one, item) = display(1);
+    assert_eq!(one, alloc::format!("batch verification failed: 1 invalid item(s): #0 ({item})"));
+    let (four, item) = display(4);
+    assert_eq!(
+        four,
+        alloc::format!(
+            "batch verification failed: 4 invalid item(s): #0 ({item}); #1 ({item}); #2 ({item}); \
+             #3 ({item})"
+        )
+    );
+    let (five, item) = display(5);
+    assert_eq!(
+        five,
+        alloc::format!(
+            "batch verification failed: 5 invalid item(s): #0 ({item}); #1 ({item}); #2 ({item}); \
+             #3 ({item}); …"
+        )
+    );
+}
