@@ -413,3 +413,27 @@ fn batch_error_display_names_the_first_four_items() {
         )
     );
 }
+
+/// The benchmarks' profiled verification gives `verify`'s verdict, and its
+/// profile counts the items and the first check's points.
+#[test]
+fn profiled_verification_gives_the_same_verdict() {
+    let params = Params::new();
+    let vault = VaultKeypair::generate(&params, &mut rng(53));
+    let record = b"eu-west|vault.example|1".to_vec();
+    let proof = VaultKeyProof::prove(&vault, &record, &mut rng(54));
+    let mut batch = BatchVerifier::new(&params);
+    batch.push_vault_key_proof(&proof, vault.public(), &record);
+    let (verdict, profile) = batch.verify_profiled(&mut rng(55));
+    assert_eq!(verdict, Ok(()));
+    assert_eq!(profile.items, 1);
+    // G, H; the vault key Y (shared); T.
+    assert_eq!((profile.static_points, profile.shared_points, profile.dynamic_points), (2, 1, 1));
+    assert_eq!(profile.edwards_points, 0);
+    batch.push_vault_key_proof(&proof, vault.public(), b"another record");
+    batch.push_vault_key_proof_bytes(b"", b"", b"");
+    let (verdict, profile) = batch.verify_profiled(&mut rng(56));
+    assert_eq!(verdict, batch.verify(&mut rng(57)));
+    assert_eq!(verdict.unwrap_err().invalid_indices().collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(profile.items, 3);
+}
