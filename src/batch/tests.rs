@@ -437,3 +437,20 @@ fn profiled_verification_gives_the_same_verdict() {
     assert_eq!(verdict.unwrap_err().invalid_indices().collect::<Vec<_>>(), [1, 2]);
     assert_eq!(profile.items, 3);
 }
+
+/// Verification gives the same verdict on a pool of many threads (more than
+/// sixteen: each thread's share of the accumulators is sized from the thread
+/// count).
+#[cfg(feature = "parallel")]
+#[test]
+fn verdicts_hold_on_a_pool_of_many_threads() {
+    let (vault, records, proofs) = planted_proofs(64, &[5, 40]);
+    let params = Params::new();
+    let mut batch = BatchVerifier::new(&params);
+    for (proof, record) in proofs.iter().zip(&records) {
+        batch.push_vault_key_proof(proof, vault.public(), record);
+    }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(32).build().unwrap();
+    let error = pool.install(|| batch.verify(&mut rng(58))).unwrap_err();
+    assert_eq!(error.invalid_indices().collect::<Vec<_>>(), [5, 40]);
+}
