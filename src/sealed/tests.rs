@@ -988,3 +988,14 @@ fn recipient_cache_decodes_as_the_reader_does() {
         Err(Error::Decode { what: Object::SealedDeployKey, why: DecodeFailure::Identity })
     );
 }
+
+/// A sealed item's `Debug` abbreviates the encoding digest it keeps (public,
+/// but 64 bytes of noise in a log) to `EncodingDigest(..)`.
+#[test]
+fn debug_abbreviates_the_encoding_digest() {
+    let vaults = vaults(1, 60);
+    let ctx = context(Purpose::Secret);
+    let sealed = seal_secret(params(), &publics(&vaults), &ctx, b"hello", &mut rng(61)).unwrap();
+    let debug = alloc::format!("{sealed:?}");
+    assert!(debug.contains("encoding_digest: EncodingDigest(..)"), "{debug}");
+}
