@@ -999,3 +999,27 @@ fn debug_abbreviates_the_encoding_digest() {
     let debug = alloc::format!("{sealed:?}");
     assert!(debug.contains("encoding_digest: EncodingDigest(..)"), "{debug}");
 }
+
+/// Encodings are written into an allocation of exactly their size: the
+/// length computed up front is the encoded length, for secrets of odd and
+/// even lengths and deploy keys, to one to three vaults.
+#[test]
+fn encodings_are_allocated_at_their_exact_length() {
+    let params = params();
+    let secret_ctx = context(Purpose::Secret);
+    let deploy_ctx = context(Purpose::DeployKey);
+    let key = DeployKey::generate(&mut rng(62));
+    for v in 1..=3 {
+        let vaults = vaults(v, 63);
+        for payload in [&b"a"[..], b"even", b"odd-L"] {
+            let sealed =
+                seal_secret(params, &publics(&vaults), &secret_ctx, payload, &mut rng(64)).unwrap();
+            let bytes = sealed.to_bytes();
+            assert_eq!(bytes.capacity(), bytes.len(), "secret of {} bytes to {v}", payload.len());
+        }
+        let sealed =
+            seal_deploy_key(params, &publics(&vaults), &deploy_ctx, &key, &mut rng(65)).unwrap();
+        let bytes = sealed.to_bytes();
+        assert_eq!(bytes.capacity(), bytes.len(), "deploy key to {v}");
+    }
+}
