@@ -555,6 +555,18 @@ mod tests {
         assert!(a.as_bytes()[16..].iter().any(|&byte| byte != 0));
     }
 
+    /// Seeds and sources are the verifier's secret randomness until the check
+    /// is done: their `Debug` shows none of it.
+    #[test]
+    fn weight_seeds_and_sources_are_redacted_in_debug() {
+        let mut source = WeightSource::new(&[[3; 64]], &mut ChaCha20Rng::seed_from_u64(1));
+        assert_eq!(alloc::format!("{source:?}"), "WeightSource(..)");
+        let seed = source.seed();
+        assert_eq!(alloc::format!("{seed:?}"), "WeightSeed(..)");
+        let weights = alloc::format!("{:?}", Weights::for_item(&seed, 0));
+        assert!(weights.contains("WeightSeed(..)"), "{weights}");
+    }
+
     /// The seeds depend on every digest, their order and their number, and
     /// on the caller's RNG; successive checks get different seeds.
     #[test]

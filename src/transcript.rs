@@ -257,6 +257,68 @@ mod tests {
         }
     }
 
+    /// The rand_core 0.10 view of a `ProverRng` (what HPKE draws the hybrid
+    /// mode's ephemeral keys from) draws from the synthetic stream: a word
+    /// is what a byte draw of its size gives at that point (merlin frames
+    /// each draw with its length), never a constant.
+    #[test]
+    fn prover_rng_words_are_drawn_from_its_stream() {
+        use rand_chacha::ChaCha20Rng;
+        use rand_core::{Rng as _, SeedableRng};
+        let stream = || {
+            new_transcript(labels::PROTOCOL_SEALED)
+                .prover_rng()
+                .witness_bytes(b"witness")
+                .finalize(&mut ChaCha20Rng::seed_from_u64(5))
+        };
+        let (mut words, mut bytes) = (stream(), stream());
+        for _ in 0..2 {
+            let mut four = [0u8; 4];
+            bytes.fill_bytes(&mut four);
+            assert_eq!(words.next_u32(), u32::from_le_bytes(four));
+            let mut eight = [0u8; 8];
+            bytes.fill_bytes(&mut eight);
+            assert_eq!(words.next_u64(), u64::from_le_bytes(eight));
+        }
+        let (mut via_trait, mut direct) = ([0u8; 16], [0u8; 16]);
+        rand_core::Rng::fill_bytes(&mut words, &mut via_trait);
+        bytes.fill_bytes(&mut direct);
+        assert_eq!(via_trait, direct);
+    }
+
+    /// The rand_core 0.6 adapter that merlin finalizes the prover RNG with
+    /// passes the caller's RNG through unchanged, whichever method merlin
+    /// calls: the caller's randomness is never replaced by a constant.
+    #[test]
+    fn rng06_adapter_passes_the_callers_stream_through() {
+        use rand_chacha::ChaCha20Rng;
+        use rand_core::{Rng as _, SeedableRng};
+        use rand_core_06::RngCore as _;
+        let mut expected = ChaCha20Rng::seed_from_u64(6);
+        let mut caller = ChaCha20Rng::seed_from_u64(6);
+        let mut adapter = Rng06(&mut caller);
+        assert_eq!(adapter.next_u32(), expected.next_u32());
+        assert_eq!(adapter.next_u64(), expected.next_u64());
+        let (mut got, mut want) = ([0u8; 40], [0u8; 40]);
+        adapter.fill_bytes(&mut got[..20]);
+        assert!(adapter.try_fill_bytes(&mut got[20..]).is_ok());
+        expected.fill_bytes(&mut want);
+        assert_eq!(got, want);
+    }
+
+    /// A `ProverRng` is keyed with witness bytes: its `Debug` names the type
+    /// and shows nothing of its state.
+    #[test]
+    fn prover_rng_debug_is_redacted() {
+        use rand_chacha::ChaCha20Rng;
+        use rand_core::SeedableRng;
+        let rng = new_transcript(labels::PROTOCOL_SEALED)
+            .prover_rng()
+            .witness_bytes(b"witness")
+            .finalize(&mut ChaCha20Rng::seed_from_u64(7));
+        assert_eq!(alloc::format!("{rng:?}"), "ProverRng(..)");
+    }
+
     #[test]
     fn challenges_depend_on_every_absorbed_message() {
         let mut t1 = new_transcript(labels::PROTOCOL_SEALED);

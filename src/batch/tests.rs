@@ -1,4 +1,5 @@
 //! The batch digest (step 1 of `verify`): every byte it covers moves it.
+//! Bisection's cost; each item's term count (the capacity hint) is exact.
 //!
 //! The weights are drawn after the digest of every item is absorbed, so that
 //! no part of any statement can be chosen after them. A part left out of the
@@ -293,4 +294,163 @@ fn a_mostly_invalid_batch_costs_linear_work() {
     let (invalid, (_, pushed)) = run_batch(&vault, &records, &proofs, 44);
     assert_eq!(invalid, bad);
     assert!(pushed <= 10 * n, "{pushed} items pushed");
+}
+
+/// Each item's term count (the accumulators' capacity hint) is exactly what
+/// its equations push: dynamic ristretto points (shared vault keys apart) and
+/// Edwards points (`B` apart), for every kind of item, with one and with
+/// several recipients.
+#[test]
+fn term_counts_are_exact_for_every_item_kind() {
+    use crate::msm::{Msm, TermCount, WeightSeed, Weights};
+    use crate::vault::VaultFields;
+    let params = Params::new();
+    let vaults: Vec<VaultKeypair> =
+        (0..3).map(|i| VaultKeypair::generate(&params, &mut rng(30 + i))).collect();
+    let fields = || VaultFields::new("eu-west", "vault.example:4242", 1, 0).unwrap();
+    let directory: Vec<VaultRecord> =
+        vaults.iter().map(|v| VaultRecord::new(v, fields(), &mut rng(33))).collect();
+    let record = b"eu-west|vault.example|1".to_vec();
+    let proof = VaultKeyProof::prove(&vaults[0], &record, &mut rng(34));
+    let deploy_context = context(Purpose::DeployKey);
+    let secret_context = context(Purpose::WebhookSecret);
+    let key = DeployKey::generate(&mut rng(35));
+    let secret = WebhookSecret::generate(&mut rng(36));
+    let owner = ed25519_dalek::SigningKey::from_bytes(&[0xa2; 32]);
+    let mut sealed_keys = Vec::new();
+    let mut sealed_secrets = Vec::new();
+    let mut registrations = Vec::new();
+    for v in [1, 3] {
+        let recipients: Vec<VaultPublicKey> = vaults[..v].iter().map(|k| *k.public()).collect();
+        sealed_keys.push(
+            seal_deploy_key(&params, &recipients, &deploy_context, &key, &mut rng(37)).unwrap(),
+        );
+        sealed_secrets.push(
+            seal_secret(&params, &recipients, &secret_context, secret.as_bytes(), &mut rng(38))
+                .unwrap(),
+        );
+        registrations.push(
+            ProjectRegistration::builder(&owner, "demo")
+                .recipients(&recipients)
+                .repositories("github:1001", "github:1002")
+                .timestamp(1_750_000_000)
+                .build(&params, &mut rng(39))
+                .unwrap(),
+        );
+    }
+    let mut batch = BatchVerifier::new(&params);
+    batch.push_vault_key_proof(&proof, vaults[0].public(), &record);
+    batch.push_vault_record(&directory[1]);
+    for i in 0..2 {
+        batch.push_sealed_deploy_key(&sealed_keys[i], &deploy_context);
+        batch.push_sealed_secret(&sealed_secrets[i], &secret_context);
+        batch.push_registration(registrations[i].registration(), vaults[0].public(), &directory);
+    }
+    let seed = WeightSeed([7; 32]);
+    for (index, item) in batch.items.iter().enumerate() {
+        let equations = item.prepare(&mut RecipientCache::default()).unwrap();
+        let mut msm = Msm::new();
+        let mut weights = Weights::for_item(&seed, index);
+        equations.push_equations(&params, &mut weights, &mut msm).unwrap();
+        let size = msm.size();
+        let b_used = usize::from(size.edwards_points > 0);
+        let pushed =
+            TermCount { ristretto: size.dynamic_points, edwards: size.edwards_points - b_used };
+        assert_eq!(equations.msm_terms(), pushed, "item {index}");
+    }
+}
+
+/// Each push returns the item's index; `len`, `is_empty` and `Debug` follow
+/// the pushes.
+#[test]
+fn indices_length_and_debug_follow_the_pushes() {
+    use crate::vault::VaultFields;
+    let params = Params::new();
+    let vault = VaultKeypair::generate(&params, &mut rng(51));
+    let fields = VaultFields::new("eu-west", "vault.example:4242", 1, 0).unwrap();
+    let record = VaultRecord::new(&vault, fields, &mut rng(52));
+    let mut batch = BatchVerifier::new(&params);
+    assert!(batch.is_empty());
+    assert_eq!(alloc::format!("{batch:?}"), "BatchVerifier { items: 0, .. }");
+    assert_eq!(batch.push_vault_key_proof_bytes(b"", b"", b""), 0);
+    assert_eq!(batch.push_vault_key_proof_bytes(b"", b"", b""), 1);
+    assert_eq!(batch.push_vault_record(&record), 2);
+    assert!(!batch.is_empty());
+    assert_eq!(batch.len(), 3);
+    assert_eq!(alloc::format!("{batch:?}"), "BatchVerifier { items: 3, .. }");
+}
+
+/// A batch error names its first four invalid items, then an ellipsis if
+/// there are more.
+#[test]
+fn batch_error_display_names_the_first_four_items() {
+    let params = Params::new();
+    let display = |n: usize| {
+        let mut batch = BatchVerifier::new(&params);
+        for _ in 0..n {
+            batch.push_vault_key_proof_bytes(b"", b"", b"");
+        }
+        let error = batch.verify(&mut rng(50)).unwrap_err();
+        let item = error.error_for(0).unwrap();
+        (alloc::format!("{error}"), alloc::format!("{item}"))
+    };
+    let (one, item) = display(1);
+    assert_eq!(one, alloc::format!("batch verification failed: 1 invalid item(s): #0 ({item})"));
+    let (four, item) = display(4);
+    assert_eq!(
+        four,
+        alloc::format!(
+            "batch verification failed: 4 invalid item(s): #0 ({item}); #1 ({item}); #2 ({item}); \
+             #3 ({item})"
+        )
+    );
+    let (five, item) = display(5);
+    assert_eq!(
+        five,
+        alloc::format!(
+            "batch verification failed: 5 invalid item(s): #0 ({item}); #1 ({item}); #2 ({item}); \
+             #3 ({item}); …"
+        )
+    );
+}
+
+/// The benchmarks' profiled verification gives `verify`'s verdict, and its
+/// profile counts the items and the first check's points.
+#[test]
+fn profiled_verification_gives_the_same_verdict() {
+    let params = Params::new();
+    let vault = VaultKeypair::generate(&params, &mut rng(53));
+    let record = b"eu-west|vault.example|1".to_vec();
+    let proof = VaultKeyProof::prove(&vault, &record, &mut rng(54));
+    let mut batch = BatchVerifier::new(&params);
+    batch.push_vault_key_proof(&proof, vault.public(), &record);
+    let (verdict, profile) = batch.verify_profiled(&mut rng(55));
+    assert_eq!(verdict, Ok(()));
+    assert_eq!(profile.items, 1);
+    // G, H; the vault key Y (shared); T.
+    assert_eq!((profile.static_points, profile.shared_points, profile.dynamic_points), (2, 1, 1));
+    assert_eq!(profile.edwards_points, 0);
+    batch.push_vault_key_proof(&proof, vault.public(), b"another record");
+    batch.push_vault_key_proof_bytes(b"", b"", b"");
+    let (verdict, profile) = batch.verify_profiled(&mut rng(56));
+    assert_eq!(verdict, batch.verify(&mut rng(57)));
+    assert_eq!(verdict.unwrap_err().invalid_indices().collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(profile.items, 3);
+}
+
+/// Verification gives the same verdict on a pool of many threads (more than
+/// sixteen: each thread's share of the accumulators is sized from the thread
+/// count).
+#[cfg(feature = "parallel")]
+#[test]
+fn verdicts_hold_on_a_pool_of_many_threads() {
+    let (vault, records, proofs) = planted_proofs(64, &[5, 40]);
+    let params = Params::new();
+    let mut batch = BatchVerifier::new(&params);
+    for (proof, record) in proofs.iter().zip(&records) {
+        batch.push_vault_key_proof(proof, vault.public(), record);
+    }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(32).build().unwrap();
+    let error = pool.install(|| batch.verify(&mut rng(58))).unwrap_err();
+    assert_eq!(error.invalid_indices().collect::<Vec<_>>(), [5, 40]);
 }

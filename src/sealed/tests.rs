@@ -950,7 +950,8 @@ mod coverage {
 /// The per-thread recipient cache gives exactly what decoding without it
 /// gives, in every order: a refused key (the identity, a non-canonical or
 /// off-curve encoding) is refused every time it comes back, never served
-/// from the cache; more distinct keys than the cache holds all decode.
+/// from the cache; more distinct keys than the cache holds all decode; it
+/// fills up to its capacity and stops there.
 #[test]
 fn recipient_cache_decodes_as_the_reader_does() {
     let decode_uncached =
@@ -980,9 +981,45 @@ fn recipient_cache_decodes_as_the_reader_does() {
             }
         }
     }
-    assert!(cache.0.len() <= RecipientCache::CAPACITY);
+    // It caches, up to its capacity and no further.
+    assert_eq!(cache.0.len(), RecipientCache::CAPACITY);
     assert_eq!(
         decode_cached(&mut cache, &identity),
         Err(Error::Decode { what: Object::SealedDeployKey, why: DecodeFailure::Identity })
     );
+}
+
+/// A sealed item's `Debug` abbreviates the encoding digest it keeps (public,
+/// but 64 bytes of noise in a log) to `EncodingDigest(..)`.
+#[test]
+fn debug_abbreviates_the_encoding_digest() {
+    let vaults = vaults(1, 60);
+    let ctx = context(Purpose::Secret);
+    let sealed = seal_secret(params(), &publics(&vaults), &ctx, b"hello", &mut rng(61)).unwrap();
+    let debug = alloc::format!("{sealed:?}");
+    assert!(debug.contains("encoding_digest: EncodingDigest(..)"), "{debug}");
+}
+
+/// Encodings are written into an allocation of exactly their size: the
+/// length computed up front is the encoded length, for secrets of odd and
+/// even lengths and deploy keys, to one to three vaults.
+#[test]
+fn encodings_are_allocated_at_their_exact_length() {
+    let params = params();
+    let secret_ctx = context(Purpose::Secret);
+    let deploy_ctx = context(Purpose::DeployKey);
+    let key = DeployKey::generate(&mut rng(62));
+    for v in 1..=3 {
+        let vaults = vaults(v, 63);
+        for payload in [&b"a"[..], b"even", b"odd-L"] {
+            let sealed =
+                seal_secret(params, &publics(&vaults), &secret_ctx, payload, &mut rng(64)).unwrap();
+            let bytes = sealed.to_bytes();
+            assert_eq!(bytes.capacity(), bytes.len(), "secret of {} bytes to {v}", payload.len());
+        }
+        let sealed =
+            seal_deploy_key(params, &publics(&vaults), &deploy_ctx, &key, &mut rng(65)).unwrap();
+        let bytes = sealed.to_bytes();
+        assert_eq!(bytes.capacity(), bytes.len(), "deploy key to {v}");
+    }
 }
