@@ -41,7 +41,10 @@ impl Montgomery {
 
     /// `MontgomeryScalar::powers`.
     pub fn powers(t: &Scalar, k: usize) -> Vec<Self> {
-        MontgomeryScalar::powers(t, k).into_iter().map(Montgomery).collect()
+        MontgomeryScalar::powers(MontgomeryScalar::from_scalar(t), k)
+            .into_iter()
+            .map(Montgomery)
+            .collect()
     }
 }
 

@@ -73,10 +73,10 @@ mod weights;
 #[cfg(all(test, feature = "std"))]
 pub(crate) use check::counter;
 pub(crate) use check::{
-    BatchItem, Clock, Equations, Held, NoClock, Prepared, Source, Stage, TermCount, check,
-    map_items, map_items_with, verify_one,
+    BatchItem, Clock, Equations, Held, NoClock, Prepared, Replayed, Source, Stage, TermCount,
+    check, map_items, map_items_with, push_alone, verify_one,
 };
-pub(crate) use montgomery::MontgomeryScalar;
+pub(crate) use montgomery::{MontgomeryScalar, invert_all};
 pub(crate) use weights::{ItemKind, WeightSeed, WeightSource, Weights, item_digest};
 
 use crate::encoding::RistrettoElement;

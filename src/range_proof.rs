@@ -17,7 +17,7 @@
 //! payload length: neither is read from the wire.
 //!
 //! **The statement comes absorbed.** `RangeProof::prove` and
-//! `RangeProof::push_equations` continue an `AbsorbedStatement`: a
+//! `RangeProof::replay` continue an `AbsorbedStatement`: a
 //! transcript that has absorbed the whole statement, *every*
 //! \\( C_j \\) included (`docs/PROTOCOL.md` §8.1, step 1), which only the
 //! statement's absorbing function creates. The commitments the proof is made
@@ -55,7 +55,11 @@
 //! $$
 //! (1) is the paper's (72) with the identity padding dropped; (2) is (66)/(67)
 //! with the inner-product check substituted (\\( s_i^{-1} = s_{N-1-i} \\)).
-//! `RangeProof::push_equations` never checks them: it adds
+//! The verifier never checks them one by one. `RangeProof::replay` replays
+//! the transcript (every challenge drawn, nothing computed yet);
+//! `RangeReplay::push_equations`, once the batch has inverted every
+//! \\( u_j \\) and \\( y \\) together with every other item's (one field
+//! inversion per run of items), adds
 //! \\( \omega_1 \cdot (1) + \omega_2 \cdot (2) \\), with independent verifier
 //! weights, to an `Msm`, keeping the coefficients of the static generators
 //! \\( G, H, G_i, H_i \\) apart from the per-proof points and adding the
@@ -231,15 +235,15 @@ fn absorb_evaluation(
 }
 
 /// \\( \delta(y, z) = (z - z^2) \sum_{i<nM} y^i - (2^n - 1) \sum_{j<M} z^{3+j} \\).
-fn delta(y: &Scalar, z: &Scalar, m: usize) -> Scalar {
-    let z2 = z * z;
-    let mut sum_z = Scalar::ZERO;
+fn delta(y: MontgomeryScalar, z: MontgomeryScalar, m: usize) -> MontgomeryScalar {
+    let z2 = z.square();
+    let mut sum_z = MontgomeryScalar::ZERO;
     let mut z_pow = z2 * z; // z^(3+j)
     for _ in 0..m {
         sum_z += z_pow;
         z_pow *= z;
     }
-    let two_n_minus_one = Scalar::from((1u64 << RANGE_BITS) - 1);
+    let two_n_minus_one = MontgomeryScalar::from_scalar(&Scalar::from((1u64 << RANGE_BITS) - 1));
     (z - z2) * sum_of_powers(y, RANGE_BITS * m) - two_n_minus_one * sum_z
 }
 
@@ -355,24 +359,10 @@ impl RangeProof {
         RangeProof { A, S, T_1, T_2, t_x_blinding, e_blinding, t_x, ipp }
     }
 
-    /// Replay the transcript and add equations (1) and (2), each with its own
-    /// weight from `weights`, to `msm`; the coefficient of each \\( C_j \\),
-    /// \\( j < k \\), is **added** into `commitment_coeffs[j]` instead (the
-    /// caller pushes each \\( C_j \\) once, with the sum of its coefficients
-    /// over all of the item's equations).
-    ///
-    /// \\( k \\) and the \\( C_j \\) are the statement's. Afterwards its
-    /// transcript is in the prover's final state (the sealing proofs follow).
-    ///
-    /// Terms pushed (\\( \omega_1, \omega_2 \\) the weights, \\( e_i = \omega_2 y^{-i} \\)):
-    /// - `G`: \\( \omega_1(\delta(y,z) - \hat t) + \omega_2 w (\hat t - ab) \\);
-    ///   `H`: \\( -\omega_1 \tau_x - \omega_2 \mu \\);
-    /// - \\( C_j \\): \\( \omega_1 z^{2+j} \\) (into `commitment_coeffs`);
-    /// - \\( T_1 \\): \\( \omega_1 x \\); \\( T_2 \\): \\( \omega_1 x^2 \\);
-    ///   \\( A \\): \\( \omega_2 \\); \\( S \\): \\( \omega_2 x \\);
-    ///   \\( L_j \\): \\( \omega_2 u_j^2 \\); \\( R_j \\): \\( \omega_2 u_j^{-2} \\);
-    /// - \\( G_i \\): \\( -\omega_2 z - \omega_2 a\, s_i \\);
-    ///   \\( H_i \\): \\( \omega_2 z + e_i (z^{2+\lfloor i/n \rfloor} 2^{i \bmod n} - b\, s_{N-1-i}) \\).
+    /// Replay the verifier's transcript: every challenge drawn, the
+    /// statement's transcript left in the prover's final state (the sealing
+    /// proofs follow), nothing pushed yet. \\( k \\) and the \\( C_j \\) are the
+    /// statement's.
     ///
     /// The proof's shape matches \\( k \\) and \\( A, S, T_1, T_2 \\) are not the
     /// identity: the decoder and the prover guarantee both (checked in debug
@@ -380,119 +370,52 @@ impl RangeProof {
     ///
     /// # Errors
     /// [`Error::Verification`] if a challenge \\( y \\) or \\( u_j \\) is zero.
-    #[allow(non_snake_case)]
+    pub(crate) fn replay(
+        &self,
+        statement: &mut AbsorbedStatement<'_>,
+    ) -> Result<RangeReplay<'_>, Error> {
+        let k = statement.commitments().len();
+        let transcript = statement.transcript();
+        // The shape comes from `k` and the identity rules from the decoder
+        // (`RangeProof::read`) or the prover; nothing else makes a proof.
+        debug_assert!((1..=MAX_VALUES).contains(&k));
+        debug_assert!(self.ipp.L_vec.len() == rounds(k) && self.ipp.R_vec.len() == rounds(k));
+        debug_assert!(!self.A.is_identity() && !self.S.is_identity());
+        debug_assert!(!self.T_1.is_identity() && !self.T_2.is_identity());
+        let m = padded_values(k);
+        absorb_domain(transcript, m);
+        let (y, z) = absorb_bit_commitments(transcript, &self.A, &self.S);
+        let x = absorb_poly_commitments(transcript, &self.T_1, &self.T_2);
+        let w = absorb_evaluation(transcript, &self.t_x_blinding, &self.e_blinding, &self.t_x);
+        let u = self.ipp.replay(transcript, RANGE_BITS * m);
+        // The rest runs in Montgomery form (see `MontgomeryScalar`).
+        let ms = MontgomeryScalar::from_scalar;
+        let u: Vec<MontgomeryScalar> = u.iter().map(ms).collect();
+        let y = ms(&y);
+        if y == MontgomeryScalar::ZERO || u.contains(&MontgomeryScalar::ZERO) {
+            return Err(Error::Verification);
+        }
+        let mut inverses = u.clone();
+        inverses.push(y);
+        Ok(RangeReplay { proof: self, k, y, z: ms(&z), x: ms(&x), w: ms(&w), u, inverses })
+    }
+
+    /// [`RangeProof::replay`], its inversions alone, then
+    /// [`RangeReplay::push_equations`]: the proof checked on its own (tests).
+    #[cfg(test)]
     pub(crate) fn push_equations(
         &self,
         params: &Params,
         statement: &mut AbsorbedStatement<'_>,
         weights: &mut Weights,
         msm: &mut Msm,
-        commitment_coeffs: &mut [Scalar],
+        commitment_coeffs: &mut [MontgomeryScalar],
     ) -> Result<(), Error> {
-        let k = statement.commitments().len();
-        let transcript = statement.transcript();
-        // The static coefficients go to `msm`; the generators must cover N.
-        debug_assert!(RANGE_BITS * MAX_VALUES <= params.G_vec.len());
-        // The shape comes from `k` and the identity rules from the decoder
-        // (`RangeProof::read`) or the prover; nothing else makes a proof.
-        debug_assert!((1..=MAX_VALUES).contains(&k) && commitment_coeffs.len() >= k);
-        debug_assert!(self.ipp.L_vec.len() == rounds(k) && self.ipp.R_vec.len() == rounds(k));
-        debug_assert!(!self.A.is_identity() && !self.S.is_identity());
-        debug_assert!(!self.T_1.is_identity() && !self.T_2.is_identity());
-        let m = padded_values(k);
-        let n = RANGE_BITS * m;
-
-        // Replay the transcript.
-        absorb_domain(transcript, m);
-        let (y, z) = absorb_bit_commitments(transcript, &self.A, &self.S);
-        let x = absorb_poly_commitments(transcript, &self.T_1, &self.T_2);
-        let w = absorb_evaluation(transcript, &self.t_x_blinding, &self.e_blinding, &self.t_x);
-        let u = self.ipp.replay(transcript, n);
-        if y == Scalar::ZERO || u.contains(&Scalar::ZERO) {
-            return Err(Error::Verification);
-        }
-
-        // One batch inversion for every u_j and y.
-        let mut inverses = u.clone();
-        inverses.push(y);
-        Scalar::invert_batch_alloc(&mut inverses);
-        let y_inv = inverses.pop().unwrap_or_default();
-        let u_inv = inverses;
-        let u_sq: Vec<Scalar> = u.iter().map(|u_j| u_j * u_j).collect();
-        let u_inv_sq: Vec<Scalar> = u_inv.iter().map(|u_j| u_j * u_j).collect();
-
-        let (a, b) = (self.ipp.a, self.ipp.b);
-        let omega_1 = weights.next();
-        let omega_2 = weights.next();
-
-        // Static G and H.
-        let delta = delta(&y, &z, m);
-        msm.add_g(omega_1 * (delta - self.t_x) + omega_2 * w * (self.t_x - a * b));
-        msm.add_h(-(omega_1 * self.t_x_blinding + omega_2 * self.e_blinding));
-
-        // Commitments C_j, j < k (padding commitments are the identity).
-        let mut z_pow = omega_1 * z * z;
-        for coeff in commitment_coeffs.iter_mut().take(k) {
-            *coeff += z_pow;
-            z_pow *= z;
-        }
-
-        // Per-proof points.
-        msm.push(omega_1 * x, &self.T_1);
-        msm.push(omega_1 * x * x, &self.T_2);
-        msm.push(omega_2, &self.A);
-        msm.push(omega_2 * x, &self.S);
-        for ((L, R), (u_sq_j, u_inv_sq_j)) in
-            self.ipp.L_vec.iter().zip(&self.ipp.R_vec).zip(u_sq.iter().zip(&u_inv_sq))
-        {
-            msm.push(omega_2 * u_sq_j, L);
-            msm.push(omega_2 * u_inv_sq_j, R);
-        }
-
-        // The per-generator loops run in Montgomery form (`MontgomeryScalar`:
-        // one Montgomery product per multiplication instead of dalek's
-        // conversions in and out), and the constant ±ω₂z is added once to the
-        // whole prefix instead of to each coefficient.
-        let ms = |x: &Scalar| MontgomeryScalar::from_scalar(x);
-        let omega_2_z = omega_2 * z;
-
-        // Static G_vec: −ω₂z − ω₂a·s_i, the second term by the doubling
-        // recurrence from ω₂a·s_0 (one multiplication per element).
-        let s_0: Scalar = u_inv.iter().product();
-        let g_factors: Vec<MontgomeryScalar> = u_sq.iter().rev().map(ms).collect();
-        let a_s = doubling_products(ms(&(omega_2 * a * s_0)), &g_factors);
-        msm.add_g_vec_all(n, -ms(&omega_2_z));
-        for (coeff, a_s_i) in msm.g_vec_montgomery_mut(n).iter_mut().zip(&a_s) {
-            *coeff -= *a_s_i;
-        }
-
-        // Static H_vec: ω₂z + τ_i − σ_i with
-        //   σ_i = ω₂b·s_{N−1−i}·y^{−i}: a doubling recurrence from
-        //         ω₂b·s_{N−1} = ω₂b·Π u_j with factors u_{K−1−k}^{−2}·y^{−2^k};
-        //   τ_i = ω₂z^{2+j}·2^k·y^{−i} = β_j·(2/y)^k, i = nj + k,
-        //         β_j = ω₂z^{2+j}·y^{−nj}.
-        let rounds = u.len();
-        let mut h_factors = Vec::with_capacity(rounds);
-        let mut y_inv_pow = y_inv; // y^(−2^k)
-        for u_inv_sq_j in u_inv_sq.iter().rev() {
-            h_factors.push(ms(&(u_inv_sq_j * y_inv_pow)));
-            y_inv_pow = y_inv_pow * y_inv_pow;
-        }
-        let s_last: Scalar = u.iter().product();
-        let b_s_rev = doubling_products(ms(&(omega_2 * b * s_last)), &h_factors);
-        let two_over_y = MontgomeryScalar::powers(&(y_inv + y_inv), RANGE_BITS);
-        // y^(−n) for n = RANGE_BITS = 2⁴: four squarings.
-        let y_inv_n = (0..RANGE_BITS.trailing_zeros()).fold(y_inv, |p, _| p * p);
-        let z_over_y_n = ms(&(z * y_inv_n));
-        let mut beta = ms(&(omega_2_z * z));
-        msm.add_h_vec_all(n, ms(&omega_2_z));
-        let h_vec = msm.h_vec_montgomery_mut(n);
-        for (coeffs, sigmas) in h_vec.chunks_mut(RANGE_BITS).zip(b_s_rev.chunks(RANGE_BITS)) {
-            for ((coeff, sigma), two_over_y_k) in coeffs.iter_mut().zip(sigmas).zip(&two_over_y) {
-                *coeff += beta * *two_over_y_k - *sigma;
-            }
-            beta *= z_over_y_n;
-        }
+        let mut replayed = self.replay(statement)?;
+        let mut slots = Vec::new();
+        replayed.inversions(&mut slots);
+        crate::msm::invert_all(&mut slots);
+        replayed.push_equations(params, weights, msm, commitment_coeffs);
         Ok(())
     }
 
@@ -569,6 +492,144 @@ impl RangeProof {
     /// bytes, \\( M \\) = `k.next_power_of_two()`.
     pub(crate) fn encoded_len(k: usize) -> usize {
         ELEMENT_LEN * (2 * rounds(k) + 9)
+    }
+}
+
+/// A range proof whose challenges are drawn ([`RangeProof::replay`]), in
+/// Montgomery form: the inversions it needs, then its weighted equations.
+#[derive(Debug)]
+pub(crate) struct RangeReplay<'p> {
+    proof: &'p RangeProof,
+    /// \\( k \\), the statement's number of commitments.
+    k: usize,
+    y: MontgomeryScalar,
+    z: MontgomeryScalar,
+    x: MontgomeryScalar,
+    w: MontgomeryScalar,
+    /// \\( u_j \\), one per round.
+    u: Vec<MontgomeryScalar>,
+    /// \\( u_0, \dots, u_{K-1}, y \\), replaced by their inverses (by the
+    /// batch, with every other item's) before
+    /// [`push_equations`](Self::push_equations).
+    inverses: Vec<MontgomeryScalar>,
+}
+
+impl RangeReplay<'_> {
+    /// Hand over the values to invert: every \\( u_j \\) and \\( y \\) (all
+    /// nonzero).
+    pub(crate) fn inversions<'s>(&'s mut self, slots: &mut Vec<&'s mut MontgomeryScalar>) {
+        slots.extend(self.inverses.iter_mut());
+    }
+
+    /// Add equations (1) and (2), each with its own weight from `weights`,
+    /// to `msm`; the coefficient of each \\( C_j \\), \\( j < k \\), is **added**
+    /// into `commitment_coeffs[j]` instead (the caller pushes each \\( C_j \\)
+    /// once, with the sum of its coefficients over all of the item's
+    /// equations). The inverses must have been made
+    /// ([`inversions`](Self::inversions)).
+    ///
+    /// Terms pushed (\\( \omega_1, \omega_2 \\) the weights, \\( e_i = \omega_2 y^{-i} \\)):
+    /// - `G`: \\( \omega_1(\delta(y,z) - \hat t) + \omega_2 w (\hat t - ab) \\);
+    ///   `H`: \\( -\omega_1 \tau_x - \omega_2 \mu \\);
+    /// - \\( C_j \\): \\( \omega_1 z^{2+j} \\) (into `commitment_coeffs`);
+    /// - \\( T_1 \\): \\( \omega_1 x \\); \\( T_2 \\): \\( \omega_1 x^2 \\);
+    ///   \\( A \\): \\( \omega_2 \\); \\( S \\): \\( \omega_2 x \\);
+    ///   \\( L_j \\): \\( \omega_2 u_j^2 \\); \\( R_j \\): \\( \omega_2 u_j^{-2} \\);
+    /// - \\( G_i \\): \\( -\omega_2 z - \omega_2 a\, s_i \\);
+    ///   \\( H_i \\): \\( \omega_2 z + e_i (z^{2+\lfloor i/n \rfloor} 2^{i \bmod n} - b\, s_{N-1-i}) \\).
+    ///
+    #[allow(non_snake_case)]
+    pub(crate) fn push_equations(
+        &self,
+        params: &Params,
+        weights: &mut Weights,
+        msm: &mut Msm,
+        commitment_coeffs: &mut [MontgomeryScalar],
+    ) {
+        let RangeReplay { proof, k, y, z, x, w, ref u, ref inverses } = *self;
+        let m = padded_values(k);
+        let n = RANGE_BITS * m;
+        // The static coefficients go to `msm`; the generators must cover N.
+        debug_assert!(RANGE_BITS * MAX_VALUES <= params.G_vec.len());
+        debug_assert!(commitment_coeffs.len() >= k && inverses.len() == u.len() + 1);
+        let ms = MontgomeryScalar::from_scalar;
+        let (u_inv, y_inv) = inverses.split_at(u.len());
+        let y_inv = y_inv[0];
+        debug_assert!(y * y_inv == MontgomeryScalar::ONE);
+        let u_sq: Vec<MontgomeryScalar> = u.iter().map(|u_j| u_j.square()).collect();
+        let u_inv_sq: Vec<MontgomeryScalar> = u_inv.iter().map(|u_j| u_j.square()).collect();
+
+        let (a, b) = (ms(&proof.ipp.a), ms(&proof.ipp.b));
+        let (t_x, t_x_blinding, e_blinding) =
+            (ms(&proof.t_x), ms(&proof.t_x_blinding), ms(&proof.e_blinding));
+        let omega_1 = ms(&weights.next());
+        let omega_2 = ms(&weights.next());
+
+        // Static G and H.
+        let delta = delta(y, z, m);
+        msm.add_g((omega_1 * (delta - t_x) + omega_2 * w * (t_x - a * b)).to_scalar());
+        msm.add_h((-(omega_1 * t_x_blinding + omega_2 * e_blinding)).to_scalar());
+
+        // Commitments C_j, j < k (padding commitments are the identity).
+        let mut z_pow = omega_1 * z.square();
+        for coeff in commitment_coeffs.iter_mut().take(k) {
+            *coeff += z_pow;
+            z_pow *= z;
+        }
+
+        // Per-proof points.
+        let omega_1_x = omega_1 * x;
+        msm.push(omega_1_x.to_scalar(), &proof.T_1);
+        msm.push((omega_1_x * x).to_scalar(), &proof.T_2);
+        msm.push(omega_2.to_scalar(), &proof.A);
+        msm.push((omega_2 * x).to_scalar(), &proof.S);
+        for ((L, R), (u_sq_j, u_inv_sq_j)) in
+            proof.ipp.L_vec.iter().zip(&proof.ipp.R_vec).zip(u_sq.iter().zip(&u_inv_sq))
+        {
+            msm.push((omega_2 * *u_sq_j).to_scalar(), L);
+            msm.push((omega_2 * *u_inv_sq_j).to_scalar(), R);
+        }
+
+        // The per-generator loops: the constant ±ω₂z is added once to the
+        // whole prefix instead of to each coefficient.
+        let omega_2_z = omega_2 * z;
+
+        // Static G_vec: −ω₂z − ω₂a·s_i, the second term by the doubling
+        // recurrence from ω₂a·s_0 (one multiplication per element).
+        let s_0 = u_inv.iter().fold(MontgomeryScalar::ONE, |p, u_j| p * *u_j);
+        let g_factors: Vec<MontgomeryScalar> = u_sq.iter().rev().copied().collect();
+        let a_s = doubling_products(omega_2 * a * s_0, &g_factors);
+        msm.add_g_vec_all(n, -omega_2_z);
+        for (coeff, a_s_i) in msm.g_vec_montgomery_mut(n).iter_mut().zip(&a_s) {
+            *coeff -= *a_s_i;
+        }
+
+        // Static H_vec: ω₂z + τ_i − σ_i with
+        //   σ_i = ω₂b·s_{N−1−i}·y^{−i}: a doubling recurrence from
+        //         ω₂b·s_{N−1} = ω₂b·Π u_j with factors u_{K−1−k}^{−2}·y^{−2^k};
+        //   τ_i = ω₂z^{2+j}·2^k·y^{−i} = β_j·(2/y)^k, i = nj + k,
+        //         β_j = ω₂z^{2+j}·y^{−nj}.
+        let mut h_factors = Vec::with_capacity(u.len());
+        let mut y_inv_pow = y_inv; // y^(−2^k)
+        for u_inv_sq_j in u_inv_sq.iter().rev() {
+            h_factors.push(*u_inv_sq_j * y_inv_pow);
+            y_inv_pow = y_inv_pow.square();
+        }
+        let s_last = u.iter().fold(MontgomeryScalar::ONE, |p, u_j| p * *u_j);
+        let b_s_rev = doubling_products(omega_2 * b * s_last, &h_factors);
+        let two_over_y = MontgomeryScalar::powers(y_inv + y_inv, RANGE_BITS);
+        // y^(−n) for n = RANGE_BITS = 2⁴: four squarings.
+        let y_inv_n = (0..RANGE_BITS.trailing_zeros()).fold(y_inv, |p, _| p.square());
+        let z_over_y_n = z * y_inv_n;
+        let mut beta = omega_2_z * z;
+        msm.add_h_vec_all(n, omega_2_z);
+        let h_vec = msm.h_vec_montgomery_mut(n);
+        for (coeffs, sigmas) in h_vec.chunks_mut(RANGE_BITS).zip(b_s_rev.chunks(RANGE_BITS)) {
+            for ((coeff, sigma), two_over_y_k) in coeffs.iter_mut().zip(sigmas).zip(&two_over_y) {
+                *coeff += beta * *two_over_y_k - *sigma;
+            }
+            beta *= z_over_y_n;
+        }
     }
 }
 

@@ -70,7 +70,6 @@ use crate::deploy_key::{DeployKey, DeployPublicKey};
 use crate::elgamal::ChunkedCiphertext;
 use crate::encoding::{EdwardsElement, RistrettoElement};
 use crate::error::{Error, InvalidInput};
-use crate::msm::{Msm, TermCount, Weights};
 use crate::params::Params;
 use crate::range_proof::RangeProof;
 use crate::sigma::SigmaProof;
@@ -78,7 +77,7 @@ use crate::statement::KeyStatement;
 use crate::vault::VaultPublicKey;
 
 pub use crate::limits::MAX_SEALED_PAYLOAD_LEN as MAX_PAYLOAD_LEN;
-pub(crate) use batch_item::{SealedDeployKeyItem, SealedSecretItem};
+pub(crate) use batch_item::{SealedDeployKeyItem, SealedKind, SealedSecretItem};
 pub use verified::{Verified, VerifiedSealedDeployKey, VerifiedSealedSecret};
 
 /// A sealed secret (a webhook secret or any 1..=128-byte secret) with its
@@ -258,27 +257,6 @@ impl SealedSecret {
         self.verified(params, context, rng).map(drop)
     }
 
-    /// Add the item's weighted equations to `msm` (the batch path); a
-    /// refusal adds nothing.
-    pub(crate) fn push_equations(
-        &self,
-        params: &Params,
-        context: &Context,
-        weights: &mut Weights,
-        msm: &mut Msm,
-    ) -> Result<(), Error> {
-        check_secret_purpose(context)?;
-        if context.purpose().fixed_payload_len().is_some_and(|len| len != self.item.L) {
-            return Err(Error::Verification);
-        }
-        self.item.push_equations(params, context, None, weights, msm)
-    }
-
-    /// Ristretto and Edwards terms the item pushes (capacity hint).
-    pub(crate) fn msm_terms(&self) -> TermCount {
-        self.item.msm_terms(false)
-    }
-
     /// The payload length `L`.
     pub fn payload_len(&self) -> usize {
         self.item.L
@@ -316,27 +294,6 @@ impl SealedDeployKey {
         rng: &mut R,
     ) -> Result<(), Error> {
         self.verified(params, context, rng).map(drop)
-    }
-
-    /// Add the item's weighted equations to `msm` (the batch path); a
-    /// refusal adds nothing.
-    pub(crate) fn push_equations(
-        &self,
-        params: &Params,
-        context: &Context,
-        weights: &mut Weights,
-        msm: &mut Msm,
-    ) -> Result<(), Error> {
-        if context.purpose() != Purpose::DeployKey {
-            return Err(Error::input(InvalidInput::Purpose));
-        }
-        let key = KeyStatement { A: &self.A, A_prime: &self.A_prime };
-        self.item.push_equations(params, context, Some(key), weights, msm)
-    }
-
-    /// Ristretto and Edwards terms the item pushes (capacity hint).
-    pub(crate) fn msm_terms(&self) -> TermCount {
-        self.item.msm_terms(true)
     }
 
     /// The deploy public key `A` that the proofs bind.

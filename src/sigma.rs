@@ -183,40 +183,44 @@ impl SigmaProof {
         }
     }
 
-    /// Replay the transcript and add every weighted equation; commitment
-    /// coefficients are added into `commitment_coeffs` (length `k`, in
-    /// Montgomery form: the per-chunk arithmetic is the verifier's hot loop).
+    /// Replay the transcript (the challenge \\( c \\) drawn, every response
+    /// absorbed): nothing pushed yet.
     ///
     /// # Errors
     /// [`Error::Verification`] if the proof's shape does not match the
     /// statement (a key-binding part without a deploy key, or a wrong number
     /// of handle commitments).
-    pub(crate) fn push_equations(
-        &self,
-        statement: &mut AbsorbedStatement<'_>,
-        weights: &mut Weights,
-        msm: &mut Msm,
-        commitment_coeffs: &mut [MontgomeryScalar],
-    ) -> Result<(), Error> {
+    pub(crate) fn replay<'a>(
+        &'a self,
+        statement: &mut AbsorbedStatement<'a>,
+    ) -> Result<SigmaReplay<'a>, Error> {
         self.check_shape(statement)?;
         let view = SigmaStatement::of(statement);
-        let (statement, transcript) = (&view, statement.transcript());
-        let k = statement.commitments.len();
-        if commitment_coeffs.len() != k {
-            return Err(Error::Verification);
-        }
-        let t = absorb_prelude(transcript, statement);
+        let transcript = statement.transcript();
+        let t = absorb_prelude(transcript, &view);
         validity::absorb_commitments(transcript, &self.validity.T_0, &self.validity.T_j);
         if let Some(binding) = &self.binding {
             key_binding::absorb_commitments(transcript, &binding.U_0, &binding.U_1);
         }
         let c = transcript.challenge_scalar(labels::SIGMA_C);
         self.absorb_responses(transcript);
-        let t_powers = MontgomeryScalar::powers(&t, k);
-        self.validity.push_equations(&c, &t_powers, statement, weights, msm, commitment_coeffs);
-        if let (Some(binding), Some(a)) = (&self.binding, statement.A) {
-            binding.push_equations(&c, a, weights, msm, commitment_coeffs);
+        Ok(SigmaReplay { proof: self, statement: view, t, c })
+    }
+
+    /// [`SigmaProof::replay`], then [`SigmaReplay::push_equations`]: the
+    /// proof checked on its own (tests).
+    #[cfg(test)]
+    pub(crate) fn push_equations<'a>(
+        &'a self,
+        statement: &mut AbsorbedStatement<'a>,
+        weights: &mut Weights,
+        msm: &mut Msm,
+        commitment_coeffs: &mut [MontgomeryScalar],
+    ) -> Result<(), Error> {
+        if commitment_coeffs.len() != statement.commitments().len() {
+            return Err(Error::Verification);
         }
+        self.replay(statement)?.push_equations(weights, msm, commitment_coeffs);
         Ok(())
     }
 
@@ -276,6 +280,38 @@ impl SigmaProof {
             None => None,
         };
         Ok(SigmaProof { validity: ValidityProof { T_0, T_j, z_m, z_r }, binding })
+    }
+}
+
+/// Sigma proofs whose challenge is drawn ([`SigmaProof::replay`]).
+#[derive(Debug)]
+pub(crate) struct SigmaReplay<'a> {
+    proof: &'a SigmaProof,
+    statement: SigmaStatement<'a>,
+    /// The chunk-folding challenge \\( t \\).
+    t: Scalar,
+    /// The challenge \\( c \\).
+    c: Scalar,
+}
+
+impl SigmaReplay<'_> {
+    /// Add every weighted equation; commitment coefficients are added into
+    /// `commitment_coeffs` (length `k`, in Montgomery form: the per-chunk
+    /// arithmetic is the verifier's hot loop).
+    pub(crate) fn push_equations(
+        &self,
+        weights: &mut Weights,
+        msm: &mut Msm,
+        commitment_coeffs: &mut [MontgomeryScalar],
+    ) {
+        let SigmaReplay { proof, ref statement, t, c } = *self;
+        let k = statement.commitments.len();
+        debug_assert_eq!(commitment_coeffs.len(), k);
+        let t_powers = MontgomeryScalar::powers(MontgomeryScalar::from_scalar(&t), k);
+        proof.validity.push_equations(&c, &t_powers, statement, weights, msm, commitment_coeffs);
+        if let (Some(binding), Some(a)) = (&proof.binding, statement.A) {
+            binding.push_equations(&c, a, weights, msm, commitment_coeffs);
+        }
     }
 }
 

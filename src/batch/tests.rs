@@ -18,6 +18,7 @@ use rand_core::SeedableRng;
 use super::*;
 use crate::context::Purpose;
 use crate::deploy_key::DeployKey;
+use crate::msm::push_alone;
 use crate::registration::ProjectRegistration;
 use crate::sealed::{seal_deploy_key, seal_secret};
 use crate::vault::VaultKeypair;
@@ -351,7 +352,7 @@ fn term_counts_are_exact_for_every_item_kind() {
         let equations = item.prepare(&mut RecipientCache::default()).unwrap();
         let mut msm = Msm::new();
         let mut weights = Weights::for_item(&seed, index);
-        equations.push_equations(&params, &mut weights, &mut msm).unwrap();
+        push_alone(equations.replay(&params).unwrap(), &params, &mut weights, &mut msm);
         let size = msm.size();
         let b_used = usize::from(size.edwards_points > 0);
         let pushed =

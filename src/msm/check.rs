@@ -2,14 +2,20 @@
 //! multiscalar multiplication per group — the one code path every
 //! verification of the crate runs.
 //!
-//! An item kind implements two traits next to its type:
-//! - `Equations`: the weighted equations it adds to an `Msm`, after every
-//!   check that is not an equation has passed;
+//! An item kind implements three traits next to its type:
 //! - `BatchItem`: how it is digested (for the weights) and decoded or
-//!   prepared into its `Equations`.
+//!   prepared into its `Equations`;
+//! - `Equations`: its transcripts replayed, every challenge drawn and every
+//!   refusal made, into a `Replayed` item;
+//! - `Replayed`: the field inversions it needs, and the weighted equations
+//!   it then adds to an `Msm`.
 //!
 //! `check` adds the equations of a subset of items under one
-//! `WeightSeed` and decides them. `verify_one` is single verification: a
+//! `WeightSeed` and decides them. It works in runs of `INVERSION_RUN`
+//! items: every item of a run is replayed, all their inversions (a range
+//! proof's \\( y \\) and \\( u_j \\)) are made at once by Montgomery's trick
+//! (one field inversion per run instead of one per range proof), then
+//! every item pushes. `verify_one` is single verification: a
 //! batch of one, through the same digest, preparation, weights, check and
 //! failure report as `BatchVerifier`, so the two can never disagree.
 //!
@@ -27,7 +33,7 @@ use core::ops::{Add, Deref};
 use curve25519_dalek::traits::IsIdentity;
 use rand_core::CryptoRng;
 
-use super::{Msm, MsmSize, WeightSeed, WeightSource, Weights};
+use super::{MontgomeryScalar, Msm, MsmSize, WeightSeed, WeightSource, Weights, invert_all};
 use crate::encoding::RecipientCache;
 use crate::error::Error;
 use crate::params::Params;
@@ -51,24 +57,20 @@ impl Add for TermCount {
     }
 }
 
-/// A verification reduced to weighted equations.
+/// A verification reduced to weighted equations, before its transcripts
+/// are replayed.
 pub(crate) trait Equations: Send + Sync {
-    /// The terms [`push_equations`](Self::push_equations) adds (a hint).
+    /// The terms its [`Replayed::push_equations`] adds (a hint).
     fn msm_terms(&self) -> TermCount;
 
-    /// Add every equation, each with its own weight from `weights`.
-    /// Refuses (an item-level check: a context of the wrong purpose, a
-    /// shape mismatch) before adding anything, so a refusal leaves `msm`
-    /// untouched and names this item alone.
+    /// Replay the transcripts (every challenge drawn) and make every
+    /// refusal (a context of the wrong purpose, a shape mismatch, a zero
+    /// challenge): nothing is pushed yet, so a refusal names this item
+    /// alone.
     ///
     /// # Errors
     /// The refusal, as single verification reports it.
-    fn push_equations(
-        &self,
-        params: &Params,
-        weights: &mut Weights,
-        msm: &mut Msm,
-    ) -> Result<(), Error>;
+    fn replay(&self, params: &Params) -> Result<Box<dyn Replayed + '_>, Error>;
 
     /// The error of this item, which a check found invalid (it is at
     /// position `index` of its batch). An item made of several proofs (a
@@ -77,6 +79,32 @@ pub(crate) trait Equations: Send + Sync {
     fn failure(&self, _params: &Params, _index: usize, _source: &mut WeightSource) -> Error {
         Error::Verification
     }
+}
+
+/// An item whose challenges are drawn: the inversions it needs, then its
+/// weighted equations.
+pub(crate) trait Replayed {
+    /// Hand over the values to invert, all nonzero: the check replaces each
+    /// by its inverse in place, together with every other item of its run
+    /// ([`invert_all`]), before [`push_equations`](Self::push_equations).
+    fn inversions<'s>(&'s mut self, _slots: &mut Vec<&'s mut MontgomeryScalar>) {}
+
+    /// Add every equation, each with its own weight from `weights`.
+    fn push_equations(&self, params: &Params, weights: &mut Weights, msm: &mut Msm);
+}
+
+/// Make the inversions of `replayed` (alone) and push its equations: one
+/// item outside a run (a registration's parts one by one, tests).
+pub(crate) fn push_alone(
+    mut replayed: Box<dyn Replayed + '_>,
+    params: &Params,
+    weights: &mut Weights,
+    msm: &mut Msm,
+) {
+    let mut slots = Vec::new();
+    replayed.inversions(&mut slots);
+    invert_all(&mut slots);
+    replayed.push_equations(params, weights, msm);
 }
 
 /// An item as pushed into a batch: its digest now, its equations once
@@ -224,6 +252,11 @@ pub(crate) fn map_items_with<T: Sync, U: Send, S>(
     items.iter().map(|item| f(&mut state, item)).collect()
 }
 
+/// Items replayed together, sharing one field inversion: enough that the
+/// inversion (~250 products) costs little per item, few enough that a
+/// run's replayed state stays in cache and that runs spread over threads.
+const INVERSION_RUN: usize = 64;
+
 /// Prepared items: an item's equations, or the error that stopped it.
 pub(crate) type Prepared<'a> = Result<Box<dyn Equations + 'a>, Error>;
 
@@ -237,9 +270,9 @@ pub(crate) struct Checked {
 }
 
 /// Check the items `subset` (indices into `items`; items that did not
-/// prepare are skipped) under `seed`: push their weighted equations (per
-/// item, in parallel under `parallel`, each thread into its own
-/// accumulator) and decide the ristretto sum by ristretto equality and the
+/// prepare are skipped) under `seed`: push their weighted equations (in
+/// runs of up to [`INVERSION_RUN`] items sharing one inversion, in parallel
+/// under `parallel`, each thread into its own accumulator) and decide the ristretto sum by ristretto equality and the
 /// Edwards sum cofactored, `[8]·Σ = 0`.
 pub(crate) fn check<C: Clock>(
     params: &Params,
@@ -250,12 +283,24 @@ pub(crate) fn check<C: Clock>(
 ) -> Checked {
     #[cfg(all(test, feature = "std"))]
     counter::count(subset.len());
-    let push = |(mut msm, mut refused): (Msm, Vec<(usize, Error)>), &index: &usize| {
-        if let Some(Ok(item)) = items.get(index) {
-            let mut weights = Weights::for_item(seed, index);
-            if let Err(error) = item.push_equations(params, &mut weights, &mut msm) {
-                refused.push((index, error));
+    // One run: replay every item, invert all their values at once, push.
+    let push_run = |(mut msm, mut refused): (Msm, Vec<(usize, Error)>), run: &[usize]| {
+        let mut replayed = Vec::with_capacity(run.len());
+        for &index in run {
+            if let Some(Ok(item)) = items.get(index) {
+                match item.replay(params) {
+                    Ok(item) => replayed.push((index, item)),
+                    Err(error) => refused.push((index, error)),
+                }
             }
+        }
+        let mut slots = Vec::new();
+        for (_, item) in &mut replayed {
+            item.inversions(&mut slots);
+        }
+        invert_all(&mut slots);
+        for (index, item) in &replayed {
+            item.push_equations(params, &mut Weights::for_item(seed, *index), &mut msm);
         }
         (msm, refused)
     };
@@ -273,7 +318,9 @@ pub(crate) fn check<C: Clock>(
         let share = |n: usize| n.div_ceil(threads) + n / 16;
         let empty =
             || (Msm::with_capacity(share(terms.ristretto), share(terms.edwards)), Vec::new());
-        subset.par_iter().fold(empty, push).reduce(
+        // Runs small enough that every thread gets one.
+        let run = INVERSION_RUN.min(subset.len().div_ceil(threads));
+        subset.par_chunks(run).fold(empty, push_run).reduce(
             || (Msm::new(), Vec::new()),
             |(mut a, mut ra), (b, rb)| {
                 a.append(b);
@@ -282,11 +329,13 @@ pub(crate) fn check<C: Clock>(
             },
         )
     } else {
-        subset.iter().fold((Msm::with_capacity(terms.ristretto, terms.edwards), Vec::new()), push)
+        let empty = (Msm::with_capacity(terms.ristretto, terms.edwards), Vec::new());
+        subset.chunks(INVERSION_RUN).fold(empty, push_run)
     };
     #[cfg(not(feature = "parallel"))]
-    let (msm, refused) =
-        subset.iter().fold((Msm::with_capacity(terms.ristretto, terms.edwards), Vec::new()), push);
+    let (msm, refused) = subset
+        .chunks(INVERSION_RUN)
+        .fold((Msm::with_capacity(terms.ristretto, terms.edwards), Vec::new()), push_run);
     clock.sizes(msm.size());
     clock.lap(Stage::Equations);
     let ristretto = msm.vartime_ristretto_sum(params);

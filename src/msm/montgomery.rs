@@ -123,8 +123,7 @@ impl MontgomeryScalar {
     pub(crate) const ONE: Self = MontgomeryScalar(R);
 
     /// \\( (1, t, t^2, \dots, t^{k-1}) \\) in Montgomery form.
-    pub(crate) fn powers(t: &Scalar, k: usize) -> Vec<Self> {
-        let t = Self::from_scalar(t);
+    pub(crate) fn powers(t: Self, k: usize) -> Vec<Self> {
         let mut out = Vec::with_capacity(k);
         let mut p = Self::ONE;
         for _ in 0..k {
@@ -160,9 +159,41 @@ impl MontgomeryScalar {
     }
 
     /// `self²`.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn square(self) -> Self {
         self * self
+    }
+
+    /// \\( x^{-1} \\) for \\( x \ne 0 \\) (0 for 0), through
+    /// `Scalar::invert` (constant time; a verification makes one per batch
+    /// check, see [`invert_all`]).
+    pub(crate) fn invert(self) -> Self {
+        Self::from_scalar(&self.to_scalar().invert())
+    }
+}
+
+/// Replace every value by its inverse, with one field inversion for all of
+/// them (Montgomery's trick): the prefix products
+/// \\( p_i = x_0 \cdots x_{i-1} \\) on the way forward, one inversion of
+/// \\( p_n \\), then on the way back
+/// \\( x_i^{-1} = p_i \cdot p_{i+1}^{-1} \\) and
+/// \\( p_i^{-1} = x_i \cdot p_{i+1}^{-1} \\): three products per value.
+///
+/// Every value must be nonzero (the verifiers refuse a zero challenge before
+/// they hand it over); a zero would turn every inverse into 0.
+pub(crate) fn invert_all(values: &mut [&mut MontgomeryScalar]) {
+    debug_assert!(values.iter().all(|v| **v != MontgomeryScalar::ZERO));
+    let mut prefixes = Vec::with_capacity(values.len());
+    let mut product = MontgomeryScalar::ONE;
+    for value in values.iter() {
+        prefixes.push(product);
+        product *= **value;
+    }
+    // 1/p_{i+1}, from i = n − 1 down.
+    let mut inverse = product.invert();
+    for (value, prefix) in values.iter_mut().zip(prefixes).rev() {
+        let next = inverse * **value;
+        **value = inverse * prefix;
+        inverse = next;
     }
 }
 
@@ -358,6 +389,29 @@ mod tests {
         };
         assert_eq!(limbs(r), R);
         assert_eq!(limbs(r * r), R2);
+    }
+
+    /// `invert` and `invert_all` against `Scalar::invert`, on the nonzero
+    /// edge values and random ones, for every length from 0 to 40 (the
+    /// backward pass must pair each value with its own prefix).
+    #[test]
+    fn inversions_match_dalek_scalar() {
+        let mut rng = ChaCha20Rng::seed_from_u64(32);
+        let mut values: Vec<Scalar> =
+            edge_values().into_iter().filter(|x| *x != Scalar::ZERO).collect();
+        values.extend((0..40).map(|_| Scalar::random(&mut rng)));
+        for x in &values {
+            assert_eq!(MontgomeryScalar::from_scalar(x).invert().to_scalar(), x.invert());
+        }
+        for len in 0..=40 {
+            let expected: Vec<Scalar> = values[..len].iter().map(Scalar::invert).collect();
+            let mut montgomery: Vec<MontgomeryScalar> =
+                values[..len].iter().map(MontgomeryScalar::from_scalar).collect();
+            let mut slots: Vec<&mut MontgomeryScalar> = montgomery.iter_mut().collect();
+            invert_all(&mut slots);
+            let got: Vec<Scalar> = montgomery.iter().map(|m| m.to_scalar()).collect();
+            assert_eq!(got, expected, "length {len}");
+        }
     }
 
     /// Long product chains stay reduced (a chain of squarings of −1 and a

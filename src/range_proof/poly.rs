@@ -21,6 +21,8 @@ use alloc::vec::Vec;
 use curve25519_dalek::scalar::Scalar;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::msm::MontgomeryScalar;
+
 /// \\( \langle a, b \rangle = \sum_i a_i b_i \\) over the common length.
 pub(crate) fn inner_product(a: &[Scalar], b: &[Scalar]) -> Scalar {
     a.iter().zip(b).fold(Scalar::ZERO, |acc, (a_i, b_i)| acc + a_i * b_i)
@@ -75,14 +77,14 @@ impl Poly2 {
 ///
 /// Public data only (the verifier's challenge); `n` must be a power of two
 /// (`debug_assert`ed).
-pub(crate) fn sum_of_powers(y: &Scalar, n: usize) -> Scalar {
+pub(crate) fn sum_of_powers(y: MontgomeryScalar, n: usize) -> MontgomeryScalar {
     debug_assert!(n.is_power_of_two());
-    let mut sum = Scalar::ONE;
-    let mut y_pow = *y; // y^(2^j)
+    let mut sum = MontgomeryScalar::ONE;
+    let mut y_pow = y; // y^(2^j)
     let mut len = 1;
     while len < n {
-        sum *= Scalar::ONE + y_pow;
-        y_pow = y_pow * y_pow;
+        sum *= MontgomeryScalar::ONE + y_pow;
+        y_pow = y_pow.square();
         len *= 2;
     }
     sum
@@ -150,9 +152,13 @@ mod tests {
         let y = Scalar::random(&mut rng);
         for n in [1usize, 2, 4, 16, 256, 1024] {
             let direct = powers(&y, n).iter().fold(Scalar::ZERO, |acc, p| acc + p);
-            assert_eq!(sum_of_powers(&y, n), direct, "n = {n}");
+            assert_eq!(
+                sum_of_powers(MontgomeryScalar::from_scalar(&y), n).to_scalar(),
+                direct,
+                "n = {n}"
+            );
         }
-        assert_eq!(sum_of_powers(&Scalar::ONE, 64), Scalar::from(64u64));
+        assert_eq!(sum_of_powers(MontgomeryScalar::ONE, 64).to_scalar(), Scalar::from(64u64));
     }
 
     #[test]

@@ -80,11 +80,11 @@ fn verify(
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
     let mut weights = Weights::new([&bytes[..]], &mut rng);
     let mut msm = Msm::new();
-    let mut coeffs = vec![Scalar::ZERO; k];
+    let mut coeffs = vec![MontgomeryScalar::ZERO; k];
     let mut t = statement(commitments);
     proof.push_equations(params, &mut t, &mut weights, &mut msm, &mut coeffs)?;
     for (c, C) in coeffs.iter().zip(commitments) {
-        msm.push(*c, C);
+        msm.push(c.to_scalar(), C);
     }
     if msm.vartime_is_satisfied(params) {
         Ok(t.transcript().challenge_scalar(b"end"))
@@ -343,7 +343,7 @@ fn every_prover_message_is_bound() {
         // The final transcript state depends on the message: replay it alone.
         let mut t = statement(&proved.commitments);
         let mut weights = Weights::new([&b"x"[..]], &mut ChaCha20Rng::seed_from_u64(1));
-        let mut coeffs = vec![Scalar::ZERO; 3];
+        let mut coeffs = vec![MontgomeryScalar::ZERO; 3];
         proof
             .push_equations(params, &mut t, &mut weights, &mut Msm::new(), &mut coeffs)
             .expect("replays");
@@ -368,7 +368,7 @@ fn a_and_b_are_absorbed() {
         let mut t = statement(&proved.commitments);
         let mut weights = Weights::new([&b"x"[..]], &mut ChaCha20Rng::seed_from_u64(1));
         let mut msm = Msm::new();
-        let mut coeffs = vec![Scalar::ZERO; 1];
+        let mut coeffs = vec![MontgomeryScalar::ZERO; 1];
         proof.push_equations(params, &mut t, &mut weights, &mut msm, &mut coeffs).expect("replays");
         t.transcript().challenge_scalar(b"after")
     };
@@ -419,8 +419,10 @@ fn delta_matches_direct_computation() {
                 direct -= (0..3 + j).fold(Scalar::ONE, |acc, _| acc * z) * Scalar::from(1u64 << i);
             }
         }
-        assert_eq!(delta(&y, &z, m), direct, "M = {m}");
-        assert_eq!(t_0, committed + delta(&y, &z, m), "M = {m}");
+        let ms = MontgomeryScalar::from_scalar;
+        let delta = delta(ms(&y), ms(&z), m).to_scalar();
+        assert_eq!(delta, direct, "M = {m}");
+        assert_eq!(t_0, committed + delta, "M = {m}");
     }
 }
 
@@ -553,13 +555,13 @@ fn pushed_terms_equal_the_papers_equations() {
             let mut twin = Weights::new([&b"diff"[..]], &mut ChaCha20Rng::seed_from_u64(k as u64));
             let (omega_1, omega_2) = (twin.next(), twin.next());
             let mut msm = Msm::new();
-            let mut coeffs = vec![Scalar::ZERO; k];
+            let mut coeffs = vec![MontgomeryScalar::ZERO; k];
             let mut t = statement(&honest.commitments);
             proof
                 .push_equations(params, &mut t, &mut weights, &mut msm, &mut coeffs)
                 .expect("shape ok");
             for (c, C) in coeffs.iter().zip(&honest.commitments) {
-                msm.push(*c, C);
+                msm.push(c.to_scalar(), C);
             }
             assert_eq!(msm.vartime_is_satisfied(params), which == "honest");
             // msm − (ω₁·e1 + ω₂·e2) = 0.
@@ -582,7 +584,7 @@ fn equations_get_distinct_weights() {
     let proved = prove_values(&[Scalar::from(3u64)], 19);
     let mut weights = Weights::new([&b"w"[..]], &mut ChaCha20Rng::seed_from_u64(19));
     let mut twin = Weights::new([&b"w"[..]], &mut ChaCha20Rng::seed_from_u64(19));
-    let mut coeffs = vec![Scalar::ZERO; 1];
+    let mut coeffs = vec![MontgomeryScalar::ZERO; 1];
     let mut t = statement(&proved.commitments);
     let mut msm = Msm::new();
     proved.proof.push_equations(params, &mut t, &mut weights, &mut msm, &mut coeffs).expect("ok");

@@ -6,9 +6,10 @@
 //! A batch item is prepared once (when the batch decodes its items): the
 //! owner's signature and every structural check run there, the directory
 //! records of the recipients are looked up and the four contexts derived.
-//! Each check of the batch then pushes the weighted equations of every
-//! recipient's proof of possession and of the four sealed items (each part
-//! drawing its own weights from the item's stream). When bisection names the
+//! Each check of the batch then replays the transcripts of every
+//! recipient's proof of possession and of the four sealed items, and pushes
+//! their weighted equations (each part drawing its own weights from the
+//! item's stream). When bisection names the
 //! item invalid, [`PreparedRegistration::locate_failure`] checks its parts one
 //! by one with fresh weights, so the error names the record or the item that
 //! fails.
@@ -30,11 +31,11 @@ use crate::deploy_key::{DeployKey, DeployPublicKey};
 use crate::encoding::RecipientCache;
 use crate::error::{Error, RegistrationFailure};
 use crate::msm::{
-    BatchItem, Equations, Held, ItemKind, Msm, Source, TermCount, WeightSource, Weights,
-    item_digest, map_items_with, verify_one,
+    BatchItem, Equations, Held, ItemKind, MontgomeryScalar, Msm, Replayed, Source, TermCount,
+    WeightSource, Weights, item_digest, map_items_with, push_alone, verify_one,
 };
 use crate::params::Params;
-use crate::sealed::{SealedDeployKey, SealedSecret};
+use crate::sealed::{SealedDeployKey, SealedKind, SealedSecret};
 use crate::transcript::labels;
 use crate::vault::VaultRecord;
 use crate::vault::{VaultKeypair, VaultPublicKey};
@@ -82,33 +83,29 @@ pub(crate) struct PreparedRegistration<'a> {
 }
 
 /// One proof of a registration.
+#[derive(Clone, Copy)]
 enum Part<'p> {
     Record(&'p VaultRecord),
     DeployKey(RepositoryRole, &'p SealedDeployKey, &'p Context),
     WebhookSecret(RepositoryRole, &'p SealedSecret, &'p Context),
 }
 
-impl Part<'_> {
-    /// Add the part's weighted equations.
-    fn push(&self, params: &Params, weights: &mut Weights, msm: &mut Msm) -> Result<(), Error> {
-        match self {
+impl<'p> Part<'p> {
+    /// Replay the part's transcript (nothing pushed yet).
+    fn replay(self) -> Result<Box<dyn Replayed + 'p>, Error> {
+        Ok(match self {
             Part::Record(record) => {
                 let (public, fields) = (record.public_key(), record.fields_bytes());
-                record.proof().push_equations(public, fields, weights, msm);
-                Ok(())
+                Box::new(record.proof().replay(public, fields))
             }
-            Part::DeployKey(_, sealed, context) => {
-                sealed.push_equations(params, context, weights, msm)
-            }
-            Part::WebhookSecret(_, sealed, context) => {
-                sealed.push_equations(params, context, weights, msm)
-            }
-        }
+            Part::DeployKey(_, sealed, context) => Box::new(sealed.replay(context)?),
+            Part::WebhookSecret(_, sealed, context) => Box::new(sealed.replay(context)?),
+        })
     }
 
     /// What a failure of this part is called.
-    fn failure(&self) -> RegistrationFailure {
-        match *self {
+    fn failure(self) -> RegistrationFailure {
+        match self {
             Part::Record(..) => RegistrationFailure::RecipientRecordInvalid,
             Part::DeployKey(role, ..) => {
                 RegistrationFailure::ItemProof { role, purpose: Purpose::DeployKey }
@@ -243,26 +240,22 @@ impl<'a> PreparedRegistration<'a> {
         records.chain(items)
     }
 
-    /// Add every weighted equation (step 6). Every refusal that input can
-    /// cause is a check of [`PreparedRegistration::new`]; only a zero
-    /// challenge (probability about 2⁻²⁵² per proof) can still refuse after
-    /// some parts have pushed, and the batch tolerates that (an item that
-    /// refuses takes no part in bisection).
-    pub(crate) fn push_equations(
-        &self,
-        registration: &ProjectRegistration,
-        params: &Params,
-        weights: &mut Weights,
-        msm: &mut Msm,
-    ) -> Result<(), Error> {
-        for part in self.parts(registration) {
-            part.push(params, weights, msm).map_err(|_| fail(part.failure()))?;
-        }
-        Ok(())
+    /// Replay every part's transcript (step 6; nothing pushed yet). Every
+    /// refusal that input can cause is a check of
+    /// [`PreparedRegistration::new`]; only a zero challenge (probability
+    /// about 2⁻²⁵² per proof) can still refuse here, naming its part.
+    pub(crate) fn replay<'s>(
+        &'s self,
+        registration: &'s ProjectRegistration,
+    ) -> Result<RegistrationReplay<'s>, Error> {
+        let parts = self
+            .parts(registration)
+            .map(|part| part.replay().map_err(|_| fail(part.failure())))
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(RegistrationReplay { parts })
     }
 
-    /// Ristretto and Edwards terms [`push_equations`](Self::push_equations)
-    /// adds (capacity hint).
+    /// Ristretto and Edwards terms its replay pushes (capacity hint).
     pub(crate) fn msm_terms(&self, registration: &ProjectRegistration) -> TermCount {
         // Per record one proof-of-possession term; per sealed item its own.
         let records = TermCount { ristretto: self.records.len(), edwards: 0 };
@@ -285,15 +278,38 @@ impl<'a> PreparedRegistration<'a> {
         for part in self.parts(registration) {
             let mut weights = Weights::for_item(&source.seed(), index);
             let mut msm = Msm::new();
-            if part.push(params, &mut weights, &mut msm).is_err()
-                || !msm.vartime_is_satisfied(params)
-            {
+            let Ok(replayed) = part.replay() else { return fail(part.failure()) };
+            push_alone(replayed, params, &mut weights, &mut msm);
+            if !msm.vartime_is_satisfied(params) {
                 return fail(part.failure());
             }
         }
         // Every part holds under fresh weights: the failed check was a
         // false alarm of probability about 2⁻²⁵².
         Error::Verification
+    }
+}
+
+/// A registration whose parts' transcripts are replayed
+/// ([`PreparedRegistration::replay`]).
+pub(crate) struct RegistrationReplay<'s> {
+    parts: Vec<Box<dyn Replayed + 's>>,
+}
+
+impl Replayed for RegistrationReplay<'_> {
+    /// Every part's.
+    fn inversions<'s>(&'s mut self, slots: &mut Vec<&'s mut MontgomeryScalar>) {
+        for part in &mut self.parts {
+            part.inversions(slots);
+        }
+    }
+
+    /// Every part's weighted equations, each part drawing its weights from
+    /// the same stream in turn.
+    fn push_equations(&self, params: &Params, weights: &mut Weights, msm: &mut Msm) {
+        for part in &self.parts {
+            part.push_equations(params, weights, msm);
+        }
     }
 }
 
@@ -343,13 +359,8 @@ impl Equations for RegistrationEquations<'_> {
         self.prepared.msm_terms(&self.registration)
     }
 
-    fn push_equations(
-        &self,
-        params: &Params,
-        weights: &mut Weights,
-        msm: &mut Msm,
-    ) -> Result<(), Error> {
-        self.prepared.push_equations(&self.registration, params, weights, msm)
+    fn replay(&self, _params: &Params) -> Result<Box<dyn Replayed + '_>, Error> {
+        Ok(Box::new(self.prepared.replay(&self.registration)?))
     }
 
     fn failure(&self, params: &Params, index: usize, source: &mut WeightSource) -> Error {

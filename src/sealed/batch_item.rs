@@ -4,18 +4,18 @@
 
 use alloc::boxed::Box;
 
-use crate::context::Context;
+use crate::context::{Context, Purpose};
 use crate::encoding::RecipientCache;
-use crate::error::Error;
-use crate::msm::{
-    BatchItem, Equations, Held, ItemKind, Msm, Source, TermCount, Weights, item_digest,
-};
+use crate::error::{Error, InvalidInput};
+use crate::msm::{BatchItem, Equations, Held, ItemKind, Replayed, Source, TermCount, item_digest};
 use crate::params::Params;
+use crate::statement::KeyStatement;
 
-use super::{EncodingDigest, SealedDeployKey, SealedSecret};
+use super::proofs::SealedReplay;
+use super::{EncodingDigest, SealedDeployKey, SealedSecret, check_secret_purpose};
 
 /// What a batch needs of a sealed kind: its digest tag, the digest of its
-/// encoding, its cached decoder and its equations under a context.
+/// encoding, its cached decoder and its replay under a context.
 pub(crate) trait SealedKind: Sized + Send + Sync + 'static {
     /// The kind's tag in the batch digest.
     const KIND: ItemKind;
@@ -29,15 +29,13 @@ pub(crate) trait SealedKind: Sized + Send + Sync + 'static {
     /// Ristretto and Edwards terms the item pushes (capacity hint).
     fn msm_terms(&self) -> TermCount;
 
-    /// Add the item's weighted equations under `context`; a refusal adds
-    /// nothing.
-    fn push_equations(
-        &self,
-        params: &Params,
-        context: &Context,
-        weights: &mut Weights,
-        msm: &mut Msm,
-    ) -> Result<(), Error>;
+    /// Replay the item's transcript under `context` (nothing pushed yet).
+    ///
+    /// # Errors
+    /// [`InvalidInput::Purpose`] for a context of another kind;
+    /// [`Error::Verification`] for a payload length the purpose does not
+    /// allow, a proof of the wrong shape or a zero challenge.
+    fn replay<'s>(&'s self, context: &'s Context) -> Result<SealedReplay<'s>, Error>;
 }
 
 impl SealedKind for SealedDeployKey {
@@ -52,17 +50,15 @@ impl SealedKind for SealedDeployKey {
     }
 
     fn msm_terms(&self) -> TermCount {
-        SealedDeployKey::msm_terms(self)
+        self.item.msm_terms(true)
     }
 
-    fn push_equations(
-        &self,
-        params: &Params,
-        context: &Context,
-        weights: &mut Weights,
-        msm: &mut Msm,
-    ) -> Result<(), Error> {
-        SealedDeployKey::push_equations(self, params, context, weights, msm)
+    fn replay<'s>(&'s self, context: &'s Context) -> Result<SealedReplay<'s>, Error> {
+        if context.purpose() != Purpose::DeployKey {
+            return Err(Error::input(InvalidInput::Purpose));
+        }
+        let key = KeyStatement { A: &self.A, A_prime: &self.A_prime };
+        self.item.replay(context, Some(key))
     }
 }
 
@@ -78,17 +74,15 @@ impl SealedKind for SealedSecret {
     }
 
     fn msm_terms(&self) -> TermCount {
-        SealedSecret::msm_terms(self)
+        self.item.msm_terms(false)
     }
 
-    fn push_equations(
-        &self,
-        params: &Params,
-        context: &Context,
-        weights: &mut Weights,
-        msm: &mut Msm,
-    ) -> Result<(), Error> {
-        SealedSecret::push_equations(self, params, context, weights, msm)
+    fn replay<'s>(&'s self, context: &'s Context) -> Result<SealedReplay<'s>, Error> {
+        check_secret_purpose(context)?;
+        if context.purpose().fixed_payload_len().is_some_and(|len| len != self.item.L) {
+            return Err(Error::Verification);
+        }
+        self.item.replay(context, None)
     }
 }
 
@@ -140,12 +134,7 @@ impl<T: SealedKind> Equations for WithContext<'_, T> {
         self.sealed.msm_terms()
     }
 
-    fn push_equations(
-        &self,
-        params: &Params,
-        weights: &mut Weights,
-        msm: &mut Msm,
-    ) -> Result<(), Error> {
-        self.sealed.push_equations(params, self.context, weights, msm)
+    fn replay(&self, _params: &Params) -> Result<Box<dyn Replayed + '_>, Error> {
+        Ok(Box::new(self.sealed.replay(self.context)?))
     }
 }

@@ -13,10 +13,10 @@ use crate::elgamal::ChunkedCiphertext;
 use crate::elgamal::chunks::ChunkValues;
 use crate::encoding::RistrettoElement;
 use crate::error::{Error, InvalidInput};
-use crate::msm::{MontgomeryScalar, Msm, TermCount, Weights};
+use crate::msm::{MontgomeryScalar, Msm, Replayed, TermCount, Weights};
 use crate::params::Params;
-use crate::range_proof::RangeProof;
-use crate::sigma::SigmaProof;
+use crate::range_proof::{RangeProof, RangeReplay};
+use crate::sigma::{SigmaProof, SigmaReplay};
 use crate::statement::{KeyStatement, Statement};
 use crate::transcript::TranscriptProtocol;
 use crate::vault::{self, VaultPublicKey};
@@ -161,32 +161,28 @@ impl SealedItem {
         SealedItem { L: len, recipients, ciphertext, range_proof, sigma }
     }
 
-    /// Replay the transcript and add every weighted equation of the item.
-    /// Every refusal comes before the first term is added, so a refused item
-    /// leaves `msm` as it was (the batch relies on it).
-    pub(super) fn push_equations(
-        &self,
-        params: &Params,
-        context: &Context,
-        key: Option<KeyStatement<'_>>,
-        weights: &mut Weights,
-        msm: &mut Msm,
-    ) -> Result<(), Error> {
-        self.replay(params, context, key, weights, msm).map(|_| ())
+    /// Replay the transcript: every challenge of the range and sigma proofs
+    /// drawn, every refusal made, nothing pushed yet.
+    ///
+    /// # Errors
+    /// [`Error::Verification`]: the sigma proof's shape does not match the
+    /// statement, or a zero challenge.
+    pub(super) fn replay<'s>(
+        &'s self,
+        context: &'s Context,
+        key: Option<KeyStatement<'s>>,
+    ) -> Result<SealedReplay<'s>, Error> {
+        self.replay_with_transcript(context, key).map(|(replayed, _)| replayed)
     }
 
-    /// [`SealedItem::push_equations`], returning the transcript in its final
-    /// state (after the last response), so tests can check that everything
-    /// was absorbed.
-    pub(super) fn replay(
-        &self,
-        params: &Params,
-        context: &Context,
-        key: Option<KeyStatement<'_>>,
-        weights: &mut Weights,
-        msm: &mut Msm,
-    ) -> Result<Transcript, Error> {
-        let k = self.ciphertext.chunk_count();
+    /// [`SealedItem::replay`], with the transcript in its final state
+    /// (after the last response), so tests can check that everything was
+    /// absorbed.
+    pub(super) fn replay_with_transcript<'s>(
+        &'s self,
+        context: &'s Context,
+        key: Option<KeyStatement<'s>>,
+    ) -> Result<(SealedReplay<'s>, Transcript), Error> {
         // No commitment or handle is the identity (a zero blinding would
         // publish a chunk's image m_i·G): the decoder refuses them, and the
         // honest encryption makes one only for a zero blinding or
@@ -202,25 +198,15 @@ impl SealedItem {
         let mut absorbed = statement(context, self.L, &self.recipients, key)
             .absorb_header()
             .absorb_ciphertext(&self.ciphertext);
-        // The sigma proof's shape first: the range proof pushes terms as soon
-        // as its own checks pass.
+        // The sigma proof's shape first: before any challenge is drawn.
         self.sigma.check_shape(&absorbed)?;
-        // Each C_i is pushed once, with its coefficients from every equation
-        // summed (the range proof's as `Scalar`s, the sigma proofs' in
-        // Montgomery form).
-        let mut range_coeffs = alloc::vec![Scalar::ZERO; k];
-        self.range_proof.push_equations(params, &mut absorbed, weights, msm, &mut range_coeffs)?;
-        let mut sigma_coeffs = alloc::vec![MontgomeryScalar::ZERO; k];
-        self.sigma.push_equations(&mut absorbed, weights, msm, &mut sigma_coeffs)?;
-        for ((range, sigma), C) in
-            range_coeffs.into_iter().zip(sigma_coeffs).zip(self.ciphertext.commitments())
-        {
-            msm.push(range + sigma.to_scalar(), C);
-        }
-        Ok(absorbed.into_transcript())
+        let range = self.range_proof.replay(&mut absorbed)?;
+        let sigma = self.sigma.replay(&mut absorbed)?;
+        let replayed = SealedReplay { commitments: self.ciphertext.commitments(), range, sigma };
+        Ok((replayed, absorbed.into_transcript()))
     }
 
-    /// How many ristretto and Edwards terms `push_equations` adds (each
+    /// How many ristretto and Edwards terms the replayed item pushes (each
     /// `C_i` once, each `D_ij`, `A`, `S`, `T_1`, `T_2`, every `L_j`, `R_j`,
     /// `T_0`, every `T_j`, and `U_0`; `U_1` and `A` in Edwards): a capacity
     /// hint for the batch's accumulators.
@@ -229,5 +215,33 @@ impl SealedItem {
         let rounds = self.range_proof.ipp.L_vec.len();
         let ristretto = k * (1 + v) + 4 + 2 * rounds + 1 + v + usize::from(deploy_key);
         TermCount { ristretto, edwards: if deploy_key { 2 } else { 0 } }
+    }
+}
+
+/// A sealed item whose challenges are drawn ([`SealedItem::replay`]).
+#[derive(Debug)]
+pub(crate) struct SealedReplay<'s> {
+    /// The chunk commitments `C_i`.
+    commitments: &'s [RistrettoElement],
+    range: RangeReplay<'s>,
+    sigma: SigmaReplay<'s>,
+}
+
+impl Replayed for SealedReplay<'_> {
+    /// The range proof's: every `u_j` and `y`.
+    fn inversions<'s>(&'s mut self, slots: &mut Vec<&'s mut MontgomeryScalar>) {
+        self.range.inversions(slots);
+    }
+
+    /// Every weighted equation of the range and sigma proofs. Each `C_i` is
+    /// pushed once, with its coefficients from every equation summed.
+    #[allow(non_snake_case)]
+    fn push_equations(&self, params: &Params, weights: &mut Weights, msm: &mut Msm) {
+        let mut coeffs = alloc::vec![MontgomeryScalar::ZERO; self.commitments.len()];
+        self.range.push_equations(params, weights, msm, &mut coeffs);
+        self.sigma.push_equations(weights, msm, &mut coeffs);
+        for (coeff, C) in coeffs.into_iter().zip(self.commitments) {
+            msm.push(coeff.to_scalar(), C);
+        }
     }
 }

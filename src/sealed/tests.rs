@@ -34,7 +34,7 @@ use super::proofs::{Witness, sorted_recipients, statement};
 use crate::elgamal::chunks::chunk_count;
 use crate::encoding::{Reader, RecipientCache};
 use crate::error::{DecodeFailure, Object};
-use crate::msm::MontgomeryScalar;
+use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::sigma::key_binding;
 use crate::transcript::{TranscriptProtocol, labels};
 use crate::vault::VaultKeypair;
@@ -171,11 +171,11 @@ fn proofs_hold(item: &SealedItem, context: &Context, key: Option<KeyStatement<'_
         msm.vartime_is_satisfied(params)
     };
     let mut range = Msm::new();
-    let mut coeffs = vec![Scalar::ZERO; k];
+    let mut coeffs = vec![MontgomeryScalar::ZERO; k];
     item.range_proof
         .push_equations(params, &mut absorbed, &mut weights, &mut range, &mut coeffs)
         .unwrap();
-    let range_ok = check(&mut range, coeffs);
+    let range_ok = check(&mut range, coeffs.into_iter().map(MontgomeryScalar::to_scalar).collect());
     let mut sigma = Msm::new();
     let mut coeffs = vec![MontgomeryScalar::ZERO; k];
     item.sigma.push_equations(&mut absorbed, &mut weights, &mut sigma, &mut coeffs).unwrap();
@@ -603,8 +603,7 @@ mod coverage {
     /// with the probe.
     fn challenges(item: &SealedItem, context: &Context, key: Option<KeyStatement<'_>>) -> Log {
         let (result, log) = capture(|| {
-            let mut weights = Weights::new([&b"coverage"[..]], &mut rng(1));
-            let mut t = item.replay(params(), context, key, &mut weights, &mut Msm::new())?;
+            let (_, mut t) = item.replay_with_transcript(context, key)?;
             t.challenge_scalar(PROBE);
             Ok::<_, Error>(())
         });

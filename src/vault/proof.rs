@@ -32,16 +32,18 @@
 //! # Encoding
 //! `T (32) ‖ z (32)`: 64 bytes.
 
+use alloc::boxed::Box;
+
+use curve25519_dalek::scalar::Scalar;
 use merlin::Transcript;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
-use alloc::boxed::Box;
-
 use crate::encoding::{Decode, Reader, RecipientCache, RistrettoElement};
 use crate::error::{Error, Object};
 use crate::msm::{
-    BatchItem, Equations, Held, ItemKind, Msm, Source, TermCount, Weights, item_digest, verify_one,
+    BatchItem, Equations, Held, ItemKind, Msm, Replayed, Source, TermCount, Weights, item_digest,
+    verify_one,
 };
 use crate::params::Params;
 use crate::transcript::{TranscriptProtocol, labels, new_transcript};
@@ -58,7 +60,7 @@ pub struct VaultKeyProof {
     /// `T = k·Y`, bytes 0..32.
     T: RistrettoElement,
     /// `z = k + c·x`, bytes 32..64.
-    z: curve25519_dalek::Scalar,
+    z: Scalar,
 }
 
 /// Absorb the statement: `Y`, `W`, the record fields. Shared by prover and
@@ -107,22 +109,17 @@ impl VaultKeyProof {
         verify_one(params, &item, rng)
     }
 
-    /// Replay the transcript and add equation (1), weighted, to `msm`.
-    pub(crate) fn push_equations(
-        &self,
-        public: &VaultPublicKey,
+    /// Replay the transcript: the challenge `c` of equation (1).
+    pub(crate) fn replay<'s>(
+        &'s self,
+        public: &'s VaultPublicKey,
         record: &[u8],
-        weights: &mut Weights,
-        msm: &mut Msm,
-    ) {
+    ) -> VaultKeyProofReplay<'s> {
         let mut t = absorb_statement(public, record);
         t.append_point(labels::POP_T, &self.T.compressed);
         let c = t.challenge_scalar(labels::POP_C);
         t.append_scalar(labels::POP_Z, &self.z);
-        let omega = weights.next();
-        msm.push_shared(omega * self.z, &public.Y);
-        msm.push(-omega, &self.T);
-        msm.add_h(-(omega * c));
+        VaultKeyProofReplay { proof: self, public, c }
     }
 
     /// The encoding `T ‖ z` (64 bytes).
@@ -205,13 +202,26 @@ impl Equations for VaultKeyProofEquations<'_> {
         TermCount { ristretto: 1, edwards: 0 }
     }
 
-    fn push_equations(
-        &self,
-        _params: &Params,
-        weights: &mut Weights,
-        msm: &mut Msm,
-    ) -> Result<(), Error> {
-        self.proof.push_equations(&self.public, self.record, weights, msm);
-        Ok(())
+    fn replay(&self, _params: &Params) -> Result<Box<dyn Replayed + '_>, Error> {
+        Ok(Box::new(self.proof.replay(&self.public, self.record)))
+    }
+}
+
+/// A proof of possession whose challenge is drawn
+/// ([`VaultKeyProof::replay`]).
+#[derive(Debug)]
+pub(crate) struct VaultKeyProofReplay<'s> {
+    proof: &'s VaultKeyProof,
+    public: &'s VaultPublicKey,
+    c: Scalar,
+}
+
+impl Replayed for VaultKeyProofReplay<'_> {
+    /// Equation (1), weighted: `ω·z·Y − ω·T − ω·c·H`.
+    fn push_equations(&self, _params: &Params, weights: &mut Weights, msm: &mut Msm) {
+        let omega = weights.next();
+        msm.push_shared(omega * self.proof.z, &self.public.Y);
+        msm.push(-omega, &self.proof.T);
+        msm.add_h(-(omega * self.c));
     }
 }
