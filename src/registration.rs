@@ -144,6 +144,7 @@
 //! Opening decrypts in constant time (see [`sealed`](crate::sealed)).
 
 mod builder;
+mod open;
 mod verify;
 mod wire;
 
@@ -164,10 +165,8 @@ use crate::vault::VaultPublicKey;
 pub use crate::kinds::RepositoryRole;
 
 pub use builder::{NewRegistration, RegistrationBuilder, RepositorySetup};
-pub use verify::{
-    OpenedProject, OpenedRepository, OwnershipCheck, VerifiedRegistration,
-    verify_registration_bytes, verify_registrations,
-};
+pub use open::{OpenedProject, OpenedRepository, VerifiedRegistration};
+pub use verify::{OwnershipCheck, verify_registration_bytes, verify_registrations};
 
 /// Wire version of a registration.
 pub const REGISTRATION_VERSION: u8 = 1;

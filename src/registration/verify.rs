@@ -1,7 +1,7 @@
 //! Verification of registrations: the checks of a registration as one batch
-//! item ([`PreparedRegistration`]), [`ProjectRegistration::verify`],
-//! [`verify_registrations`], and what verification alone produces
-//! ([`VerifiedRegistration`], opened into an [`OpenedProject`]).
+//! item ([`PreparedRegistration`]), [`ProjectRegistration::verify`] and
+//! [`verify_registrations`], which produce the [`VerifiedRegistration`]s of
+//! [`open`](super::open).
 //!
 //! A batch item is prepared once (when the batch decodes its items): the
 //! owner's signature and every structural check run there, the directory
@@ -9,25 +9,22 @@
 //! Each check of the batch then replays the transcripts of every
 //! recipient's proof of possession and of the four sealed items, and pushes
 //! their weighted equations (each part drawing its own weights from the
-//! item's stream). When bisection names the
-//! item invalid, [`PreparedRegistration::locate_failure`] checks its parts one
-//! by one with fresh weights, so the error names the record or the item that
-//! fails.
+//! item's stream). When bisection names the item invalid,
+//! [`PreparedRegistration::locate_failure`] checks its parts one by one with
+//! fresh weights, so the error names the record or the item that fails.
 
 use alloc::boxed::Box;
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use ed25519_dalek::{Signature, VerifyingKey};
 use rand_core::CryptoRng;
 
+use super::open::VerifiedRegistration;
 use super::wire::{SIGNATURE_LEN, signed_message};
-use super::{
-    ProjectId, ProjectRegistration, RepositoryRegistration, RepositoryRole, registration_id,
-};
+use super::{ProjectRegistration, RepositoryRegistration, RepositoryRole, registration_id};
 use crate::batch::BatchVerifier;
 use crate::context::{Context, Purpose};
-use crate::deploy_key::{DeployKey, DeployPublicKey};
+use crate::deploy_key::DeployPublicKey;
 use crate::encoding::RecipientCache;
 use crate::error::{Error, RegistrationFailure};
 use crate::msm::{
@@ -37,9 +34,7 @@ use crate::msm::{
 use crate::params::Params;
 use crate::sealed::{SealedDeployKey, SealedKind, SealedSecret};
 use crate::transcript::labels;
-use crate::vault::VaultRecord;
-use crate::vault::{VaultKeypair, VaultPublicKey};
-use crate::webhook::WebhookSecret;
+use crate::vault::{VaultPublicKey, VaultRecord};
 
 #[cfg(test)]
 mod wycheproof;
@@ -451,7 +446,7 @@ impl ProjectRegistration {
             directory,
         };
         verify_one(params, &item, rng)?;
-        VerifiedRegistration::after_proofs(self.clone(), vault, ownership)
+        after_proofs(self.clone(), vault, ownership)
     }
 }
 
@@ -506,7 +501,7 @@ where
         .enumerate()
         .map(|(i, registration)| match outcome.as_ref().err().and_then(|e| e.error_for(i)) {
             Some(error) => Err(error),
-            None => VerifiedRegistration::after_proofs(registration, vault, ownership),
+            None => after_proofs(registration, vault, ownership),
         })
         .collect()
 }
@@ -556,142 +551,18 @@ where
     results.into_iter().map(|r| r.unwrap_or(Err(Error::Verification))).collect()
 }
 
-/// A registration that passed every check of [`ProjectRegistration::verify`]
-/// for the vault [`verified_for`](Self::verified_for). Only verification
-/// makes one.
-#[derive(Clone, Debug)]
-pub struct VerifiedRegistration {
+/// Step 7: the git host's answer for each repository, after every proof
+/// held; the verified registration.
+fn after_proofs<O: OwnershipCheck + ?Sized>(
     registration: ProjectRegistration,
-    vault: VaultPublicKey,
-}
-
-impl VerifiedRegistration {
-    /// Step 7: the git host's answer for each repository.
-    fn after_proofs<O: OwnershipCheck + ?Sized>(
-        registration: ProjectRegistration,
-        vault: &VaultPublicKey,
-        ownership: &O,
-    ) -> Result<Self, Error> {
-        for repository in &registration.repositories {
-            if !ownership
-                .is_deploy_key_installed(&repository.repository, &repository.deploy_public_key)
-            {
-                return Err(fail(RegistrationFailure::OwnershipRefused { role: repository.role }));
-            }
+    vault: &VaultPublicKey,
+    ownership: &O,
+) -> Result<VerifiedRegistration, Error> {
+    for repository in &registration.repositories {
+        if !ownership.is_deploy_key_installed(&repository.repository, &repository.deploy_public_key)
+        {
+            return Err(fail(RegistrationFailure::OwnershipRefused { role: repository.role }));
         }
-        Ok(VerifiedRegistration { registration, vault: *vault })
     }
-
-    /// The registration.
-    pub fn registration(&self) -> &ProjectRegistration {
-        &self.registration
-    }
-
-    /// The vault it was verified for.
-    pub fn verified_for(&self) -> &VaultPublicKey {
-        &self.vault
-    }
-
-    /// The project id.
-    pub fn project_id(&self) -> &ProjectId {
-        &self.registration.project_id
-    }
-
-    /// The registration id (for replay detection).
-    pub fn registration_id(&self) -> [u8; 32] {
-        self.registration.id
-    }
-
-    /// The configuration repository.
-    pub fn config(&self) -> &RepositoryRegistration {
-        &self.registration.repositories[0]
-    }
-
-    /// The code repository.
-    pub fn code(&self) -> &RepositoryRegistration {
-        &self.registration.repositories[1]
-    }
-
-    /// Decrypt every repository's deploy key and webhook secret as `vault`
-    /// (any recipient; the items are verified, so every recipient decrypts
-    /// the same keys).
-    ///
-    /// # Errors
-    /// [`RegistrationFailure::NotARecipient`] if `vault` is not a recipient;
-    /// [`Error::Decryption`] if decryption fails (it cannot for a verified
-    /// item and the right key).
-    pub fn open(&self, params: &Params, vault: &VaultKeypair) -> Result<OpenedProject, Error> {
-        if !self.registration.recipients.contains(vault.public()) {
-            return Err(fail(RegistrationFailure::NotARecipient));
-        }
-        let open = |repository: &RepositoryRegistration| {
-            let deploy_key = repository.sealed_deploy_key.open_verified(params, vault)?;
-            let secret = repository.sealed_webhook_secret.open_verified(params, vault)?;
-            let webhook_secret =
-                WebhookSecret::from_bytes(secret.as_bytes()).map_err(|_| Error::Decryption)?;
-            Ok::<_, Error>(OpenedRepository {
-                role: repository.role,
-                repository: repository.repository.clone(),
-                deploy_key,
-                webhook_secret,
-            })
-        };
-        let [config, code] = &self.registration.repositories;
-        Ok(OpenedProject { repositories: [open(config)?, open(code)?] })
-    }
-}
-
-/// A verified registration's secrets, opened by a vault. Zeroized on drop,
-/// printed redacted.
-#[derive(Debug)]
-pub struct OpenedProject {
-    repositories: [OpenedRepository; 2],
-}
-
-impl OpenedProject {
-    /// The configuration repository's keys.
-    pub fn config(&self) -> &OpenedRepository {
-        &self.repositories[0]
-    }
-
-    /// The code repository's keys.
-    pub fn code(&self) -> &OpenedRepository {
-        &self.repositories[1]
-    }
-
-    /// Both, `Config` then `Code`.
-    pub fn repositories(&self) -> &[OpenedRepository; 2] {
-        &self.repositories
-    }
-}
-
-/// One repository's opened deploy key and webhook secret.
-#[derive(Debug)]
-pub struct OpenedRepository {
-    role: RepositoryRole,
-    repository: String,
-    deploy_key: DeployKey,
-    webhook_secret: WebhookSecret,
-}
-
-impl OpenedRepository {
-    /// The repository's role.
-    pub fn role(&self) -> RepositoryRole {
-        self.role
-    }
-
-    /// The repository ref.
-    pub fn repository(&self) -> &str {
-        &self.repository
-    }
-
-    /// The deploy key (clone and fetch with it).
-    pub fn deploy_key(&self) -> &DeployKey {
-        &self.deploy_key
-    }
-
-    /// The webhook secret (check the git host's webhook signatures with it).
-    pub fn webhook_secret(&self) -> &WebhookSecret {
-        &self.webhook_secret
-    }
+    Ok(VerifiedRegistration::new(registration, vault))
 }
