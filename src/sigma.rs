@@ -230,7 +230,7 @@ impl SigmaProof {
     ///
     /// # Errors
     /// [`Error::Verification`] on a mismatch.
-    pub(crate) fn check_shape(&self, statement: &AbsorbedStatement<'_>) -> Result<(), Error> {
+    fn check_shape(&self, statement: &AbsorbedStatement<'_>) -> Result<(), Error> {
         let statement = SigmaStatement::of(statement);
         let v = statement.recipients.len();
         let k = statement.commitments.len();

@@ -198,8 +198,8 @@ impl SealedItem {
         let mut absorbed = statement(context, self.L, &self.recipients, key)
             .absorb_header()
             .absorb_ciphertext(&self.ciphertext);
-        // The sigma proof's shape first: before any challenge is drawn.
-        self.sigma.check_shape(&absorbed)?;
+        // Refusals (a zero challenge; the sigma proof's shape, checked by its
+        // replay) all come before anything is pushed.
         let range = self.range_proof.replay(&mut absorbed)?;
         let sigma = self.sigma.replay(&mut absorbed)?;
         let replayed = SealedReplay { commitments: self.ciphertext.commitments(), range, sigma };
