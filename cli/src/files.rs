@@ -221,8 +221,6 @@ fn write_atomic(
     existing: Existing,
 ) -> Result<(), CliError> {
     let io_error = |error| CliError::io(path, error);
-    let exists_error =
-        || io::Error::new(io::ErrorKind::AlreadyExists, "exists (use --force to replace it)");
     let Ok(link) = fs::symlink_metadata(path) else {
         return replace_file(path, path, data, access, existing);
     };
@@ -249,6 +247,11 @@ fn write_atomic(
     }
 }
 
+/// The refusal to replace an existing file without `--force`.
+fn exists_error() -> io::Error {
+    io::Error::new(io::ErrorKind::AlreadyExists, "exists (use --force to replace it)")
+}
+
 /// Steps 1–4 of [`write_atomic`] for the regular file (or free name)
 /// `target`; errors name `path`, the name the user gave.
 fn replace_file(
@@ -259,8 +262,6 @@ fn replace_file(
     existing: Existing,
 ) -> Result<(), CliError> {
     let io_error = |error| CliError::io(path, error);
-    let exists_error =
-        || io::Error::new(io::ErrorKind::AlreadyExists, "exists (use --force to replace it)");
     let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

@@ -46,14 +46,7 @@ pub(crate) struct SealDeployKeyArgs {
     #[arg(short, long, value_name = "FILE")]
     pub(crate) key: PathBuf,
     #[command(flatten)]
-    pub(crate) recipients: RecipientArgs,
-    #[command(flatten)]
-    pub(crate) context: ContextArgs,
-    /// The sealed file [default: standard output].
-    #[arg(short, long, value_name = "FILE")]
-    pub(crate) out: Option<PathBuf>,
-    #[command(flatten)]
-    pub(crate) output: OutputArgs,
+    pub(crate) to: SealTo,
 }
 
 #[derive(Debug, Args)]
@@ -65,14 +58,7 @@ pub(crate) struct SealSecretArgs {
     #[arg(long, value_enum, default_value_t = PurposeArg::Secret)]
     pub(crate) purpose: PurposeArg,
     #[command(flatten)]
-    pub(crate) recipients: RecipientArgs,
-    #[command(flatten)]
-    pub(crate) context: ContextArgs,
-    /// The sealed file [default: standard output].
-    #[arg(short, long, value_name = "FILE")]
-    pub(crate) out: Option<PathBuf>,
-    #[command(flatten)]
-    pub(crate) output: OutputArgs,
+    pub(crate) to: SealTo,
 }
 
 #[derive(Debug, Args)]
@@ -87,38 +73,40 @@ pub(crate) struct SealHybridArgs {
     #[arg(long, default_value = "")]
     pub(crate) ad: String,
     #[command(flatten)]
+    pub(crate) to: SealTo,
+}
+
+/// What every `seal` subcommand takes besides its input: the recipients, the
+/// context, and where the sealed file goes.
+#[derive(Debug, Args)]
+pub(crate) struct SealTo {
+    #[command(flatten)]
     pub(crate) recipients: RecipientArgs,
     #[command(flatten)]
     pub(crate) context: ContextArgs,
-    /// The envelope file [default: standard output].
+    /// The sealed file (or envelope) [default: standard output].
     #[arg(short, long, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) output: OutputArgs,
 }
 
-/// The recipients' keys, after checking every record among them.
-fn recipients(
-    params: &Params,
-    args: &RecipientArgs,
-    rng: &mut Rng,
-) -> Result<Vec<VaultPublicKey>, CliError> {
-    check_recipients(params, &read_recipients(&args.to)?, rng)
+impl SealTo {
+    /// The recipients' keys, after checking every record among them.
+    fn recipients(&self, params: &Params, rng: &mut Rng) -> Result<Vec<VaultPublicKey>, CliError> {
+        check_recipients(params, &read_recipients(&self.recipients.to)?, rng)
+    }
+
+    /// Write the sealed object, armored as `kind` unless `--binary`.
+    fn write(&self, kind: Kind, bytes: &[u8]) -> Result<ExitCode, CliError> {
+        write_object(self.out.as_deref(), kind, bytes, &self.output)?;
+        Ok(ExitCode::SUCCESS)
+    }
 }
 
 /// Map a sealing refusal (bad recipients, length, purpose) to a usage error.
 fn refused(error: vaultseal::Error) -> CliError {
     CliError::usage(format!("cannot seal: {error}"))
-}
-
-fn write(
-    out: Option<&std::path::Path>,
-    kind: Kind,
-    bytes: &[u8],
-    output: &OutputArgs,
-) -> Result<ExitCode, CliError> {
-    write_object(out, kind, bytes, output)?;
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `seal deploy-key`: seal a DEPLOY KEY to the `--to` vaults under the
@@ -128,31 +116,31 @@ fn deploy_key(
     args: &SealDeployKeyArgs,
     rng: &mut Rng,
 ) -> Result<ExitCode, CliError> {
-    let context = args.context.build(Purpose::DeployKey)?;
+    let context = args.to.context.build(Purpose::DeployKey)?;
     let key = read_deploy_key(&args.key)?;
-    let recipients = recipients(params, &args.recipients, rng)?;
+    let recipients = args.to.recipients(params, rng)?;
     let sealed = seal_deploy_key(params, &recipients, &context, &key, rng).map_err(refused)?;
     eprintln!("sealed deploy key {}", key.public_key().fingerprint());
-    write(args.out.as_deref(), Kind::SealedDeployKey, &sealed.to_bytes(), &args.output)
+    args.to.write(Kind::SealedDeployKey, &sealed.to_bytes())
 }
 
 /// `seal secret`: seal 1..=128 bytes (32 for a webhook secret) to the `--to`
 /// vaults.
 fn secret(params: &Params, args: &SealSecretArgs, rng: &mut Rng) -> Result<ExitCode, CliError> {
     let purpose = args.purpose.purpose();
-    let context = args.context.build(purpose)?;
+    let context = args.to.context.build(purpose)?;
     let payload = read_secret_payload(&args.input, purpose)?;
-    let recipients = recipients(params, &args.recipients, rng)?;
+    let recipients = args.to.recipients(params, rng)?;
     let sealed = seal_secret(params, &recipients, &context, &payload, rng).map_err(refused)?;
-    write(args.out.as_deref(), Kind::SealedSecret, &sealed.to_bytes(), &args.output)
+    args.to.write(Kind::SealedSecret, &sealed.to_bytes())
 }
 
 /// `seal hybrid`: seal a file of up to 16 MiB in a hybrid envelope.
 fn hybrid(params: &Params, args: &SealHybridArgs, rng: &mut Rng) -> Result<ExitCode, CliError> {
-    let context = args.context.build(args.purpose.purpose())?;
+    let context = args.to.context.build(args.purpose.purpose())?;
     let payload = read_bytes(&args.input)?;
-    let recipients = recipients(params, &args.recipients, rng)?;
+    let recipients = args.to.recipients(params, rng)?;
     let envelope =
         hybrid::seal(&recipients, &context, args.ad.as_bytes(), &payload, rng).map_err(refused)?;
-    write(args.out.as_deref(), Kind::HybridEnvelope, &envelope.to_bytes(), &args.output)
+    args.to.write(Kind::HybridEnvelope, &envelope.to_bytes())
 }
