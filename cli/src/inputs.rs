@@ -247,6 +247,15 @@ impl PurposeArg {
             PurposeArg::DeployKey => Purpose::DeployKey,
         }
     }
+
+    /// The purpose as `--purpose` spells it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            PurposeArg::Secret => "secret",
+            PurposeArg::WebhookSecret => "webhook-secret",
+            PurposeArg::DeployKey => "deploy-key",
+        }
+    }
 }
 
 /// The context every sealed item is bound to (the purpose comes from the

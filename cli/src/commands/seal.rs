@@ -97,9 +97,23 @@ impl SealTo {
         check_recipients(params, &read_recipients(&self.recipients.to)?, rng)
     }
 
-    /// Write the sealed object, armored as `kind` unless `--binary`.
-    fn write(&self, kind: Kind, bytes: &[u8]) -> Result<ExitCode, CliError> {
+    /// Write the sealed object, armored as `kind` unless `--binary`, and
+    /// say on standard error what was sealed to how many vaults, and where
+    /// it went.
+    fn write(
+        &self,
+        kind: Kind,
+        bytes: &[u8],
+        what: &str,
+        recipients: usize,
+    ) -> Result<ExitCode, CliError> {
         write_object(self.out.as_deref(), kind, bytes, &self.output)?;
+        let vaults = if recipients == 1 { "vault" } else { "vaults" };
+        let place = match self.out.as_deref() {
+            Some(path) if path != std::path::Path::new("-") => path.display().to_string(),
+            _ => "standard output".to_owned(),
+        };
+        eprintln!("sealed {what} to {recipients} {vaults}: {place}");
         Ok(ExitCode::SUCCESS)
     }
 }
@@ -120,8 +134,8 @@ fn deploy_key(
     let key = read_deploy_key(&args.key)?;
     let recipients = args.to.recipients(params, rng)?;
     let sealed = seal_deploy_key(params, &recipients, &context, &key, rng).map_err(refused)?;
-    eprintln!("sealed deploy key {}", key.public_key().fingerprint());
-    args.to.write(Kind::SealedDeployKey, &sealed.to_bytes())
+    let what = format!("deploy key {}", key.public_key().fingerprint());
+    args.to.write(Kind::SealedDeployKey, &sealed.to_bytes(), &what, recipients.len())
 }
 
 /// `seal secret`: seal 1..=128 bytes (32 for a webhook secret) to the `--to`
@@ -132,7 +146,8 @@ fn secret(params: &Params, args: &SealSecretArgs, rng: &mut Rng) -> Result<ExitC
     let payload = read_secret_payload(&args.input, purpose)?;
     let recipients = args.to.recipients(params, rng)?;
     let sealed = seal_secret(params, &recipients, &context, &payload, rng).map_err(refused)?;
-    args.to.write(Kind::SealedSecret, &sealed.to_bytes())
+    let what = format!("{} ({} bytes)", args.purpose.name(), payload.len());
+    args.to.write(Kind::SealedSecret, &sealed.to_bytes(), &what, recipients.len())
 }
 
 /// `seal hybrid`: seal a file of up to 16 MiB in a hybrid envelope.
@@ -142,5 +157,6 @@ fn hybrid(params: &Params, args: &SealHybridArgs, rng: &mut Rng) -> Result<ExitC
     let recipients = args.to.recipients(params, rng)?;
     let envelope =
         hybrid::seal(&recipients, &context, args.ad.as_bytes(), &payload, rng).map_err(refused)?;
-    args.to.write(Kind::HybridEnvelope, &envelope.to_bytes())
+    let what = format!("{} bytes in a hybrid envelope", payload.len());
+    args.to.write(Kind::HybridEnvelope, &envelope.to_bytes(), &what, recipients.len())
 }
