@@ -741,6 +741,7 @@ fn outputs_to_devices_and_links() {
 
 // Registrations (`owner keygen`, `register`, `verify-registration`, and
 // registrations in `verify`), beside this file.
+mod readme;
 mod registration;
 
 /// The `VAULT PUBLIC KEY` armor of `bytes` (its base64 on one line).
