@@ -250,11 +250,7 @@ impl PurposeArg {
 
     /// The purpose as `--purpose` spells it.
     pub(crate) fn name(self) -> &'static str {
-        match self {
-            PurposeArg::Secret => "secret",
-            PurposeArg::WebhookSecret => "webhook-secret",
-            PurposeArg::DeployKey => "deploy-key",
-        }
+        purpose_name(self.purpose())
     }
 }
 
@@ -307,6 +303,37 @@ impl ContextArgs {
             None => Ok(context),
         }
     }
+}
+
+/// A purpose as `--purpose` spells it.
+pub(crate) fn purpose_name(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::DeployKey => "deploy-key",
+        Purpose::WebhookSecret => "webhook-secret",
+        Purpose::Secret => "secret",
+        // `Purpose` is non-exhaustive: a purpose this tool does not know.
+        _ => "(unknown)",
+    }
+}
+
+/// Why sealed items' proofs fail, naming every field of the context they
+/// were checked under (what the user most often got wrong: the purpose, a
+/// misspelt project or repository, another owner key or extra).
+pub(crate) fn not_verified(context: &Context) -> String {
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let owner = base16ct::lower::encode_string(context.owner());
+    let extra = match context.extra() {
+        None => "no extra".to_owned(),
+        Some(extra) => format!("extra of {} bytes", extra.len()),
+    };
+    format!(
+        "the proofs do not verify under this context (project {:?}, repository {:?}, \
+         owner {}…, purpose {}, {extra}) and these recipients, or the file was altered",
+        text(context.project_id()),
+        text(context.repository_id()),
+        &owner[..16],
+        purpose_name(context.purpose()),
+    )
 }
 
 /// Decode 64 hex digits (either case) into 32 bytes.

@@ -4,14 +4,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use vaultseal::{Params, Purpose, hybrid};
+use vaultseal::{Context, Params, Purpose, hybrid};
 use zeroize::Zeroizing;
 
 use super::{Rng, wrong_secret_length};
 use crate::armor::Kind;
 use crate::error::CliError;
 use crate::files::{OutputArgs, encode_output, write_requested_secret};
-use crate::inputs::{ContextArgs, Decoded, PurposeArg, read_decoded, read_vault_keypair};
+use crate::inputs::{
+    ContextArgs, Decoded, PurposeArg, not_verified, read_decoded, read_vault_keypair,
+};
 
 #[derive(Debug, Args)]
 pub(crate) struct OpenArgs {
@@ -60,15 +62,14 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             args.key.display()
         ))
     };
-    let failed = |error: vaultseal::Error| match error {
+    let failed = |error: vaultseal::Error, context: &Context| match error {
         // A purpose that does not fit the item: the command line is wrong.
         vaultseal::Error::InvalidInput { .. } => {
             CliError::usage(format!("{}: cannot open: {error}", args.input.display()))
         }
-        vaultseal::Error::Verification => CliError::Invalid(format!(
-            "{}: the proofs do not verify under this context and recipient list",
-            args.input.display()
-        )),
+        vaultseal::Error::Verification => {
+            CliError::Invalid(format!("{}: {}", args.input.display(), not_verified(context)))
+        }
         other => CliError::Invalid(format!("{}: cannot open: {other}", args.input.display())),
     };
     let output: Zeroizing<Vec<u8>> = match item {
@@ -80,7 +81,9 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
                 return Err(not_recipient());
             }
             let context = args.context.build(Purpose::DeployKey)?;
-            let key = keypair.open_deploy_key(params, &sealed, &context, rng).map_err(failed)?;
+            let key = keypair
+                .open_deploy_key(params, &sealed, &context, rng)
+                .map_err(|error| failed(error, &context))?;
             eprintln!("opened deploy key {}", key.public_key().fingerprint());
             encode_output(Kind::DeployKey, &key.to_bytes()[..], &args.output)?
         }
@@ -92,7 +95,9 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
                 return Err(CliError::Invalid(format!("{}: {reason}", args.input.display())));
             }
             let context = args.context.build(args.purpose.purpose())?;
-            let secret = keypair.open_secret(params, &sealed, &context, rng).map_err(failed)?;
+            let secret = keypair
+                .open_secret(params, &sealed, &context, rng)
+                .map_err(|error| failed(error, &context))?;
             payload(secret.as_bytes(), args.hex)
         }
         Decoded::HybridEnvelope(envelope) => {

@@ -43,7 +43,9 @@ use super::{Rng, registration_reason, wrong_secret_length};
 use crate::armor::Kind;
 use crate::error::{CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use crate::files;
-use crate::inputs::{ContextArgs, Decoded, PurposeArg, decode_loaded, read_recipients};
+use crate::inputs::{
+    ContextArgs, Decoded, PurposeArg, decode_loaded, not_verified, read_recipients,
+};
 
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
@@ -146,16 +148,19 @@ impl Item {
     }
 
     /// The reason to print for a verification error.
-    fn reason(&self, error: vaultseal::Error) -> String {
-        match (self, error) {
-            (Item::ProjectRegistration(_), error) => registration_reason(error),
-            (Item::VaultRecord(..), vaultseal::Error::Verification) => {
+    fn reason(&self, error: vaultseal::Error, contexts: Option<&Contexts>) -> String {
+        match (self, error, contexts) {
+            (Item::ProjectRegistration(_), error, _) => registration_reason(error),
+            (Item::VaultRecord(..), vaultseal::Error::Verification, _) => {
                 "the proof of possession does not verify".into()
             }
-            (_, vaultseal::Error::Verification) => {
-                "the proofs do not verify under this context and recipient list".into()
+            (Item::SealedDeployKey(_), vaultseal::Error::Verification, Some(contexts)) => {
+                not_verified(&contexts.deploy_key)
             }
-            (_, other) => other.to_string(),
+            (Item::SealedSecret(_), vaultseal::Error::Verification, Some(contexts)) => {
+                not_verified(&contexts.secret)
+            }
+            (_, other, _) => other.to_string(),
         }
     }
 }
@@ -242,7 +247,8 @@ pub(super) fn run(params: &Params, args: &VerifyArgs, rng: &mut Rng) -> Result<E
                     }
                     Some(error) => {
                         invalid += 1;
-                        out.push_str(&format!("INVALID {name}: {}\n", item.reason(error)));
+                        let reason = item.reason(error, contexts.as_ref());
+                        out.push_str(&format!("INVALID {name}: {reason}\n"));
                     }
                 }
             }

@@ -205,7 +205,9 @@ fn tampered_items_are_invalid_and_named() {
     assert_eq!(lines[0], "OK a");
     assert_eq!(
         lines[1],
-        "INVALID b: the proofs do not verify under this context and recipient list"
+        "INVALID b: the proofs do not verify under this context (project \"demo\", \
+         repository \"github:123\", owner 1111111111111111…, purpose secret, no extra) \
+         and these recipients, or the file was altered"
     );
     assert_eq!(lines[2], "OK c");
     assert!(lines[3].starts_with("INVALID d: ") && lines[3].contains("unknown version"), "{text}");
@@ -214,6 +216,66 @@ fn tampered_items_are_invalid_and_named() {
     let out = sb.expect(1, &with(&["open", "-k", "v.key", "-i", "b", "-o", "-"], &ctx(&[])));
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("do not verify"), "{}", stderr(&out));
+}
+
+/// Proofs that fail under the context given name every field of it, so a
+/// forgotten `--purpose`, a misspelt project, another owner or an extra can
+/// be told apart from an altered file.
+#[test]
+fn a_failure_names_the_context_it_was_checked_under() {
+    let sb = Sandbox::new("context-named");
+    sb.vault("v", &[]);
+    sb.write("hook", &[7u8; 32]);
+    sb.ok(&with(
+        &["seal", "secret", "--purpose", "webhook-secret", "-i", "hook", "--to", "v.key.pub"],
+        &with(&ctx(&[]), &["-o", "hook.sealed"]),
+    ));
+    let other_owner = "22".repeat(32);
+    let cases: [(Vec<&str>, &str); 4] = [
+        // The purpose forgotten: verified as a plain secret.
+        (ctx(&[]), "purpose secret, no extra"),
+        (
+            vec![
+                "--purpose",
+                "webhook-secret",
+                "--project",
+                "dmeo",
+                "--repository",
+                "github:123",
+                "--owner",
+                OWNER,
+            ],
+            "project \"dmeo\", repository \"github:123\"",
+        ),
+        (
+            vec![
+                "--purpose",
+                "webhook-secret",
+                "--project",
+                "demo",
+                "--repository",
+                "github:123",
+                "--owner",
+                &other_owner,
+            ],
+            "owner 2222222222222222…, purpose webhook-secret",
+        ),
+        (
+            ctx(&["--purpose", "webhook-secret", "--extra", "v2"]),
+            "purpose webhook-secret, extra of 2 bytes",
+        ),
+    ];
+    for (args, named) in cases {
+        let out = sb.expect(1, &with(&["verify", "hook.sealed"], &args));
+        let text = stdout(&out);
+        assert!(text.starts_with("INVALID hook.sealed: the proofs do not verify"), "{text}");
+        assert!(text.contains(named), "{args:?}: {text}");
+        assert!(text.contains("or the file was altered"), "{text}");
+        let out =
+            sb.expect(1, &with(&["open", "-k", "v.key", "-i", "hook.sealed", "-o", "-"], &args));
+        assert!(stderr(&out).contains(named), "{args:?}: {}", stderr(&out));
+    }
+    sb.ok(&with(&["verify", "--purpose", "webhook-secret", "hook.sealed"], &ctx(&[])));
 }
 
 #[test]
