@@ -10,7 +10,7 @@ use clap::Args;
 use zeroize::Zeroizing;
 
 use crate::armor::{self, Kind};
-use crate::error::CliError;
+use crate::error::{CliError, kind_list};
 
 /// Where and how to write an output file.
 #[derive(Debug, Args)]
@@ -94,6 +94,16 @@ pub(crate) struct Loaded {
 /// kinds, or binary.
 pub(crate) fn load(path: &Path, accepted: &[Kind]) -> Result<Loaded, CliError> {
     let data = read_bytes(path)?;
+    let refuse = |reason: String| CliError::Decode { path: path.into(), reason };
+    if data.is_empty() {
+        return Err(refuse(format!("the file is empty (expected a {})", kind_list(accepted))));
+    }
+    if data.starts_with(b"ssh-") {
+        return Err(refuse(format!(
+            "an OpenSSH public key line (a deploy key's or an owner's), not a {}",
+            kind_list(accepted)
+        )));
+    }
     if armor::is_armored(&data) {
         let (kind, bytes) =
             armor::decode(&data).map_err(|error| CliError::Armor { path: path.into(), error })?;

@@ -353,9 +353,30 @@ pub(crate) fn parse_owner(value: &str) -> Result<[u8; 32], CliError> {
         return Ok(key);
     }
     let path = Path::new(value);
+    if !path.exists() {
+        return Err(CliError::usage(format!(
+            "--owner {value}: neither an owner public key (64 hex digits) nor a file"
+        )));
+    }
     let data = files::read_bytes(path)?;
     let text = core::str::from_utf8(&data).map(str::trim);
     if let Ok(text) = text {
+        if text.starts_with("-----BEGIN VAULTSEAL OWNER KEY-----") {
+            return Err(CliError::Decode {
+                path: path.into(),
+                reason: format!(
+                    "the owner's secret key; --owner takes its public key ({}.pub)",
+                    path.display()
+                ),
+            });
+        }
+        if let Some(label) = text.strip_prefix("-----BEGIN VAULTSEAL ") {
+            let label = label.split("-----").next().unwrap_or_default();
+            return Err(CliError::Decode {
+                path: path.into(),
+                reason: format!("a {label}, not an owner public key"),
+            });
+        }
         if let Some(key) = hex32(text) {
             return Ok(key);
         }
@@ -372,22 +393,61 @@ pub(crate) fn parse_owner(value: &str) -> Result<[u8; 32], CliError> {
 }
 
 /// A secret to seal, from `--in`: raw bytes, or for a webhook secret also its
-/// 64-hex-digit form (with or without a final line break).
+/// 64-hex-digit form (with or without a final line break). Unless `raw`, a
+/// plain secret that ends in a line break, or that is 64 hex digits (a
+/// webhook secret's form), is refused: it is almost never what was meant,
+/// and the sealed bytes would not match what the other side compares.
 pub(crate) fn read_secret_payload(
     path: &Path,
     purpose: Purpose,
+    raw: bool,
 ) -> Result<Zeroizing<Vec<u8>>, CliError> {
     let data = files::read_bytes(path)?;
-    if purpose == Purpose::WebhookSecret && data.len() != 32 {
+    let refuse = |reason: String| CliError::Decode { path: path.into(), reason };
+    if data.is_empty() {
+        return Err(refuse("the file is empty (a secret is 1..=128 bytes)".into()));
+    }
+    if purpose == Purpose::WebhookSecret {
+        if data.len() == 32 {
+            return Ok(data);
+        }
         let text = core::str::from_utf8(&data).map(str::trim).unwrap_or_default();
         let mut bytes = Zeroizing::new(vec![0u8; 32]);
         if text.len() == 64 && base16ct::mixed::decode(text, &mut bytes[..]).is_ok() {
             return Ok(bytes);
         }
-        return Err(CliError::Decode {
-            path: path.into(),
-            reason: "a webhook secret is 32 bytes or 64 hex digits".into(),
-        });
+        return Err(refuse(format!(
+            "a webhook secret is 32 bytes or 64 hex digits, not {} bytes",
+            data.len()
+        )));
+    }
+    if data.len() > vaultseal::sealed::MAX_PAYLOAD_LEN {
+        return Err(refuse(format!(
+            "{} bytes: a sealed secret holds 1..={} bytes; `seal hybrid` seals longer data \
+             (without proofs)",
+            data.len(),
+            vaultseal::sealed::MAX_PAYLOAD_LEN
+        )));
+    }
+    if raw {
+        return Ok(data);
+    }
+    let text = core::str::from_utf8(&data).map(str::trim_end).unwrap_or_default();
+    if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(CliError::usage(format!(
+            "{}: 64 hex digits, the form of a webhook secret: seal it with \
+             --purpose webhook-secret (32 bytes), or pass --raw to seal the 64 characters",
+            path.display()
+        )));
+    }
+    if data.ends_with(b"\n") {
+        return Err(CliError::usage(format!(
+            "{}: ends in a line break, which would be sealed as part of the secret ({} bytes \
+             with it): write the file without one (printf '%s' ...), or pass --raw to seal \
+             the bytes as they are",
+            path.display(),
+            data.len()
+        )));
     }
     Ok(data)
 }

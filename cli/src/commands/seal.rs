@@ -57,6 +57,10 @@ pub(crate) struct SealSecretArgs {
     /// The secret's purpose.
     #[arg(long, value_enum, default_value_t = PurposeArg::Secret)]
     pub(crate) purpose: PurposeArg,
+    /// Seal the file's bytes as they are, even when they end in a line break
+    /// or are 64 hex digits (both refused otherwise, as almost never meant).
+    #[arg(long)]
+    pub(crate) raw: bool,
     #[command(flatten)]
     pub(crate) to: SealTo,
 }
@@ -143,7 +147,7 @@ fn deploy_key(
 fn secret(params: &Params, args: &SealSecretArgs, rng: &mut Rng) -> Result<ExitCode, CliError> {
     let purpose = args.purpose.purpose();
     let context = args.to.context.build(purpose)?;
-    let payload = read_secret_payload(&args.input, purpose)?;
+    let payload = read_secret_payload(&args.input, purpose, args.raw)?;
     let recipients = args.to.recipients(params, rng)?;
     let sealed = seal_secret(params, &recipients, &context, &payload, rng).map_err(refused)?;
     let what = format!("{} ({} bytes)", args.purpose.name(), payload.len());

@@ -278,6 +278,76 @@ fn a_failure_names_the_context_it_was_checked_under() {
     sb.ok(&with(&["verify", "--purpose", "webhook-secret", "hook.sealed"], &ctx(&[])));
 }
 
+/// Inputs that are almost right get a message that says what they are and
+/// what to do (exit 2, nothing sealed); `--raw` seals a secret's bytes as
+/// they are.
+#[test]
+fn almost_right_inputs_are_named() {
+    let sb = Sandbox::new("almost-right");
+    sb.vault("v", &[]);
+    sb.ok(&["owner", "keygen", "-o", "owner.key"]);
+    sb.ok(&["deploy-key", "generate", "-o", "dk"]);
+    fn seal_secret<'a>(file: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+        let mut args = vec!["seal", "secret", "-i", file, "--to", "v.key.pub", "-o", "out"];
+        args.extend_from_slice(extra);
+        with(&args, &ctx(&[]))
+    }
+    let refused = |args: &[&str], says: &[&str]| {
+        let out = sb.expect(2, args);
+        let text = stderr(&out);
+        for part in says {
+            assert!(text.contains(part), "{args:?}: {text}");
+        }
+        assert!(!sb.path("out").exists(), "{args:?} wrote its output");
+    };
+    sb.write("line", b"hunter2\n");
+    refused(&seal_secret("line", &[]), &["line: ends in a line break", "8 bytes", "--raw"]);
+    sb.write("hex", format!("{}\n", "ab".repeat(32)).as_bytes());
+    refused(&seal_secret("hex", &[]), &["64 hex digits", "--purpose webhook-secret"]);
+    sb.write("big", &[1u8; 200]);
+    refused(&seal_secret("big", &[]), &["200 bytes", "1..=128", "seal hybrid"]);
+    refused(
+        &seal_secret("big", &["--purpose", "webhook-secret"]),
+        &["32 bytes or 64 hex digits, not 200 bytes"],
+    );
+    sb.write("empty", b"");
+    refused(&seal_secret("empty", &[]), &["empty"]);
+    refused(
+        &with(&["seal", "deploy-key", "-k", "empty", "--to", "v.key.pub", "-o", "out"], &ctx(&[])),
+        &["empty: the file is empty (expected a DEPLOY KEY)"],
+    );
+    refused(
+        &with(&["seal", "deploy-key", "-k", "dk", "--to", "dk.pub", "-o", "out"], &ctx(&[])),
+        &["dk.pub: an OpenSSH public key line", "not a VAULT PUBLIC KEY or VAULT RECORD"],
+    );
+    let context = |owner: &str| {
+        ["--project", "demo", "--repository", "github:123", "--owner", owner].map(String::from)
+    };
+    for (owner, says) in [
+        ("owner.key", "--owner takes its public key (owner.key.pub)"),
+        ("1234", "--owner 1234: neither an owner public key (64 hex digits) nor a file"),
+        ("v.key.pub", "a VAULT PUBLIC KEY, not an owner public key"),
+    ] {
+        let context = context(owner);
+        let context: Vec<&str> = context.iter().map(String::as_str).collect();
+        refused(
+            &with(&["seal", "deploy-key", "-k", "dk", "--to", "v.key.pub", "-o", "out"], &context),
+            &[says],
+        );
+    }
+    // The owner's public key file works; --raw seals the line break too.
+    let context = context("owner.key.pub");
+    let context: Vec<&str> = context.iter().map(String::as_str).collect();
+    sb.ok(&with(
+        &["seal", "deploy-key", "-k", "dk", "--to", "v.key.pub", "-o", "dk.sealed"],
+        &context,
+    ));
+    let out = sb.ok(&seal_secret("line", &["--raw"]));
+    assert!(stderr(&out).contains("sealed secret (8 bytes) to 1 vault: out"), "{}", stderr(&out));
+    let opened = sb.ok(&with(&["open", "-k", "v.key", "-i", "out", "-o", "-"], &ctx(&[])));
+    assert_eq!(opened.stdout, b"hunter2\n");
+}
+
 #[test]
 fn one_batch_of_many_files_with_one_bad() {
     let sb = Sandbox::new("batch");
