@@ -46,6 +46,11 @@ pub mod hybrid;
 pub mod deploy_key;
 pub mod webhook;
 pub use deploy_key::{DeployKey, DeployPublicKey};
+
+// ---- an ssh-agent serving deploy keys (std, Unix) ----
+#[cfg(all(feature = "agent", unix))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "agent", unix))))]
+pub mod agent;
 pub use webhook::{Secret, WebhookSecret, verify_github_signature, verify_gitlab_token};
 
 // ---- proofs and sealed items ----
