@@ -7,6 +7,8 @@
 //! Adding a command: a variant of [`Command`] (its doc comment is its help
 //! line), its module, and its arm in [`run`].
 
+#[cfg(unix)]
+mod agent;
 mod deploy_key;
 mod inspect;
 mod open;
@@ -83,6 +85,17 @@ pub(crate) enum Command {
     /// Show what a file holds (kind, recipients, fingerprints); verifies
     /// nothing and prints no secret.
     Inspect(inspect::InspectArgs),
+    /// Serve opened deploy keys to OpenSSH and git: an ssh-agent on a Unix
+    /// socket.
+    ///
+    /// Prints `SSH_AUTH_SOCK=PATH; export SSH_AUTH_SOCK;` (for `eval`), then
+    /// serves until SIGINT, SIGTERM or SIGHUP: it lists the keys and signs
+    /// with them, and refuses everything else (no adding, removing or
+    /// exporting keys). One line per signature on standard error (key
+    /// fingerprint and comment). On exit the socket is removed and the keys
+    /// zeroized; exit status 0.
+    #[cfg(unix)]
+    Agent(agent::AgentArgs),
 }
 
 /// The OS CSPRNG (the only randomness source of the tool). A failure of the
@@ -105,6 +118,8 @@ pub(crate) fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Register(args) => register::run(params(), &args, &mut rng),
         Command::VerifyRegistration(args) => verify_registration::run(params(), &args, &mut rng),
         Command::Inspect(args) => inspect::run(params(), &args),
+        #[cfg(unix)]
+        Command::Agent(args) => agent::run(&args),
     }
 }
 

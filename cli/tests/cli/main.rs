@@ -873,6 +873,7 @@ fn outputs_to_devices_and_links() {
 
 // Registrations (`owner keygen`, `register`, `verify-registration`, and
 // registrations in `verify`), beside this file.
+mod agent;
 mod readme;
 mod registration;
 
