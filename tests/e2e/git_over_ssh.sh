@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# End to end against a real sshd and real git (issue 12): a git host on
+# 127.0.0.1 with per-repository deploy keys, and the vaultseal CLI as a user
+# and a vault use it. register -> install the printed OpenSSH lines ->
+# verify-registration opens the keys -> vaultseal agent -> git clone.
+#
+# Usage: tests/e2e/git_over_ssh.sh [path/to/vaultseal]   (default:
+# target/release/vaultseal, or $CARGO_TARGET_DIR/release/vaultseal).
+# Needs sshd, ssh, ssh-keygen, git and git-shell (.ci/run installs
+# openssh-server, openssh-client and git when missing). Every process is
+# bounded by `timeout` and stopped by the EXIT trap; sshd listens on
+# 127.0.0.1 only, on a free port, with its own host key and configuration in
+# a temporary directory.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+vaultseal=${1:-${CARGO_TARGET_DIR:-$root/target}/release/vaultseal}
+vaultseal=$(cd "$(dirname "$vaultseal")" && pwd)/$(basename "$vaultseal")
+[ -x "$vaultseal" ] || { echo "e2e: no vaultseal binary at $vaultseal" >&2; exit 2; }
+sshd=$(command -v sshd || echo /usr/sbin/sshd)
+git_shell=$(command -v git-shell || echo "$(git --exec-path)/git-shell")
+for tool in "$sshd" "$git_shell"; do
+  [ -x "$tool" ] || { echo "e2e: $tool is missing" >&2; exit 2; }
+done
+for tool in ssh ssh-keygen git timeout; do
+  command -v "$tool" >/dev/null || { echo "e2e: $tool is missing" >&2; exit 2; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/vaultseal-e2e.XXXXXX")
+chmod 700 "$work"
+sshd_pid=""
+agent_pid=""
+cleanup() {
+  local status=$?
+  [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null || true
+  [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  if [ "$status" -ne 0 ] && [ -f "$work/sshd.log" ]; then
+    echo "--- sshd log" >&2
+    tail -n 40 "$work/sshd.log" >&2
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+fail() { failed=$((failed + 1)); echo "FAILED - $*" >&2; }
+# Every command of the test is bounded. `--foreground`: on a signal, timeout
+# signals its command only, not the whole process group (this script too).
+t() { timeout --foreground 120 "$@"; }
+
+cd "$work"
+user=$(id -un)
+
+# ---- the git host: two bare repositories, sshd on a free loopback port ----
+mkdir -p repos/demo seed
+for repo in config code; do
+  git init -q --bare "repos/demo/$repo.git"
+  git init -q "seed/$repo"
+  echo "content of the $repo repository" > "seed/$repo/README"
+  git -C "seed/$repo" add README
+  git -C "seed/$repo" -c user.name=e2e -c user.email=e2e@example.invalid \
+    commit -q -m "$repo: first commit"
+  git -C "seed/$repo" push -q "$work/repos/demo/$repo.git" HEAD:refs/heads/main
+  git --git-dir="repos/demo/$repo.git" symbolic-ref HEAD refs/heads/main
+done
+
+# The forced command of every deploy key: git-shell, for fetching that key's
+# repository only (`git-upload-pack '/demo/config.git'`).
+cat > git-wrapper <<EOF
+#!/bin/sh
+# \$1: the one repository this key may read, e.g. demo/config.git
+case "\$SSH_ORIGINAL_COMMAND" in
+  "git-upload-pack '/\$1'" | "git-upload-pack '\$1'")
+    exec "$git_shell" -c "git-upload-pack '$work/repos/\$1'" ;;
+esac
+echo "this deploy key reads \$1 only" >&2
+exit 1
+EOF
+chmod 755 git-wrapper
+
+ssh-keygen -q -t ed25519 -N '' -C e2e-host -f host_key
+: > authorized_keys
+mkdir -p /run/sshd 2>/dev/null || true
+start_sshd() {
+  cat > sshd_config <<EOF
+Port $1
+ListenAddress 127.0.0.1
+HostKey $work/host_key
+PidFile $work/sshd.pid
+AuthorizedKeysFile $work/authorized_keys
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+PermitRootLogin prohibit-password
+AllowUsers $user
+UsePAM no
+LogLevel VERBOSE
+EOF
+  # -D: no daemon (its pid is ours); -e: log to standard error.
+  timeout --foreground 900 "$sshd" -D -e -f "$work/sshd_config" 2> "$work/sshd.log" &
+  sshd_pid=$!
+  for _ in $(seq 100); do
+    grep -q "Server listening on 127.0.0.1 port $1" sshd.log 2>/dev/null && return 0
+    kill -0 "$sshd_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$sshd_pid" 2>/dev/null || true
+  wait "$sshd_pid" 2>/dev/null || true
+  sshd_pid=""
+  return 1
+}
+port=""
+for _ in $(seq 20); do
+  candidate=$((20000 + RANDOM % 40000))
+  if start_sshd "$candidate"; then port=$candidate; break; fi
+done
+[ -n "$port" ] || { echo "e2e: sshd did not start" >&2; cat sshd.log >&2; exit 1; }
+echo "sshd on 127.0.0.1:$port (pid $sshd_pid)"
+
+# The vault pins the host key.
+echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 host_key.pub)" > known_hosts
+url() { echo "ssh://$user@127.0.0.1:$port/$1.git"; }
+export GIT_SSH_COMMAND="ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes \
+-o UserKnownHostsFile=$work/known_hosts -o ConnectTimeout=20"
+export GIT_TERMINAL_PROMPT=0
+
+# ---- the vault and the owner ----
+vs() { t "$vaultseal" "$@"; }
+vs vault keygen -o vault.key > /dev/null 2>&1
+vs vault record -k vault.key --region local --endpoint https://vault.invalid -o vault.rec 2> /dev/null
+vs owner keygen -o owner.key > /dev/null 2>&1
+vs register --owner-key owner.key --name demo --to vault.rec \
+  --config-repo demo/config --code-repo demo/code -o reg.pem > /dev/null
+# A second registration whose keys will never be installed.
+vs register --owner-key owner.key --name stray --to vault.rec \
+  --config-repo demo/config --code-repo demo/code -o stray.pem > /dev/null
+
+# The owner installs the printed lines as the git host's deploy keys.
+for role in config code; do
+  echo "restrict,command=\"$work/git-wrapper demo/$role.git\" $(cat "reg.pem.setup/$role.deploy-key.pub")" \
+    >> authorized_keys
+done
+
+# ---- the vault verifies and opens ----
+(echo "demo/config $(cat reg.pem.setup/config.deploy-key.pub)"
+ echo "demo/code $(cat reg.pem.setup/code.deploy-key.pub)") > installed.txt
+if vs verify-registration -i reg.pem --records vault.rec -k vault.key \
+     --ownership installed.txt -o opened > verify.out 2>&1; then
+  ok "verify-registration opens the keys"
+else
+  fail "verify-registration: $(cat verify.out)"
+fi
+
+# ---- the agent serves the opened config key ----
+mkdir -m 700 agent
+# Not through a shell function: `$!` must be the agent's (timeout's) pid.
+timeout --foreground 600 "$vaultseal" agent --socket "$work/agent/sock" \
+  opened/config.deploy-key > agent.env 2> agent.log &
+agent_pid=$!
+for _ in $(seq 100); do [ -s agent.env ] && break; sleep 0.1; done
+# shellcheck disable=SC1091
+. ./agent.env
+[ "$SSH_AUTH_SOCK" = "$work/agent/sock" ] && ok "agent prints SSH_AUTH_SOCK" \
+  || fail "agent.env: $(cat agent.env)"
+
+if t git clone -q "$(url demo/config)" clone-config 2> clone-config.err \
+   && [ "$(cat clone-config/README)" = "content of the config repository" ]; then
+  ok "git clone of the config repository through the agent, content right"
+else
+  fail "git clone of the config repository: $(cat clone-config.err)"
+fi
+
+if t git clone -q "$(url demo/code)" clone-code 2> clone-code.err; then
+  fail "the code repository was cloned with the config key"
+else
+  ok "the code repository cannot be cloned with the config key"
+fi
+
+# OpenSSH signs a file through the agent and verifies it.
+echo "signed through the vaultseal agent" > message
+if t ssh-keygen -q -Y sign -f opened/config.deploy-key.pub -n file message 2> sign.err; then
+  echo "vault $(cut -d' ' -f1,2 opened/config.deploy-key.pub)" > allowed_signers
+  if t ssh-keygen -Y verify -f allowed_signers -I vault -n file -s message.sig \
+       < message > verify-sig.out 2>&1; then
+    ok "ssh-keygen -Y sign through the agent, -Y verify accepts"
+  else
+    fail "ssh-keygen -Y verify: $(cat verify-sig.out)"
+  fi
+  echo "tampered" > message
+  if t ssh-keygen -Y verify -f allowed_signers -I vault -n file -s message.sig \
+       < message > /dev/null 2>&1; then
+    fail "ssh-keygen -Y verify accepted a changed message"
+  else
+    ok "ssh-keygen -Y verify refuses a changed message"
+  fi
+else
+  fail "ssh-keygen -Y sign: $(cat sign.err)"
+fi
+
+# The agent stops on SIGTERM: status 0, socket removed.
+kill -TERM "$agent_pid"
+if wait "$agent_pid"; then ok "agent exits 0 on SIGTERM"; else fail "agent exit status $?"; fi
+agent_pid=""
+[ ! -e "$work/agent/sock" ] && ok "agent removed its socket" || fail "socket left behind"
+[ "$(grep -c 'signed with' agent.log)" -ge 2 ] && ok "agent logged its signatures" \
+  || fail "agent log: $(cat agent.log)"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
