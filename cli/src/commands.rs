@@ -16,6 +16,8 @@ mod owner;
 mod ownership;
 mod register;
 mod seal;
+#[cfg(unix)]
+mod ssh_probe;
 mod vault;
 mod verify;
 mod verify_registration;

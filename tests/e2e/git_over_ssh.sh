@@ -2,7 +2,8 @@
 # End to end against a real sshd and real git (issue 12): a git host on
 # 127.0.0.1 with per-repository deploy keys, and the vaultseal CLI as a user
 # and a vault use it. register -> install the printed OpenSSH lines ->
-# verify-registration opens the keys -> vaultseal agent -> git clone.
+# verify-registration --ownership ssh (verify, open, the git host probed with
+# each key) -> vaultseal agent -> git clone.
 #
 # Usage: tests/e2e/git_over_ssh.sh [path/to/vaultseal]   (default:
 # target/release/vaultseal, or $CARGO_TARGET_DIR/release/vaultseal).
@@ -147,14 +148,37 @@ for role in config code; do
     >> authorized_keys
 done
 
-# ---- the vault verifies and opens ----
-(echo "demo/config $(cat reg.pem.setup/config.deploy-key.pub)"
- echo "demo/code $(cat reg.pem.setup/code.deploy-key.pub)") > installed.txt
-if vs verify-registration -i reg.pem --records vault.rec -k vault.key \
-     --ownership installed.txt -o opened > verify.out 2>&1; then
-  ok "verify-registration opens the keys"
+# ---- the vault verifies, opens, and asks the git host (--ownership ssh) ----
+verify_ssh() { # registration, output directory
+  vs verify-registration -i "$1" --records vault.rec -k vault.key -o "$2" \
+    --ownership ssh --git-url "$(url '{repository}')" --known-hosts known_hosts
+}
+if verify_ssh reg.pem opened > verify.out 2>&1 && grep -q "^OK reg.pem" verify.out \
+   && [ -s opened/config.deploy-key ] && [ -s opened/code.deploy-key ]; then
+  ok "verify-registration --ownership ssh: both probes accepted, keys opened"
 else
-  fail "verify-registration: $(cat verify.out)"
+  fail "verify-registration --ownership ssh: $(cat verify.out)"
+fi
+# Keys never installed: the git host refuses the probe; nothing is written.
+status=0
+verify_ssh stray.pem opened-stray > stray.out 2>&1 || status=$?
+if [ "$status" -eq 1 ] && grep -q "^INVALID stray.pem: OwnershipRefused: config repository demo/config" stray.out \
+   && [ ! -e opened-stray ]; then
+  ok "a registration whose keys were never installed: OwnershipRefused, nothing opened"
+else
+  fail "stray registration (status $status): $(cat stray.out)"
+fi
+# Another host key than the pinned one: refused too.
+ssh-keygen -q -t ed25519 -N '' -f other_host_key
+echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 other_host_key.pub)" > wrong_known_hosts
+status=0
+vs verify-registration -i reg.pem --records vault.rec -k vault.key -o opened-wrong-host \
+  --ownership ssh --git-url "$(url '{repository}')" --known-hosts wrong_known_hosts \
+  > wrong-host.out 2>&1 || status=$?
+if [ "$status" -eq 1 ] && grep -q "OwnershipRefused" wrong-host.out && [ ! -e opened-wrong-host ]; then
+  ok "a git host whose key is not the pinned one: OwnershipRefused"
+else
+  fail "wrong host key (status $status): $(cat wrong-host.out)"
 fi
 
 # ---- the agent serves the opened config key ----

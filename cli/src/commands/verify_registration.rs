@@ -7,7 +7,11 @@
 //! sealed items) in one batch — and last the ownership check: each
 //! repository's deploy key must be listed as installed in the `--ownership`
 //! file (see [`ownership`](super::ownership) for its format), or
-//! `--assume-installed` skips it with a warning.
+//! `--assume-installed` skips it with a warning. `--ownership ssh` asks the
+//! git host itself instead, after opening: each repository's key must let
+//! `git ls-remote` of its `--git-url` succeed against the pinned
+//! `--known-hosts` (see [`ssh_probe`](super::ssh_probe), which also says why
+//! opening comes first there and why that is safe).
 //!
 //! Output: `OK <file>` and a summary (exit status 0), or `INVALID <file>:
 //! <Check>: <reason>` naming the failed check (the `RegistrationFailure`
@@ -24,10 +28,13 @@ use std::process::ExitCode;
 use clap::Args;
 use vaultseal::registration::OpenedRepository;
 use vaultseal::{
-    DeployPublicKey, Params, ProjectRegistration, VaultKeypair, VaultPublicKey, VaultRecord,
+    DeployKey, DeployPublicKey, Params, ProjectRegistration, VaultKeypair, VaultPublicKey,
+    VaultRecord,
 };
 
 use super::ownership::Installed;
+#[cfg(unix)]
+use super::ssh_probe::SshProbe;
 use super::{
     Rng, create_private_dir, deploy_key_comment, hex, registration_reason, role_file,
     webhook_secret_line,
@@ -52,10 +59,13 @@ pub(crate) struct VerifyRegistrationArgs {
     pub(crate) records: Vec<PathBuf>,
     /// The deploy keys known to be installed: lines `<repository ref> <key>`,
     /// the key an OpenSSH public line or a `SHA256:` fingerprint ('#'
-    /// comments and blank lines ignored).
+    /// comments and blank lines ignored). Or `ssh`: ask the git host (with
+    /// --git-url, --known-hosts, -k and -o): after opening, each
+    /// repository's key alone must let `git ls-remote` of its URL succeed
+    /// (a file named `ssh` is `./ssh`).
     #[arg(
         long,
-        value_name = "FILE",
+        value_name = "FILE|ssh",
         required_unless_present = "assume_installed",
         conflicts_with = "assume_installed"
     )]
@@ -64,6 +74,15 @@ pub(crate) struct VerifyRegistrationArgs {
     /// the registrant's control of the repositories is then unproven.
     #[arg(long)]
     pub(crate) assume_installed: bool,
+    /// With `--ownership ssh`: the repositories' SSH URL, `{repository}`
+    /// standing for the registration's repository ref, e.g.
+    /// 'ssh://git@HOST:PORT/{repository}.git'.
+    #[arg(long, value_name = "URL")]
+    pub(crate) git_url: Option<String>,
+    /// With `--ownership ssh`: the git host's key, pinned (an OpenSSH
+    /// `known_hosts` file; nothing else is trusted).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) known_hosts: Option<PathBuf>,
     /// The vault's secret key: open the verified registration and write each
     /// repository's deploy key and webhook secret into --out.
     #[arg(short, long, value_name = "FILE", requires = "out")]
@@ -87,7 +106,11 @@ pub(super) fn run(
     let vault = vault_key(args, keypair.as_ref())?;
     let directory =
         args.records.iter().map(|path| read_record(path)).collect::<Result<Vec<_>, _>>()?;
-    let installed = args.ownership.as_deref().map(Installed::read).transpose()?;
+    let ssh_probe = ssh_probe(args, keypair.is_some())?;
+    let installed = match (&ssh_probe, args.ownership.as_deref()) {
+        (None, Some(path)) => Some(Installed::read(path)?),
+        _ => None,
+    };
 
     let name = args.input.display();
     let loaded = files::load(&args.input, &[Kind::ProjectRegistration])?;
@@ -107,7 +130,7 @@ pub(super) fn run(
         if installed.is_empty() {
             eprintln!("warning: {} lists no installed deploy key", path.display());
         }
-    } else {
+    } else if ssh_probe.is_none() {
         eprintln!(
             "warning: --assume-installed: the deploy keys are NOT checked against the git host; \
              the registrant's control of the repositories is unproven"
@@ -129,6 +152,21 @@ pub(super) fn run(
         let opened = verified.open(params, keypair).map_err(|error| {
             CliError::Invalid(format!("{name}: does not open: {}", registration_reason(error)))
         })?;
+        // `--ownership ssh`: the git host's answer, before anything is written.
+        #[cfg(unix)]
+        if let Some(probe) = &ssh_probe {
+            for repository in opened.repositories() {
+                let key = DeployKey::from_bytes(&repository.deploy_key().to_bytes()[..])
+                    .map_err(|error| CliError::Invalid(format!("{name}: {error}")))?;
+                if let Err(reason) = probe.probe(repository.repository(), key) {
+                    return invalid(&format!(
+                        "INVALID {name}: OwnershipRefused: {} repository {}: {reason}\n",
+                        repository.role(),
+                        repository.repository()
+                    ));
+                }
+            }
+        }
         create_private_dir(dir)?;
         for repository in opened.repositories() {
             write_opened(dir, verified.registration().project_name(), repository, args)?;
@@ -137,6 +175,37 @@ pub(super) fn run(
     }
     files::write_stdout(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `--ownership ssh` probe, if asked for (its flags checked: `--git-url`
+/// and `--known-hosts` with it and only with it; `-k` and `-o` required).
+#[cfg(unix)]
+fn ssh_probe(args: &VerifyRegistrationArgs, opens: bool) -> Result<Option<SshProbe>, CliError> {
+    let is_ssh = args.ownership.as_deref() == Some(Path::new("ssh"));
+    match (is_ssh, &args.git_url, &args.known_hosts) {
+        (true, Some(url), Some(known_hosts)) => {
+            if !opens || args.out.is_none() {
+                return Err(CliError::usage(
+                    "--ownership ssh needs -k and -o: the probe authenticates with the opened keys",
+                ));
+            }
+            Ok(Some(SshProbe::new(url, known_hosts)?))
+        }
+        (true, _, _) => Err(CliError::usage("--ownership ssh needs --git-url and --known-hosts")),
+        (false, None, None) => Ok(None),
+        (false, _, _) => {
+            Err(CliError::usage("--git-url and --known-hosts go with --ownership ssh"))
+        }
+    }
+}
+
+/// `--ownership ssh` needs the agent (Unix).
+#[cfg(not(unix))]
+fn ssh_probe(args: &VerifyRegistrationArgs, _opens: bool) -> Result<Option<()>, CliError> {
+    if args.ownership.as_deref() == Some(Path::new("ssh")) || args.git_url.is_some() {
+        return Err(CliError::usage("--ownership ssh is available on Unix only"));
+    }
+    Ok(None)
 }
 
 /// Print an `INVALID` line; exit status 1.
@@ -184,9 +253,10 @@ fn describe(registration: &ProjectRegistration, args: &VerifyRegistrationArgs, o
     let _ = writeln!(out, "  owner: {}", hex(registration.owner().as_bytes()));
     let _ = writeln!(out, "  registration id: {}", hex(&registration.registration_id()));
     let _ = writeln!(out, "  timestamp: {}", registration.timestamp());
-    let ownership = match &args.ownership {
-        Some(path) => format!("installed (per {})", path.display()),
-        None => "NOT checked (--assume-installed)".into(),
+    let ownership = match (&args.ownership, &args.git_url) {
+        (Some(_), Some(url)) => format!("installed (the git host accepted it: {url})"),
+        (Some(path), None) => format!("installed (per {})", path.display()),
+        (None, _) => "NOT checked (--assume-installed)".into(),
     };
     for repository in registration.repositories() {
         let _ = writeln!(
