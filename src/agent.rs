@@ -405,7 +405,7 @@ impl Shared {
 
     /// Serve one client until it disconnects, sends a malformed or oversized
     /// message, or the agent stops.
-    fn serve(&self, mut stream: &UnixStream) {
+    fn serve(&self, mut stream: impl Read + Write) {
         let mut length = [0u8; 4];
         while stream.read_exact(&mut length).is_ok() {
             let Ok(length) = u32::from_be_bytes(length).try_into() else { return };
@@ -439,6 +439,47 @@ impl Shared {
             }
         }
     }
+}
+
+/// Run `input` through the server as one client's byte stream (the
+/// `agent_message` fuzz target): the bytes the agent writes back before it
+/// stops reading (the end of `input`, or a malformed or oversized message).
+/// The agent holds `keys`, each with comment `"fuzz"`.
+#[cfg(feature = "__fuzz")]
+pub(crate) fn answer_stream(keys: Vec<DeployKey>, input: &[u8]) -> Vec<u8> {
+    /// A client: reads come from `input`, writes go to `output`.
+    struct Client<'a> {
+        input: &'a [u8],
+        output: Vec<u8>,
+    }
+    impl Read for Client<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.input.read(buf)
+        }
+    }
+    impl Write for Client<'_> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.output.write(buf)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut agent = Agent::new().with_log(|_| {});
+    for key in keys {
+        agent.add(key, "fuzz", None);
+    }
+    let shared = Shared {
+        identities: Mutex::new(agent.identities),
+        expiry: Condvar::new(),
+        log: agent.log,
+        stopping: AtomicBool::new(false),
+        connections: Mutex::new(Connections { open: Vec::new(), next_id: 0 }),
+        max_connections: 1,
+    };
+    let mut client = Client { input, output: Vec::new() };
+    shared.serve(&mut client);
+    client.output
 }
 
 /// Accept clients until the agent stops: a thread each, up to the bound.

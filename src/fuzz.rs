@@ -80,3 +80,10 @@ impl Neg for Montgomery {
         Montgomery(-self.0)
     }
 }
+
+/// The deploy-key ssh-agent's server loop over one client's byte stream
+/// (`agent::answer_stream`): what it writes back to `input`, holding `keys`.
+#[cfg(all(feature = "agent", unix))]
+pub fn agent_answers(keys: Vec<crate::DeployKey>, input: &[u8]) -> Vec<u8> {
+    crate::agent::answer_stream(keys, input)
+}

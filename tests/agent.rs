@@ -411,3 +411,37 @@ fn a_key_past_its_lifetime_is_forgotten() {
     let blob = key(2).public_key().to_openssh_blob();
     assert_eq!(request(&mut client, &sign_request(&blob, b"data", 0)), Some(vec![FAILURE]));
 }
+
+/// The `agent_message` fuzz target's seeds through its hook (the server loop
+/// over a byte stream): the sign seed is a request for the seeds' key
+/// (scalar 7) and gets a signature that verifies.
+#[cfg(feature = "__fuzz")]
+#[test]
+fn the_fuzz_seeds_reach_the_signing_path() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/agent_message");
+    let seed = |name: &str| std::fs::read(seeds.join(name)).unwrap();
+    let mut scalar = [0u8; 32];
+    scalar[0] = 7;
+    let hook = |input: &[u8]| {
+        vaultseal::__fuzz::agent_answers(vec![DeployKey::from_bytes(&scalar).unwrap()], input)
+    };
+    let answer_types = |mut rest: &[u8]| {
+        let mut types = Vec::new();
+        while !rest.is_empty() {
+            let len = u32::from_be_bytes(rest[..4].try_into().unwrap()) as usize;
+            types.push(rest[4]);
+            rest = &rest[4 + len..];
+        }
+        types
+    };
+
+    let answer = hook(&seed("sign"));
+    let public = DeployKey::from_bytes(&scalar).unwrap().public_key();
+    public.verify(b"data to sign", &signature(&answer[4..])).unwrap();
+    assert_eq!(hook(&seed("add_identity")), [0, 0, 0, 1, FAILURE]);
+    // Three requests in one stream: three answers.
+    let session = seed("session");
+    assert_eq!(answer_types(&hook(&session)), [IDENTITIES_ANSWER, FAILURE, SIGN_RESPONSE]);
+    // Cut short: the complete messages are answered, then the stream ends.
+    assert_eq!(answer_types(&hook(&session[..session.len() - 1])), [IDENTITIES_ANSWER, FAILURE]);
+}
