@@ -30,16 +30,24 @@ use vaultseal::{
     select_vaults, verify_github_signature, verify_registration_bytes,
 };
 
-/// Run `f`, print `what` with its duration, return its result.
+/// Print what `f` does (before it runs, so a long step never leaves the
+/// screen silent), run it, print its duration in seconds, return its result.
 fn step<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    announce(what);
     let start = Instant::now();
     let out = f();
-    report(what, start.elapsed());
+    finish(start.elapsed());
     out
 }
 
-fn report(what: &str, elapsed: Duration) {
-    println!("  {:<64} {:>10.3} ms", what, elapsed.as_secs_f64() * 1e3);
+fn announce(what: &str) {
+    use std::io::Write as _;
+    print!("  {what:<64} ");
+    let _ = std::io::stdout().flush();
+}
+
+fn finish(elapsed: Duration) {
+    println!("{:>9.4} s", elapsed.as_secs_f64());
 }
 
 /// A stand-in git host: which deploy keys are installed on which repository.
@@ -196,10 +204,12 @@ fn main() -> Result<(), vaultseal::Error> {
     assert_eq!(secret.as_bytes(), token);
 
     println!("\n6. the vault verifies {batch_size} registrations in one batch");
-    let start = Instant::now();
-    let (encoded, host) = build_registrations(&params, batch_size, chosen_key, now);
-    report(&format!("{batch_size} users build their registrations (2 threads)"), start.elapsed());
+    let (encoded, host) =
+        step(&format!("{batch_size} users build their registrations (2 threads)"), || {
+            build_registrations(&params, batch_size, chosen_key, now)
+        });
     let ownership = |repository: &str, key: &DeployPublicKey| host.is_installed(repository, key);
+    announce("decode + verify them all (one batch)");
     let start = Instant::now();
     let results = verify_registration_bytes(
         &params,
@@ -210,7 +220,7 @@ fn main() -> Result<(), vaultseal::Error> {
         &mut rng,
     );
     let elapsed = start.elapsed();
-    report("decode + verify them all (one batch)", elapsed);
+    finish(elapsed);
     let valid = results.iter().filter(|r| r.is_ok()).count();
     println!(
         "  {valid}/{batch_size} valid; {:.0} registrations/s, {:.0} µs per registration (4 sealed items each)",

@@ -10,8 +10,8 @@
 //!
 //! ```
 //! # use vaultseal::*;
-//! # use rand_core::SeedableRng;
-//! # let mut rng = rand_chacha::ChaCha20Rng::from_seed([7; 32]);
+//! # use rand_core::UnwrapErr;
+//! let mut rng = UnwrapErr(getrandom::SysRng); // the operating system's CSPRNG
 //! let params = Params::shared();
 //! let vault = VaultKeypair::generate(params, &mut rng);
 //! let ctx = Context::new(b"project", b"github:1", Purpose::DeployKey, [1; 32])?;
@@ -126,6 +126,34 @@ pub use profile::BatchProfile;
 ///
 /// Items are borrowed for `'a` and must outlive the batch; each `push_*`
 /// returns the item's index, the index a [`BatchError`] names it by.
+///
+/// # Example
+/// ```
+/// use rand_core::UnwrapErr;
+/// use vaultseal::{BatchVerifier, Context, DeployKey, Params, Purpose, VaultKeypair, seal_deploy_key};
+///
+/// let mut rng = UnwrapErr(getrandom::SysRng);
+/// let params = Params::shared();
+/// let vault = VaultKeypair::generate(params, &mut rng);
+/// let contexts: Vec<Context> = (1..=3)
+///     .map(|i| Context::new(b"my-project", format!("github:{i}").as_bytes(), Purpose::DeployKey, [0x11; 32]))
+///     .collect::<Result<_, _>>()?;
+/// let mut items = Vec::new();
+/// for ctx in &contexts {
+///     let key = DeployKey::generate(&mut rng);
+///     items.push(seal_deploy_key(params, &[*vault.public()], ctx, &key, &mut rng)?.to_bytes());
+/// }
+/// items[1][200] ^= 1; // damaged in transit
+///
+/// // One multiscalar multiplication for all; the failures are named by index.
+/// let mut batch = BatchVerifier::new(params);
+/// for (bytes, ctx) in items.iter().zip(&contexts) {
+///     batch.push_sealed_deploy_key_bytes(bytes, ctx);
+/// }
+/// let failure = batch.verify(&mut rng).unwrap_err();
+/// assert_eq!(failure.invalid_indices().collect::<Vec<_>>(), [1]);
+/// # Ok::<(), vaultseal::Error>(())
+/// ```
 pub struct BatchVerifier<'a> {
     params: &'a Params,
     items: Vec<Box<dyn BatchItem<'a> + 'a>>,

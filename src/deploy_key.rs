@@ -115,6 +115,24 @@ const OPENSSH_BLOB_PREFIX: [u8; 19] = *b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00
 /// Zeroized on drop, not `Copy` or `Clone`, printed redacted, compared in
 /// constant time. Store it with [`DeployKey::to_bytes`]; seal it to vaults
 /// with the crate's sealing API.
+///
+/// # Example
+/// ```
+/// use rand_core::UnwrapErr;
+/// use vaultseal::{DeployKey, DeployPublicKey};
+///
+/// let key = DeployKey::generate(&mut UnwrapErr(getrandom::SysRng));
+/// // The line the git host installs, and its fingerprint (as `ssh-keygen -l` shows it).
+/// let line = key.public_key().to_openssh("vaultseal deploy key")?;
+/// assert_eq!(DeployPublicKey::from_openssh(&line)?, key.public_key());
+/// assert!(key.public_key().fingerprint().starts_with("SHA256:"));
+/// // It signs as Ed25519.
+/// let signature = key.sign(b"message");
+/// key.public_key().verify(b"message", &signature)?;
+/// // Stored as 32 bytes (zeroized on drop).
+/// assert_eq!(DeployKey::from_bytes(&key.to_bytes()[..])?.public_key(), key.public_key());
+/// # Ok::<(), vaultseal::Error>(())
+/// ```
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub struct DeployKey {
     /// `s`, non-zero.

@@ -87,12 +87,11 @@
 //!
 //! # Example
 //! ```
-//! use rand_chacha::ChaCha20Rng;
-//! use rand_core::SeedableRng;
+//! use rand_core::UnwrapErr;
 //! use vaultseal::{hybrid, Context, Params, Purpose, VaultKeypair};
 //!
-//! let params = Params::new();
-//! let mut rng = ChaCha20Rng::seed_from_u64(7);
+//! let params = Params::shared();
+//! let mut rng = UnwrapErr(getrandom::SysRng);
 //! let vault = VaultKeypair::generate(&params, &mut rng);
 //! let ctx = Context::new(b"my-project", b"github:123456789", Purpose::Secret, [7u8; 32])?;
 //!
@@ -377,6 +376,21 @@ fn payload_ad(header_bytes: &[u8], wraps: &[Wrap], associated_data: &[u8]) -> Ve
 /// [`InvalidInput::DuplicateRecipient`] if a sealing key `Y` or a KEM key `W`
 /// appears twice, [`InvalidInput::RecipientKey`] if an HPKE encapsulation
 /// fails (impossible for keys that decoded).
+///
+/// # Example
+/// ```
+/// use rand_core::UnwrapErr;
+/// use vaultseal::{Context, Params, Purpose, VaultKeypair, hybrid};
+///
+/// let mut rng = UnwrapErr(getrandom::SysRng);
+/// let vault = VaultKeypair::generate(Params::shared(), &mut rng);
+/// let ctx = Context::new(b"my-project", b"github:123456789", Purpose::Secret, [0x11; 32])?;
+/// let config = vec![b'x'; 100_000]; // any size up to 16 MiB
+/// let envelope = hybrid::seal(&[*vault.public()], &ctx, b"config.yaml", &config, &mut rng)?;
+/// let opened = hybrid::open(&vault, &envelope, &ctx, b"config.yaml")?;
+/// assert_eq!(&opened[..], &config[..]);
+/// # Ok::<(), vaultseal::Error>(())
+/// ```
 pub fn seal<R: CryptoRng + ?Sized>(
     recipients: &[VaultPublicKey],
     context: &Context,
@@ -428,6 +442,21 @@ pub fn seal<R: CryptoRng + ?Sized>(
 /// context, tampered bytes), the key commitment does not match, or the
 /// payload does not authenticate (tampered payload or wraps, or other
 /// `associated_data`).
+///
+/// # Example
+/// ```
+/// use rand_core::UnwrapErr;
+/// use vaultseal::{Context, Error, Params, Purpose, VaultKeypair, hybrid};
+///
+/// let mut rng = UnwrapErr(getrandom::SysRng);
+/// let vault = VaultKeypair::generate(Params::shared(), &mut rng);
+/// let ctx = Context::new(b"my-project", b"github:123456789", Purpose::Secret, [0x11; 32])?;
+/// let envelope = hybrid::seal(&[*vault.public()], &ctx, b"ad", b"a token", &mut rng)?;
+/// assert_eq!(&hybrid::open(&vault, &envelope, &ctx, b"ad")?[..], b"a token");
+/// // Other associated data (or another context) does not open it.
+/// assert_eq!(hybrid::open(&vault, &envelope, &ctx, b"other").unwrap_err(), Error::Decryption);
+/// # Ok::<(), vaultseal::Error>(())
+/// ```
 pub fn open(
     keypair: &VaultKeypair,
     envelope: &Envelope,

@@ -35,6 +35,17 @@ pub(crate) use dlog_table::{DlogTable, prefix};
 ///
 /// Build once with [`Params::new`] (or use [`Params::shared`] under `std`) and
 /// pass `&Params` to sealing, verification and opening.
+///
+/// # Example
+/// ```
+/// use vaultseal::Params;
+///
+/// // Under `std`: one instance for the whole process, built on first use.
+/// let params: &'static Params = Params::shared();
+/// // Otherwise (or for an instance of your own): build once, pass `&Params` around.
+/// let own = Params::new();
+/// # let _ = (params, own);
+/// ```
 #[allow(non_snake_case)]
 pub struct Params {
     /// `G`, the ristretto255 basepoint (value generator).

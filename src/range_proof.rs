@@ -537,7 +537,6 @@ impl RangeReplay<'_> {
     ///   \\( L_j \\): \\( \omega_2 u_j^2 \\); \\( R_j \\): \\( \omega_2 u_j^{-2} \\);
     /// - \\( G_i \\): \\( -\omega_2 z - \omega_2 a\\, s_i \\);
     ///   \\( H_i \\): \\( \omega_2 z + e_i (z^{2+\lfloor i/n \rfloor} 2^{i \bmod n} - b\\, s_{N-1-i}) \\).
-    ///
     #[allow(non_snake_case)]
     pub(crate) fn push_equations(
         &self,

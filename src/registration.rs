@@ -13,8 +13,8 @@
 //!
 //! ```
 //! # use vaultseal::*;
-//! # use rand_core::SeedableRng;
-//! # let mut rng = rand_chacha::ChaCha20Rng::from_seed([7; 32]);
+//! # use rand_core::UnwrapErr;
+//! let mut rng = UnwrapErr(getrandom::SysRng); // the operating system's CSPRNG
 //! let params = Params::shared();
 //! // A vault publishes a record; the directory is the network's list of them.
 //! let vault = VaultKeypair::generate(params, &mut rng);
@@ -283,6 +283,32 @@ impl RepositoryRegistration {
 /// documentation](self)). Created by [`RegistrationBuilder::build`] and
 /// [`ProjectRegistration::from_bytes`]; not verified until
 /// [`ProjectRegistration::verify`] says so.
+///
+/// # Example
+/// The owner's side (the vault's is in the [module documentation](self)):
+/// ```
+/// use rand_core::UnwrapErr;
+/// use vaultseal::{Params, ProjectRegistration, VaultKeypair};
+///
+/// let mut rng = UnwrapErr(getrandom::SysRng);
+/// let params = Params::shared();
+/// let vault = VaultKeypair::generate(params, &mut rng); // in practice: from select_vaults
+/// let owner = ed25519_dalek::SigningKey::from_bytes(&[9; 32]); // the owner's Ed25519 key
+/// let new = ProjectRegistration::builder(&owner, "hello-world")
+///     .recipients(&[*vault.public()])
+///     .repositories("github:1001", "github:1002")
+///     .timestamp(1_700_000_000) // now, in Unix seconds
+///     .build(params, &mut rng)?;
+/// for setup in new.repositories() {
+///     // Install these on the git host: the deploy key's public line, the webhook secret.
+///     let line = setup.deploy_public_key().to_openssh("vaultseal")?;
+///     let hex = setup.webhook_secret().to_hex();
+///     assert!(line.starts_with("ssh-ed25519 ") && hex.len() == 64);
+/// }
+/// let wire: Vec<u8> = new.registration().to_bytes(); // send this to the vault
+/// assert_eq!(&ProjectRegistration::from_bytes(&wire)?, new.registration());
+/// # Ok::<(), vaultseal::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProjectRegistration {
     owner: VerifyingKey,

@@ -82,6 +82,24 @@ pub use verified::{Verified, VerifiedSealedDeployKey, VerifiedSealedSecret};
 
 /// A sealed secret (a webhook secret or any 1..=128-byte secret) with its
 /// proofs. Created only by [`seal_secret`] and [`SealedSecret::from_bytes`].
+///
+/// # Example
+/// ```
+/// use rand_core::UnwrapErr;
+/// use vaultseal::{Context, Params, Purpose, SealedSecret, VaultKeypair, seal_secret};
+///
+/// let mut rng = UnwrapErr(getrandom::SysRng);
+/// let params = Params::shared();
+/// let vault = VaultKeypair::generate(params, &mut rng);
+/// let ctx = Context::new(b"my-project", b"github:123456789", Purpose::Secret, [0x11; 32])?;
+/// let sealed = seal_secret(params, &[*vault.public()], &ctx, b"s3cr3t token", &mut rng)?;
+///
+/// // The vault decodes, then opens (opening verifies the proofs first).
+/// let received = SealedSecret::from_bytes(&sealed.to_bytes())?;
+/// let secret = vault.open_secret(params, &received, &ctx, &mut rng)?;
+/// assert_eq!(secret.as_bytes(), b"s3cr3t token");
+/// # Ok::<(), vaultseal::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SealedSecret {
     item: SealedItem,
@@ -92,6 +110,25 @@ pub struct SealedSecret {
 /// A sealed deploy key with its proofs, including the binding to its Ed25519
 /// public key `A`. Created only by [`seal_deploy_key`] and
 /// [`SealedDeployKey::from_bytes`].
+///
+/// # Example
+/// ```
+/// use rand_core::UnwrapErr;
+/// use vaultseal::{Context, DeployKey, Params, Purpose, SealedDeployKey, VaultKeypair};
+///
+/// let mut rng = UnwrapErr(getrandom::SysRng);
+/// let params = Params::shared();
+/// let vault = VaultKeypair::generate(params, &mut rng);
+/// let ctx = Context::new(b"my-project", b"github:123456789", Purpose::DeployKey, [0x11; 32])?;
+/// let key = DeployKey::generate(&mut rng);
+/// let sealed = vaultseal::seal_deploy_key(params, &[*vault.public()], &ctx, &key, &mut rng)?;
+///
+/// // Sent as bytes, decoded strictly, checked by anyone (no secret key needed).
+/// let received = SealedDeployKey::from_bytes(&sealed.to_bytes())?;
+/// received.verify(params, &ctx, &mut rng)?;
+/// assert_eq!(received.deploy_public_key(), key.public_key());
+/// # Ok::<(), vaultseal::Error>(())
+/// ```
 #[allow(non_snake_case)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SealedDeployKey {
@@ -156,8 +193,8 @@ impl SealedItem {
 ///
 /// ```
 /// # use vaultseal::*;
-/// # let mut rng = rand_chacha::ChaCha20Rng::from_seed([7; 32]);
-/// # use rand_core::SeedableRng;
+/// # use rand_core::UnwrapErr;
+/// let mut rng = UnwrapErr(getrandom::SysRng); // the operating system's CSPRNG
 /// let params = Params::shared();
 /// let vault = VaultKeypair::generate(params, &mut rng);
 /// let key = DeployKey::generate(&mut rng);
@@ -203,6 +240,25 @@ pub fn seal_deploy_key<R: CryptoRng + ?Sized>(
 /// Seal a secret (1..=128 bytes; exactly 32 for a webhook secret) to
 /// `recipients` under `context` (purpose [`Purpose::WebhookSecret`] or
 /// [`Purpose::Secret`]), with its range and validity proofs.
+///
+/// ```
+/// use rand_core::UnwrapErr;
+/// use vaultseal::{Context, Params, Purpose, VaultKeypair, WebhookSecret, seal_secret};
+///
+/// let mut rng = UnwrapErr(getrandom::SysRng);
+/// let params = Params::shared();
+/// let vaults = [VaultKeypair::generate(params, &mut rng), VaultKeypair::generate(params, &mut rng)];
+/// let recipients = [*vaults[0].public(), *vaults[1].public()];
+/// // A webhook secret (exactly 32 bytes) to two vaults.
+/// let ctx = Context::new(b"my-project", b"github:123456789", Purpose::WebhookSecret, [0x11; 32])?;
+/// let webhook = WebhookSecret::generate(&mut rng);
+/// let sealed = seal_secret(params, &recipients, &ctx, webhook.as_bytes(), &mut rng)?;
+/// for vault in &vaults {
+///     let opened = vault.open_webhook_secret(params, &sealed, &ctx, &mut rng)?;
+///     assert_eq!(opened, webhook);
+/// }
+/// # Ok::<(), vaultseal::Error>(())
+/// ```
 ///
 /// # Errors
 /// [`Error::InvalidInput`]: the purpose is `DeployKey`

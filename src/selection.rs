@@ -92,6 +92,28 @@ impl SelectionPolicy {
 /// (as in a [`Context`](crate::Context));
 /// [`InvalidInput::NotEnoughVaults`] when fewer than `count` records are
 /// eligible.
+///
+/// # Example
+/// ```
+/// use rand_core::UnwrapErr;
+/// use vaultseal::{Params, SelectionPolicy, VaultFields, VaultKeypair, VaultRecord, select_vaults};
+///
+/// let mut rng = UnwrapErr(getrandom::SysRng);
+/// let params = Params::shared();
+/// let directory: Vec<VaultRecord> = ["eu-west", "eu-west", "us-east"]
+///     .iter()
+///     .map(|region| {
+///         let vault = VaultKeypair::generate(params, &mut rng);
+///         let fields = VaultFields::new(*region, "https://vault.example", 1, 0)?;
+///         VaultRecord::new(&vault, fields, &mut rng).with_network_metrics(900, 1 << 20)
+///     })
+///     .collect::<Result<_, _>>()?;
+/// let policy = SelectionPolicy { allowed_regions: vec!["eu-west".into()], ..Default::default() };
+/// let chosen = select_vaults(params, &directory, &policy, b"my-project", 2, &mut rng)?;
+/// assert_eq!(chosen.len(), 2);
+/// assert!(chosen.iter().all(|record| record.fields().region() == "eu-west"));
+/// # Ok::<(), vaultseal::Error>(())
+/// ```
 pub fn select_vaults<'r, R: CryptoRng + ?Sized>(
     params: &Params,
     records: &'r [VaultRecord],

@@ -336,6 +336,25 @@ impl fmt::Debug for VaultPublicKey {
 }
 
 /// A vault's secret key together with its public key.
+///
+/// # Example
+/// ```
+/// use rand_core::UnwrapErr;
+/// use vaultseal::{Params, VaultKeypair, VaultPublicKey, VaultSecretKey};
+///
+/// let mut rng = UnwrapErr(getrandom::SysRng);
+/// let params = Params::shared();
+/// let vault = VaultKeypair::generate(params, &mut rng);
+///
+/// // Publish the public key (64 bytes: sealing key Y, KEM key W), or a VaultRecord.
+/// let public = VaultPublicKey::from_bytes(&vault.public().to_bytes())?;
+/// assert_eq!(&public, vault.public());
+/// // Store the secret key (zeroized on drop) and load it back.
+/// let stored = vault.secret().to_bytes();
+/// let loaded = VaultKeypair::from_secret(params, VaultSecretKey::from_bytes(&stored[..])?);
+/// assert_eq!(loaded.public(), vault.public());
+/// # Ok::<(), vaultseal::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct VaultKeypair {
     secret: VaultSecretKey,

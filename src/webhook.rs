@@ -138,6 +138,21 @@ impl fmt::Debug for Secret {
 /// Zeroized on drop, not `Copy` or `Clone` (copy explicitly with
 /// [`WebhookSecret::from_bytes`]), printed redacted, compared in constant
 /// time.
+///
+/// # Example
+/// ```
+/// use rand_core::UnwrapErr;
+/// use vaultseal::{WebhookSecret, verify_github_signature};
+///
+/// let secret = WebhookSecret::generate(&mut UnwrapErr(getrandom::SysRng));
+/// // Configure the git host with its hex form; it signs each delivery with it.
+/// let configured: &str = &secret.to_hex();
+/// assert_eq!(WebhookSecret::from_hex(configured)?, secret);
+/// // A delivery whose X-Hub-Signature-256 header does not match is refused.
+/// let body = br#"{"ref":"refs/heads/main"}"#;
+/// assert!(verify_github_signature(&secret, body, "sha256=00").is_err());
+/// # Ok::<(), vaultseal::Error>(())
+/// ```
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub struct WebhookSecret {
     bytes: [u8; WEBHOOK_SECRET_LEN],

@@ -12,8 +12,8 @@
 //!
 //! ```
 //! # use vaultseal::*;
-//! # use rand_core::SeedableRng;
-//! # let mut rng = rand_chacha::ChaCha20Rng::from_seed([7; 32]);
+//! # use rand_core::UnwrapErr;
+//! let mut rng = UnwrapErr(getrandom::SysRng); // the operating system's CSPRNG
 //! let params = Params::shared();
 //! let vault = VaultKeypair::generate(params, &mut rng);
 //! let ctx = Context::new(b"project", b"github:1", Purpose::DeployKey, [1; 32])?;

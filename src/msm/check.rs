@@ -272,8 +272,9 @@ pub(crate) struct Checked {
 /// Check the items `subset` (indices into `items`; items that did not
 /// prepare are skipped) under `seed`: push their weighted equations (in
 /// runs of up to [`INVERSION_RUN`] items sharing one inversion, in parallel
-/// under `parallel`, each thread into its own accumulator) and decide the ristretto sum by ristretto equality and the
-/// Edwards sum cofactored, `[8]·Σ = 0`.
+/// under `parallel`, each thread into its own accumulator) and decide the
+/// ristretto sum by ristretto equality and the Edwards sum cofactored,
+/// `[8]·Σ = 0`.
 pub(crate) fn check<C: Clock>(
     params: &Params,
     items: &[Prepared<'_>],

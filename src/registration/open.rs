@@ -14,6 +14,31 @@ use crate::webhook::WebhookSecret;
 /// A registration that passed every check of [`ProjectRegistration::verify`]
 /// for the vault [`verified_for`](Self::verified_for). Only verification
 /// makes one.
+///
+/// # Example
+/// ```
+/// use rand_core::UnwrapErr;
+/// use vaultseal::{DeployPublicKey, Params, ProjectRegistration, VaultFields, VaultKeypair, VaultRecord};
+///
+/// let mut rng = UnwrapErr(getrandom::SysRng);
+/// let params = Params::shared();
+/// let vault = VaultKeypair::generate(params, &mut rng);
+/// let directory = [VaultRecord::new(&vault, VaultFields::new("eu-west", "vault.example", 1, 0)?, &mut rng)];
+/// let owner = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+/// let new = ProjectRegistration::builder(&owner, "hello-world")
+///     .recipients(&[*vault.public()])
+///     .repositories("github:1001", "github:1002")
+///     .timestamp(1_700_000_000) // now, in Unix seconds
+///     .build(params, &mut rng)?;
+///
+/// // Only verification makes a VerifiedRegistration; only it opens.
+/// let installed = |_repo: &str, _key: &DeployPublicKey| true; // ask the git host
+/// let verified = new.registration().verify(params, vault.public(), &directory, &installed, &mut rng)?;
+/// let opened = verified.open(params, &vault)?;
+/// assert_eq!(opened.config().repository(), "github:1001");
+/// assert_eq!(opened.code().webhook_secret(), new.repositories()[1].webhook_secret());
+/// # Ok::<(), vaultseal::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct VerifiedRegistration {
     registration: ProjectRegistration,

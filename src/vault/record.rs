@@ -124,6 +124,24 @@ impl VaultFields {
 
 /// A vault's directory entry: public key, stable fields with their proof of
 /// possession, and the network's reputation and capacity figures.
+///
+/// # Example
+/// ```
+/// use rand_core::UnwrapErr;
+/// use vaultseal::{Params, VaultFields, VaultKeypair, VaultRecord};
+///
+/// let mut rng = UnwrapErr(getrandom::SysRng);
+/// let params = Params::shared();
+/// let vault = VaultKeypair::generate(params, &mut rng);
+/// // Region, endpoint, key epoch, expiry (Unix seconds; 0 = none), with a proof of possession.
+/// let fields = VaultFields::new("eu-west", "https://vault-1.example", 1, 0)?;
+/// let record = VaultRecord::new(&vault, fields, &mut rng);
+/// // Anyone checks the proof before sealing to the key.
+/// let published = VaultRecord::from_bytes(&record.to_bytes())?;
+/// published.verify(params, &mut rng)?;
+/// assert_eq!(published.public_key(), vault.public());
+/// # Ok::<(), vaultseal::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VaultRecord {
     public_key: VaultPublicKey,
