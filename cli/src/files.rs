@@ -10,7 +10,7 @@ use clap::Args;
 use zeroize::Zeroizing;
 
 use crate::armor::{self, Kind};
-use crate::error::{CliError, kind_list};
+use crate::error::{CliError, kind_list, with_article};
 
 /// Where and how to write an output file.
 #[derive(Debug, Args)]
@@ -96,12 +96,13 @@ pub(crate) fn load(path: &Path, accepted: &[Kind]) -> Result<Loaded, CliError> {
     let data = read_bytes(path)?;
     let refuse = |reason: String| CliError::Decode { path: path.into(), reason };
     if data.is_empty() {
-        return Err(refuse(format!("the file is empty (expected a {})", kind_list(accepted))));
+        let expected = with_article(&kind_list(accepted));
+        return Err(refuse(format!("the file is empty (expected {expected})")));
     }
     if data.starts_with(b"ssh-") {
         return Err(refuse(format!(
-            "an OpenSSH public key line (a deploy key's or an owner's), not a {}",
-            kind_list(accepted)
+            "an OpenSSH public key line (a deploy key's or an owner's), not {}",
+            with_article(&kind_list(accepted))
         )));
     }
     if armor::is_armored(&data) {
@@ -134,8 +135,9 @@ pub(crate) fn encode_output(
     if output.binary {
         return Ok(Zeroizing::new(bytes.to_vec()));
     }
-    let mut text = armor::encode(kind, bytes)
-        .map_err(|error| CliError::usage(format!("cannot armor a {kind}: {error}")))?;
+    let mut text = armor::encode(kind, bytes).map_err(|error| {
+        CliError::usage(format!("cannot armor {}: {error}", with_article(kind.label())))
+    })?;
     // Moved out, not copied: the armor of a secret key is as secret.
     Ok(Zeroizing::new(core::mem::take(&mut *text).into_bytes()))
 }

@@ -16,7 +16,7 @@ use vaultseal::{
 use zeroize::Zeroizing;
 
 use crate::armor::Kind;
-use crate::error::{CliError, kind_list};
+use crate::error::{CliError, kind_list, with_article};
 use crate::files::{self, Loaded};
 
 /// A decoded file.
@@ -374,7 +374,7 @@ pub(crate) fn parse_owner(value: &str) -> Result<[u8; 32], CliError> {
             let label = label.split("-----").next().unwrap_or_default();
             return Err(CliError::Decode {
                 path: path.into(),
-                reason: format!("a {label}, not an owner public key"),
+                reason: format!("{}, not an owner public key", with_article(label)),
             });
         }
         if let Some(key) = hex32(text) {

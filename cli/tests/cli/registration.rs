@@ -227,7 +227,11 @@ fn register_refusals_and_secrets() {
     sb.expect(2, &with(&register, &["--config-repo", "a", "--code-repo", "a", "-o", "r"]));
     let args = ["register", "--owner-key", "v.key", "--name", "d", "--to", "v.rec", "-o", "r"];
     let out = sb.expect(2, &with(&args, &repos));
-    assert!(stderr(&out).contains("expected a OWNER KEY"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("v.key: holds a VAULT SECRET KEY, expected an OWNER KEY"),
+        "{}",
+        stderr(&out)
+    );
 
     // To standard output: the summary moves to standard error, and the
     // secrets are shown only when asked.
@@ -275,4 +279,61 @@ fn verify_batches_sealed_items_and_registrations() {
     // A registration needs its recipients' records (--to or files).
     let out = sb.expect(1, &["verify", "r1.bin"]);
     assert!(stdout(&out).contains("INVALID r1.bin: UnknownRecipient: "), "{}", stdout(&out));
+}
+
+/// Kind names take the article they sound with: "an OWNER KEY", wherever
+/// the tool puts one after "a".
+#[test]
+fn an_owner_key_takes_an() {
+    let sb = Sandbox::new("articles");
+    sb.vault("v", &[]);
+    sb.owner("owner.key");
+    sb.deploy_key("dk", &[]);
+    sb.write("empty", b"");
+    sb.write("secret", b"x");
+    let register = |owner_key: &str| {
+        vec![
+            "register".to_owned(),
+            "--owner-key".to_owned(),
+            owner_key.to_owned(),
+            "--name".to_owned(),
+            "demo".to_owned(),
+            "--to".to_owned(),
+            "v.rec".to_owned(),
+            "--config-repo".to_owned(),
+            "github:1".to_owned(),
+            "--code-repo".to_owned(),
+            "github:2".to_owned(),
+            "-o".to_owned(),
+            "r".to_owned(),
+        ]
+    };
+    for (owner_key, says) in [
+        ("empty", "empty: the file is empty (expected an OWNER KEY)"),
+        (
+            "dk.pub",
+            "dk.pub: an OpenSSH public key line (a deploy key's or an owner's), not an OWNER KEY",
+        ),
+        ("v.rec", "v.rec: holds a VAULT RECORD, expected an OWNER KEY"),
+    ] {
+        let args = register(owner_key);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = sb.expect(2, &args);
+        assert!(stderr(&out).contains(says), "{owner_key}: {}", stderr(&out));
+    }
+    let out =
+        sb.expect(2, &with(&["seal", "secret", "-i", "secret", "--to", "owner.key"], &ctx(&[])));
+    assert!(
+        stderr(&out)
+            .contains("owner.key: holds an OWNER KEY, expected a VAULT PUBLIC KEY or VAULT RECORD"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.expect(2, &with(&["verify", "owner.key"], &ctx(&[])));
+    assert!(
+        stdout(&out)
+            .starts_with("ERROR owner.key: holds an OWNER KEY, expected a SEALED DEPLOY KEY"),
+        "{}",
+        stdout(&out)
+    );
 }
