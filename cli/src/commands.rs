@@ -59,7 +59,8 @@ pub(crate) enum Command {
     ///
     /// Prints `OK <file>` or `INVALID <file>: <reason>` for each file (and
     /// `ERROR <file>: <reason>` for a file that cannot be read or is not a
-    /// verifiable kind). Exit status 0 only if every file is valid.
+    /// verifiable kind); an expired vault record is `INVALID <file>: expired
+    /// at <time>`. Exit status 0 only if every file is valid.
     /// Registrations are checked against the records given (`--to` and
     /// files), for `--vault` or else as their own recipients verify them; the
     /// git-host ownership check is `verify-registration`'s.

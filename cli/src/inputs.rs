@@ -3,7 +3,6 @@
 //! [`PurposeArg`]).
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
 use rand_core::CryptoRng;
@@ -17,6 +16,7 @@ use zeroize::Zeroizing;
 
 use crate::armor::Kind;
 use crate::error::{CliError, kind_list, with_article};
+use crate::expiry;
 use crate::files::{self, Loaded};
 
 /// A decoded file.
@@ -181,14 +181,10 @@ pub(crate) fn read_recipients(paths: &[PathBuf]) -> Result<Vec<Recipient>, CliEr
         .collect()
 }
 
-/// Seconds since the Unix epoch (0 if the clock is before it).
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 /// Check the recipients before sealing to them: every record's proof of
-/// possession (one batch) and expiry. A vault key whose proof does not verify
-/// is never used as a recipient.
+/// possession (one batch) and expiry. A vault key whose proof does not verify,
+/// or whose record has expired, is never used as a recipient (exit 1: an
+/// invalid item, as `verify` reports it).
 pub(crate) fn check_recipients<R: CryptoRng + ?Sized>(
     params: &Params,
     recipients: &[Recipient],
@@ -213,14 +209,15 @@ pub(crate) fn check_recipients<R: CryptoRng + ?Sized>(
             names.join(", ")
         )));
     }
-    let now = unix_now();
+    let now = expiry::unix_now();
     for recipient in recipients {
         if let Some(record) = &recipient.record {
             let expires = record.fields().expires_at();
-            if expires != 0 && expires <= now {
-                return Err(CliError::usage(format!(
-                    "refusing to seal: the vault record {} expired at {expires}",
-                    recipient.path.display()
+            if expiry::has_expired(expires, now) {
+                return Err(CliError::Invalid(format!(
+                    "refusing to seal: the vault record {} expired at {}",
+                    recipient.path.display(),
+                    expiry::describe(expires)
                 )));
             }
         }

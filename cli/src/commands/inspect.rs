@@ -11,6 +11,7 @@ use vaultseal::{Params, ProjectRegistration, VaultKeypair};
 use super::hex;
 use crate::armor::Kind;
 use crate::error::CliError;
+use crate::expiry;
 use crate::files;
 use crate::inputs::{Decoded, read_decoded};
 
@@ -59,7 +60,10 @@ fn describe(params: &Params, decoded: &Decoded, out: &mut String) {
             let _ = writeln!(out, "  region: {}", fields.region().escape_debug());
             let _ = writeln!(out, "  endpoint: {}", fields.endpoint().escape_debug());
             let _ = writeln!(out, "  key epoch: {}", fields.key_epoch());
-            let _ = writeln!(out, "  expires at: {}", fields.expires_at());
+            let expires = fields.expires_at();
+            let passed =
+                if expiry::has_expired(expires, expiry::unix_now()) { ", expired" } else { "" };
+            let _ = writeln!(out, "  expires: {}{passed}", expiry::describe(expires));
             let _ = writeln!(out, "  reputation: {}", record.reputation());
             let _ = writeln!(out, "  free capacity: {}", record.free_capacity());
             let _ = writeln!(out, "  proof of possession: not checked (use verify)");

@@ -726,8 +726,75 @@ fn records_with_a_bad_proof_are_refused() {
         "old.rec",
     ]);
     let out =
-        sb.expect(2, &with(&["seal", "secret", "-i", "secret", "--to", "old.rec"], &ctx(&[])));
+        sb.expect(1, &with(&["seal", "secret", "-i", "secret", "--to", "old.rec"], &ctx(&[])));
     assert!(stderr(&out).contains("expired"), "{}", stderr(&out));
+}
+
+/// One expiry rule everywhere (`expires_at` not 0 and not after now):
+/// `vault record` warns but writes, `verify` reports an expired record
+/// INVALID (exit 1) and still checks the rest, `seal` refuses it as a
+/// recipient (exit 1, as an invalid item). A record that expires later,
+/// or never, is valid.
+#[test]
+fn expiry_is_the_same_everywhere() {
+    let sb = Sandbox::new("expiry");
+    sb.vault("v", &[]);
+    sb.write("secret", b"x");
+    let record = |expires: &str, out: &str| {
+        let args = ["vault", "record", "-k", "v.key", "--region", "eu", "--endpoint", "e"];
+        sb.ok(&with(&args, &["--expires", expires, "-o", out]))
+    };
+    let out = record("1", "old.rec");
+    assert_eq!(
+        stderr(&out),
+        "warning: --expires 1 (1970-01-01T00:00:01Z) is in the past: the record is written, \
+         but seal and register refuse it and verify reports it INVALID\n"
+    );
+    assert!(sb.path("old.rec").exists());
+    // 2099-12-31T23:59:59Z: no warning.
+    assert_eq!(stderr(&record("4102444799", "new.rec")), "");
+
+    sb.ok(&with(&["seal", "secret", "-i", "secret", "--to", "v.key.pub", "-o", "s"], &ctx(&[])));
+    let expired = "INVALID old.rec: expired at 1970-01-01T00:00:01Z (Unix 1)";
+    let out = sb.expect(1, &with(&["verify", "v.rec", "old.rec", "new.rec", "s"], &ctx(&[])));
+    assert_eq!(stdout(&out), format!("OK v.rec\n{expired}\nOK new.rec\nOK s\n"));
+    assert!(stderr(&out).contains("3 valid, 1 invalid, 0 unreadable"), "{}", stderr(&out));
+    // As a --to record too.
+    let out = sb.expect(1, &with(&["verify", "s", "--to", "old.rec"], &ctx(&[])));
+    assert_eq!(stdout(&out), format!("{expired}\nOK s\n"));
+
+    let out = sb.expect(
+        1,
+        &with(&["seal", "secret", "-i", "secret", "--to", "old.rec", "-o", "t"], &ctx(&[])),
+    );
+    assert_eq!(
+        stderr(&out),
+        "vaultseal: refusing to seal: the vault record old.rec expired at \
+         1970-01-01T00:00:01Z (Unix 1)\n"
+    );
+    assert!(!sb.path("t").exists());
+    sb.ok(&with(&["seal", "secret", "-i", "secret", "--to", "new.rec", "-o", "t"], &ctx(&[])));
+    // inspect says when a record expires, and whether that has passed.
+    for (file, line) in [
+        ("v.rec", "  expires: never\n"),
+        ("new.rec", "  expires: 2099-12-31T23:59:59Z (Unix 4102444799)\n"),
+        ("old.rec", "  expires: 1970-01-01T00:00:01Z (Unix 1), expired\n"),
+    ] {
+        let out = stdout(&sb.ok(&["inspect", file]));
+        assert!(out.contains(line), "{file}: {out}");
+    }
+    // register seals to its recipients: the same refusal.
+    sb.ok(&["owner", "keygen", "-o", "owner.key"]);
+    let register = ["register", "--owner-key", "owner.key", "--name", "demo", "--to"];
+    let repos = ["--config-repo", "github:1", "--code-repo", "github:2", "-o", "reg.pem"];
+    let out = sb.expect(1, &with(&with(&register, &["old.rec"]), &repos));
+    assert!(
+        stderr(&out).contains("the vault record old.rec expired at 1970-01-01T00:00:01Z"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!sb.path("reg.pem").exists());
+    sb.ok(&with(&with(&register, &["new.rec"]), &repos));
 }
 
 #[test]
