@@ -212,10 +212,16 @@ fn tampered_items_are_invalid_and_named() {
     assert_eq!(lines[2], "OK c");
     assert!(lines[3].starts_with("INVALID d: ") && lines[3].contains("unknown version"), "{text}");
 
-    // A tampered item does not open either.
+    // A tampered item does not open either; one that no longer decodes is
+    // as invalid (exit 1) for open as for verify.
     let out = sb.expect(1, &with(&["open", "-k", "v.key", "-i", "b", "-o", "-"], &ctx(&[])));
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("do not verify"), "{}", stderr(&out));
+    let out = sb.expect(1, &with(&["open", "-k", "v.key", "-i", "d", "-o", "-"], &ctx(&[])));
+    assert!(out.stdout.is_empty());
+    let text = stderr(&out);
+    assert!(text.starts_with("vaultseal: d: not armored, and no binary encoding fits: "), "{text}");
+    assert!(text.contains("unknown version"), "{text}");
 }
 
 /// Proofs that fail under the context given name every field of it, so a
