@@ -81,8 +81,13 @@ pub(crate) enum Command {
     /// Prints `OK <file>` and a summary, or `INVALID <file>: <Check>:
     /// <reason>` (exit status 1).
     VerifyRegistration(verify_registration::VerifyRegistrationArgs),
-    /// Show what a file holds (kind, recipients, fingerprints); verifies
-    /// nothing and prints no secret.
+    /// Show what files hold (kind, recipients, fingerprints), file by file;
+    /// verifies nothing and prints no secret.
+    ///
+    /// Reads every file the tool writes, `.pub` files included (OpenSSH
+    /// lines, owner keys in hex). A file that does not decode is `INVALID
+    /// <file>: <reason>` (exit status 1), one that cannot be read `ERROR
+    /// <file>: <reason>` (exit status 2); the others are still shown.
     Inspect(inspect::InspectArgs),
 }
 

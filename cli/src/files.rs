@@ -93,7 +93,17 @@ pub(crate) struct Loaded {
 /// Read a file that must hold one of `accepted`: armored with one of those
 /// kinds, or binary.
 pub(crate) fn load(path: &Path, accepted: &[Kind]) -> Result<Loaded, CliError> {
-    let data = read_bytes(path)?;
+    classify(path, read_bytes(path)?, accepted)
+}
+
+/// [`load`] of bytes already read from `path`: armored with one of
+/// `accepted`'s kinds, or binary. Refused: an empty file, an OpenSSH line,
+/// bad armor, another kind.
+pub(crate) fn classify(
+    path: &Path,
+    data: Zeroizing<Vec<u8>>,
+    accepted: &[Kind],
+) -> Result<Loaded, CliError> {
     let refuse = |reason: String| CliError::Decode { path: path.into(), reason };
     if data.is_empty() {
         let expected = with_article(&kind_list(accepted));

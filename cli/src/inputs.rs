@@ -334,7 +334,7 @@ pub(crate) fn not_verified(context: &Context) -> String {
 }
 
 /// Decode 64 hex digits (either case) into 32 bytes.
-fn hex32(text: &str) -> Option<[u8; 32]> {
+pub(crate) fn hex32(text: &str) -> Option<[u8; 32]> {
     let mut out = [0u8; 32];
     if text.len() != 64 {
         return None;

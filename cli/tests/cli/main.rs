@@ -946,6 +946,7 @@ fn outputs_to_devices_and_links() {
 
 // Registrations (`owner keygen`, `register`, `verify-registration`, and
 // registrations in `verify`), beside this file.
+mod inspect;
 mod readme;
 mod registration;
 

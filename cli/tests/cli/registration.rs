@@ -13,14 +13,14 @@ const TIMESTAMP_AT: isize = 1 + 32 + 1 + 4 + 16;
 
 impl Sandbox {
     /// `owner keygen -o <name>`; the printed public key (hex).
-    fn owner(&self, name: &str) -> String {
+    pub(crate) fn owner(&self, name: &str) -> String {
         let out = self.ok(&["owner", "keygen", "-o", name]);
         stdout(&out).trim().to_owned()
     }
 
     /// `register` project `name` to `to` with owner key `owner.key`, set-up
     /// in `<out>.setup`; the summary.
-    fn register(&self, name: &str, to: &[&str], out: &str, extra: &[&str]) -> String {
+    pub(crate) fn register(&self, name: &str, to: &[&str], out: &str, extra: &[&str]) -> String {
         let mut args = vec!["register", "--owner-key", "owner.key", "--name", name];
         for vault in to {
             args.extend_from_slice(&["--to", vault]);
@@ -31,7 +31,7 @@ impl Sandbox {
         stdout(&self.ok(&args))
     }
 
-    fn text(&self, name: &str) -> String {
+    pub(crate) fn text(&self, name: &str) -> String {
         String::from_utf8(self.read(name)).unwrap()
     }
 
