@@ -79,7 +79,10 @@ pub(crate) enum Command {
     /// optionally open it.
     ///
     /// Prints `OK <file>` and a summary, or `INVALID <file>: <Check>:
-    /// <reason>` (exit status 1).
+    /// <reason>` (exit status 1). The vault is `--vault` (verify only) or
+    /// `-k` with `-o` (verify and open); the installed deploy keys are
+    /// `--ownership`, or `--assume-installed` skips their check.
+    #[command(override_usage = verify_registration::SYNOPSIS)]
     VerifyRegistration(verify_registration::VerifyRegistrationArgs),
     /// Show what files hold (kind, recipients, fingerprints), file by file;
     /// verifies nothing and prints no secret.

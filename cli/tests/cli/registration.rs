@@ -337,3 +337,63 @@ fn an_owner_key_takes_an() {
         stdout(&out)
     );
 }
+
+/// `verify-registration`'s synopsis: the vault is `--vault`, or `-k` with
+/// `-o`; the installed keys are `--ownership`, or `--assume-installed`. A
+/// wrong combination says which flag goes with which (exit 2, nothing
+/// opened), and `--help` shows the README's synopsis.
+#[test]
+fn verify_registration_says_which_flags_go_together() {
+    let sb = Sandbox::new("reg-flags");
+    sb.vault("v", &[]);
+    sb.owner("owner.key");
+    sb.register("demo", &["v.rec"], "reg.pem", &[]);
+    sb.installed("installed.txt", "reg.pem.setup");
+    let ownership = ["--ownership", "installed.txt"];
+    let usage = "usage: vaultseal verify-registration -i reg.pem --records RECORD... (--vault \
+                 VAULT | -k vault.key -o DIR) (--ownership FILE | --assume-installed)";
+    let refused = |args: &[&str], says: &str| {
+        let out = sb.expect(2, &with(&VERIFY, args));
+        let text = stderr(&out);
+        assert!(text.starts_with(&format!("vaultseal: {says}")), "{args:?}: {text}");
+        assert!(text.contains(usage), "{args:?}: {text}");
+        assert!(out.stdout.is_empty());
+    };
+    refused(
+        &with(&["v.rec", "-k", "v.key"], &ownership),
+        "-k/--key goes with -o/--out: -k vault.key -o DIR verifies as that vault and opens the \
+         registration into DIR; to verify only, name the vault with --vault VAULT",
+    );
+    refused(
+        &with(&["v.rec", "--vault", "v.rec", "-o", "opened"], &ownership),
+        "-o/--out goes with -k/--key: opening the registration into DIR needs the vault's \
+         secret key (-k vault.key -o DIR)",
+    );
+    assert!(!sb.path("opened").exists());
+    refused(
+        &with(&["v.rec"], &ownership),
+        "which vault verifies? --vault VAULT (its public key or record) to verify, or -k \
+         vault.key -o DIR to verify and open",
+    );
+    refused(
+        &["v.rec", "--vault", "v.rec"],
+        "are the deploy keys installed? --ownership FILE lists the keys the git host shows as \
+         installed; --assume-installed skips that check",
+    );
+    // The combinations of the synopsis.
+    sb.ok(&with(&VERIFY, &with(&["v.rec", "--vault", "v.rec"], &ownership)));
+    sb.ok(&with(&VERIFY, &["v.rec", "--vault", "v.rec", "--assume-installed"]));
+    sb.ok(&with(&VERIFY, &with(&["v.rec", "-k", "v.key", "-o", "opened"], &ownership)));
+    let args = ["v.rec", "--vault", "v.key.pub", "-k", "v.key", "-o", "again"];
+    sb.ok(&with(&VERIFY, &with(&args, &ownership)));
+
+    // --help shows the README table's synopsis.
+    let readme = include_str!("../../README.md");
+    let row = readme
+        .lines()
+        .find(|line| line.starts_with("| `verify-registration "))
+        .expect("the README's verify-registration row");
+    let synopsis = row.split('`').nth(1).unwrap().replace("\\|", "|").replace('…', "...");
+    let help = stdout(&sb.ok(&["verify-registration", "--help"]));
+    assert!(help.contains(&format!("\nUsage: vaultseal {synopsis}\n")), "{synopsis}\n{help}");
+}
