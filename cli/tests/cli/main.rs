@@ -640,7 +640,7 @@ fn hybrid_envelopes_round_trip() {
     sb.vault("w", &[]);
     let payload: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
     sb.write("big", &payload);
-    sb.ok(&with(
+    let out = sb.ok(&with(
         &[
             "seal",
             "hybrid",
@@ -657,6 +657,9 @@ fn hybrid_envelopes_round_trip() {
         ],
         &ctx(&[]),
     ));
+    // Like every seal, one line saying what it wrote, and where.
+    assert_eq!(stderr(&out), "sealed 100000 bytes in a hybrid envelope to 2 vaults: env\n");
+    assert!(out.stdout.is_empty());
     assert!(stdout(&sb.ok(&["inspect", "env"])).contains("payload length: 100000"));
     for vault in ["v.key", "w.key"] {
         sb.ok(&with(
@@ -692,6 +695,14 @@ fn hybrid_envelopes_round_trip() {
         Some(b"piped"),
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "sealed 5 bytes in a hybrid envelope to 1 vault: env2\n");
+    // To standard output: the envelope there, the line on standard error.
+    let out = sb.ok(&with(&["seal", "hybrid", "-i", "big", "--to", "v.rec"], &ctx(&[])));
+    assert!(stdout(&out).starts_with("-----BEGIN VAULTSEAL HYBRID ENVELOPE-----\n"));
+    assert_eq!(
+        stderr(&out),
+        "sealed 100000 bytes in a hybrid envelope to 1 vault: standard output\n"
+    );
     flip(&sb.path("env2"), -1);
     sb.expect(1, &with(&["open", "-k", "v.key", "-i", "env2", "-o", "-"], &ctx(&[])));
     // An envelope has no proof: verify refuses it as a kind.
