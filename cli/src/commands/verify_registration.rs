@@ -34,6 +34,7 @@ use super::{
 };
 use crate::armor::Kind;
 use crate::error::{CliError, EXIT_INVALID};
+use crate::expiry;
 use crate::files::{self, OutputArgs, encode_output, write_public, write_secret};
 use crate::inputs::{Decoded, decode_loaded, read_decoded, read_recipients, read_vault_keypair};
 
@@ -96,6 +97,7 @@ pub(super) fn run(
     let vault = vault_key(args, keypair.as_ref())?;
     let directory =
         args.records.iter().map(|path| read_record(path)).collect::<Result<Vec<_>, _>>()?;
+    warn_expired(&args.records, &directory);
     let installed = args.ownership.as_deref().map(Installed::read).transpose()?;
 
     let name = args.input.display();
@@ -220,6 +222,24 @@ fn read_record(path: &Path) -> Result<VaultRecord, CliError> {
             found: other.kind(),
             expected: vec![Kind::VaultRecord],
         }),
+    }
+}
+
+/// Say which directory records have expired ([`expiry`]). The registration
+/// check (`docs/PROTOCOL.md` §10.5) does not look at expiry, so this is a
+/// warning, not a verdict; `verify` reports such a record `INVALID`.
+fn warn_expired(paths: &[PathBuf], records: &[VaultRecord]) {
+    let now = expiry::unix_now();
+    for (path, record) in paths.iter().zip(records) {
+        let expires = record.fields().expires_at();
+        if expiry::has_expired(expires, now) {
+            eprintln!(
+                "warning: the vault record {} expired at {} (the registration check does not \
+                 look at expiry)",
+                path.display(),
+                expiry::describe(expires)
+            );
+        }
     }
 }
 

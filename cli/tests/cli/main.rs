@@ -812,6 +812,21 @@ fn expiry_is_the_same_everywhere() {
     );
     assert!(!sb.path("reg.pem").exists());
     sb.ok(&with(&with(&register, &["new.rec"]), &repos));
+    // verify-registration: the check (PROTOCOL.md §10.5) has no expiry, so
+    // an expired directory record is a warning, the registration valid.
+    let verify = ["verify-registration", "-i", "reg.pem", "--vault", "v.key.pub"];
+    let out = sb.ok(&with(&verify, &["--records", "old.rec", "--assume-installed"]));
+    assert!(
+        stderr(&out).contains(
+            "warning: the vault record old.rec expired at 1970-01-01T00:00:01Z (Unix 1) (the \
+             registration check does not look at expiry)\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).starts_with("OK reg.pem\n"), "{}", stdout(&out));
+    let out = sb.ok(&with(&verify, &["--records", "new.rec", "--assume-installed"]));
+    assert!(!stderr(&out).contains("expired"), "{}", stderr(&out));
 }
 
 #[test]
