@@ -38,7 +38,7 @@
 //!
 //! $$
 //! \begin{aligned}
-//! \mathit{prefix} &= \mathrm{SHA512}(\texttt{"vaultseal-deploy-key-nonce-prefix-v1"} \Vert s)[0..32] \\\\
+//! \mathit{prefix} &= \mathrm{SHA512}(\texttt{\"vaultseal-deploy-key-nonce-prefix-v1\"} \Vert s)[0..32] \\\\
 //! r &= \mathrm{SHA512}(\mathit{prefix} \Vert M) \bmod \ell, \quad R = rB \\\\
 //! k &= \mathrm{SHA512}(R \Vert A \Vert M) \bmod \ell, \quad S = r + k s \bmod \ell
 //! \end{aligned}

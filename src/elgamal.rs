@@ -31,7 +31,7 @@
 //!
 //! # Homomorphism and malleability
 //! The scheme is additively homomorphic:
-//! \\((C_i + C_i', D_{ij} + D_{ij}')\\) decrypts to \\(m_i + m_i'\\) (while the
+//! \\((C_i + C_i^\prime, D_{ij} + D_{ij}^\prime)\\) decrypts to \\(m_i + m_i^\prime\\) (while the
 //! sum stays below \\(2^{16}\\)), anyone can shift a chunk,
 //! \\((C_i + \delta G, D_{ij})\\) decrypts to \\(m_i + \delta\\), and anyone can
 //! re-randomize, \\((C_i + \rho H, D_{ij} + \rho Y_j)\\). A bare ciphertext
@@ -347,14 +347,14 @@ impl ChunkedCiphertext {
 }
 
 /// Decrypt chunks with one recipient's sealing secret `x`, given the
-/// commitments \(C_i\) and that recipient's handles \(D_{ij}\) (for
+/// commitments \\(C_i\\) and that recipient's handles \\(D_{ij}\\) (for
 /// example slices of a verified sealed item, recipient-major).
 ///
 /// Constant time in the chunk values (module `# Constant time`).
 /// Crate-internal: callers verify the item first.
 ///
 /// # Errors
-/// [`Error::Decryption`] if some chunk is not in \([0, 2^{16})\) under this
+/// [`Error::Decryption`] if some chunk is not in \\([0, 2^{16})\\) under this
 /// key (a wrong key, a tampered ciphertext), decided after all the work; or,
 /// for public reasons, if the slices differ in length or hold no or more than
 /// 64 chunks.

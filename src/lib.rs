@@ -88,7 +88,10 @@ pub use registration::{
 };
 
 /// The Ed25519 types of the API (owner keys, signatures), re-exported so
-/// that callers use the same `ed25519-dalek` version as the crate.
+/// that callers use the same `ed25519-dalek` version as the crate. Not
+/// inlined: their documentation is ed25519-dalek's own, whose formulas only
+/// its own docs render.
+#[doc(no_inline)]
 pub use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 
 #[cfg(feature = "serde")]

@@ -205,7 +205,7 @@ impl Msm {
     }
 
     /// Add `s` to the coefficient of every `G_vec[i]`, `i < n`: one addition
-    /// instead of `n` (the range proof's \( -\omega_2 z \) term).
+    /// instead of `n` (the range proof's \\( -\omega_2 z \\) term).
     pub(crate) fn add_g_vec_all(&mut self, n: usize, s: MontgomeryScalar) {
         self.g_vec.add_all(n, s);
     }

@@ -10,7 +10,7 @@
 //! \\( n = 16 \\) bits (\\( N = nM \\) bits in all, \\( K = \log_2 N \\)
 //! inner-product rounds):
 //! $$
-//! \mathrm{PK}\\{ (v_j, \gamma_j)_{j<M} : V_j = v_j G + \gamma_j H \wedge v_j \in [0, 2^n) \\},
+//! \mathrm{PK}\\{ (v_j, \gamma_j)\_{j<M} : V_j = v_j G + \gamma_j H \wedge v_j \in [0, 2^n) \\},
 //! \qquad V_j = C_j \ (j < k), \quad V_j = 0 \ (k \le j < M).
 //! $$
 //! \\( n \\) is fixed by the payload type (`RANGE_BITS`) and \\( M \\) by the
@@ -37,7 +37,7 @@
 //! 3. \\( \tau_x = \tau_1 x + \tau_2 x^2 + \sum_{j<k} z^{2+j} \gamma_j \\),
 //!    \\( \mu = \alpha + \rho x \\), \\( \hat t = t(x) \\) → \\( w \\), \\( Q = w G \\).
 //! 4. The inner-product argument ([`inner_product`]) for \\( l = l(x) \\),
-//!    \\( r = r(x) \\) over \\( G_i \\), \\( H'_i = y^{-i} H_i \\) and \\( Q \\):
+//!    \\( r = r(x) \\) over \\( G_i \\), \\( H^\prime_i = y^{-i} H_i \\) and \\( Q \\):
 //!    rounds \\( (L_j, R_j) \\) → \\( u_j \\), then \\( a, b \\).
 //!
 //! # Verification
@@ -50,7 +50,7 @@
 //! \begin{aligned}
 //! A + x S - \mu H + w(\hat t - ab) G + \sum_{j<K} \left( u_j^2 L_j + u_j^{-2} R_j \right) -
 //! \sum_{i<N} (z + a s_i) G_i \\\\
-//! \quad + \sum_{i<N} \left( z + y^{-i} \left( z^{2 + \lfloor i/n \rfloor} 2^{i \bmod n} - b\, s_{N-1-i} \right) \right) H_i = 0.
+//! \quad + \sum_{i<N} \left( z + y^{-i} \left( z^{2 + \lfloor i/n \rfloor} 2^{i \bmod n} - b\\, s_{N-1-i} \right) \right) H_i = 0.
 //! \end{aligned} \tag{2}
 //! $$
 //! (1) is the paper's (72) with the identity padding dropped; (2) is (66)/(67)
@@ -183,7 +183,7 @@ pub(crate) struct RangeProof {
     pub(crate) e_blinding: Scalar,
     /// \\( \hat t = t(x) \\); bytes 192..224.
     pub(crate) t_x: Scalar,
-    /// The inner-product argument: \\( (L_j, R_j)_{j<K} \\) interleaved from
+    /// The inner-product argument: \\( (L_j, R_j)\_{j<K} \\) interleaved from
     /// byte 224, then \\( a, b \\).
     pub(crate) ipp: InnerProductProof,
 }
@@ -535,9 +535,8 @@ impl RangeReplay<'_> {
     /// - \\( T_1 \\): \\( \omega_1 x \\); \\( T_2 \\): \\( \omega_1 x^2 \\);
     ///   \\( A \\): \\( \omega_2 \\); \\( S \\): \\( \omega_2 x \\);
     ///   \\( L_j \\): \\( \omega_2 u_j^2 \\); \\( R_j \\): \\( \omega_2 u_j^{-2} \\);
-    /// - \\( G_i \\): \\( -\omega_2 z - \omega_2 a\, s_i \\);
-    ///   \\( H_i \\): \\( \omega_2 z + e_i (z^{2+\lfloor i/n \rfloor} 2^{i \bmod n} - b\, s_{N-1-i}) \\).
-    ///
+    /// - \\( G_i \\): \\( -\omega_2 z - \omega_2 a\\, s_i \\);
+    ///   \\( H_i \\): \\( \omega_2 z + e_i (z^{2+\lfloor i/n \rfloor} 2^{i \bmod n} - b\\, s_{N-1-i}) \\).
     #[allow(non_snake_case)]
     pub(crate) fn push_equations(
         &self,

@@ -50,7 +50,7 @@
 //! The project id is derived, never chosen, so that no other owner can claim
 //! it:
 //! $$
-//! \mathrm{id} = \mathrm{hex}(\mathrm{SHA512/256}(\texttt{"vaultseal-project-id-v1"}
+//! \mathrm{id} = \mathrm{hex}(\mathrm{SHA512/256}(\texttt{\"vaultseal-project-id-v1\"}
 //! \\| A_o \\| \mathrm{u8}(|\mathrm{name}|) \\| \mathrm{name}))
 //! $$
 //! with \\(A_o\\) the owner's 32-byte Ed25519 key: 64 lowercase hex

@@ -17,7 +17,7 @@
 //!    power of two, n = 16): every \\(m_i \in [0, 2^{16})\\);
 //! 3. **validity proof**: every \\(D_{ij}\\) carries the \\(r_i\\) of \\(C_i\\);
 //! 4. **key binding** (deploy keys): \\(\sum_i 2^{16i} m_i \equiv s\\) with
-//!    \\(A = sB\\), and \\(A = \[8\]A'\\) so `A` is torsion-free;
+//!    \\(A = sB\\), and \\(A = \[8\]A^\prime\\) so `A` is torsion-free;
 //! 5. one sigma challenge `c` and the responses, absorbed.
 //!
 //! A verified item guarantees that every listed vault decrypts the same

@@ -15,12 +15,12 @@
 //! by weighted rendezvous (highest-random-weight) hashing of the project id
 //! and the vault key:
 //! $$
-//! h_i = \mathrm{u64_{le}}(\mathrm{SHA512}(\texttt{"vaultseal-rendezvous-v1"} \\| \mathrm{u16_{le}}(|p|) \\| p \\| Y_i \\| W_i)[0..8]) \gg 1,
+//! h_i = \mathrm{u64_{le}}(\mathrm{SHA512}(\texttt{\"vaultseal-rendezvous-v1\"} \\| \mathrm{u16_{le}}(|p|) \\| p \\| Y_i \\| W_i)[0..8]) \gg 1,
 //! $$
 //! $$
 //! u_i = \frac{h_i + 1}{2^{63}} \in (0, 1], \qquad
-//! \mathrm{score}_i = \frac{w_i}{-\log_2 u_i} = \frac{w_i}{63 - \log_2(h_i + 1)},
-//! \qquad w_i = \mathrm{reputation}_i \cdot \min(\mathrm{capacity}_i, 2^{32}).
+//! \mathrm{score}\_i = \frac{w_i}{-\log_2 u_i} = \frac{w_i}{63 - \log_2(h_i + 1)},
+//! \qquad w_i = \mathrm{reputation}\_i \cdot \min(\mathrm{capacity}\_i, 2^{32}).
 //! $$
 //! The vaults with the highest scores win (ties, with probability about
 //! 2⁻⁶³, go to the smaller key encoding). For one vault, vault \\(i\\) wins

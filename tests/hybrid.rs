@@ -56,6 +56,24 @@ fn round_trip() {
     }
 }
 
+/// The overhead is `54 + 144·v` for every recipient count `v` (1 to 8), and
+/// is what an envelope to `v` vaults adds to its payload; `encoded_len` is
+/// the encoding's length, which `to_bytes` allocates exactly.
+#[test]
+fn overhead_and_encoded_length_for_every_recipient_count() {
+    let ctx = context();
+    let vaults: Vec<VaultKeypair> = (1..=hybrid::MAX_RECIPIENTS as u8).map(vault).collect();
+    for v in 1..=hybrid::MAX_RECIPIENTS {
+        assert_eq!(hybrid::envelope_overhead(v), 54 + 144 * v, "v = {v}");
+        let recipients: Vec<VaultPublicKey> = vaults[..v].iter().map(|k| *k.public()).collect();
+        let envelope = hybrid::seal(&recipients, &ctx, b"", b"payload", &mut rng(1)).unwrap();
+        let bytes = envelope.to_bytes();
+        assert_eq!(bytes.len(), 7 + hybrid::envelope_overhead(v), "v = {v}");
+        assert_eq!(envelope.encoded_len(), bytes.len(), "v = {v}");
+        assert_eq!(bytes.capacity(), bytes.len(), "v = {v}");
+    }
+}
+
 #[test]
 fn fresh_randomness_per_envelope() {
     let ctx = context();

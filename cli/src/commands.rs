@@ -63,7 +63,8 @@ pub(crate) enum Command {
     ///
     /// Prints `OK <file>` or `INVALID <file>: <reason>` for each file (and
     /// `ERROR <file>: <reason>` for a file that cannot be read or is not a
-    /// verifiable kind). Exit status 0 only if every file is valid.
+    /// verifiable kind); an expired vault record is `INVALID <file>: expired
+    /// at <time>`. Exit status 0 only if every file is valid.
     /// Registrations are checked against the records given (`--to` and
     /// files), for `--vault` or else as their own recipients verify them; the
     /// git-host ownership check is `verify-registration`'s.
@@ -82,10 +83,18 @@ pub(crate) enum Command {
     /// optionally open it.
     ///
     /// Prints `OK <file>` and a summary, or `INVALID <file>: <Check>:
-    /// <reason>` (exit status 1).
+    /// <reason>` (exit status 1). The vault is `--vault` (verify only) or
+    /// `-k` with `-o` (verify and open); the installed deploy keys are
+    /// `--ownership`, or `--assume-installed` skips their check.
+    #[command(override_usage = verify_registration::SYNOPSIS)]
     VerifyRegistration(verify_registration::VerifyRegistrationArgs),
-    /// Show what a file holds (kind, recipients, fingerprints); verifies
-    /// nothing and prints no secret.
+    /// Show what files hold (kind, recipients, fingerprints), file by file;
+    /// verifies nothing and prints no secret.
+    ///
+    /// Reads every file the tool writes, `.pub` files included (OpenSSH
+    /// lines, owner keys in hex). A file that does not decode is `INVALID
+    /// <file>: <reason>` (exit status 1), one that cannot be read `ERROR
+    /// <file>: <reason>` (exit status 2); the others are still shown.
     Inspect(inspect::InspectArgs),
     /// Serve opened deploy keys to OpenSSH and git: an ssh-agent on a Unix
     /// socket.

@@ -48,6 +48,14 @@ impl CliError {
     }
 }
 
+/// `noun` with its indefinite article: "an OWNER KEY", "a VAULT RECORD"
+/// (`an` before a vowel; every kind name, and every word the tool puts
+/// after an article, is spelt as it sounds).
+pub(crate) fn with_article(noun: &str) -> String {
+    let vowel = noun.chars().next().is_some_and(|c| "AEIOUaeiou".contains(c));
+    format!("{} {noun}", if vowel { "an" } else { "a" })
+}
+
 /// `A, B or C`.
 pub(crate) fn kind_list(kinds: &[Kind]) -> String {
     let names: Vec<String> = kinds.iter().map(|k| k.label().to_owned()).collect();
@@ -66,7 +74,11 @@ impl CliError {
             CliError::Io { error, .. } => error.to_string(),
             CliError::Armor { error, .. } => error.to_string(),
             CliError::WrongKind { found, expected, .. } => {
-                format!("holds a {found}, expected a {}", kind_list(expected))
+                format!(
+                    "holds {}, expected {}",
+                    with_article(found.label()),
+                    with_article(&kind_list(expected))
+                )
             }
             CliError::Decode { reason, .. } => reason.clone(),
         }

@@ -10,7 +10,7 @@ use clap::Args;
 use zeroize::Zeroizing;
 
 use crate::armor::{self, Kind};
-use crate::error::{CliError, kind_list};
+use crate::error::{CliError, kind_list, with_article};
 
 /// Where and how to write an output file.
 #[derive(Debug, Args)]
@@ -93,15 +93,26 @@ pub(crate) struct Loaded {
 /// Read a file that must hold one of `accepted`: armored with one of those
 /// kinds, or binary.
 pub(crate) fn load(path: &Path, accepted: &[Kind]) -> Result<Loaded, CliError> {
-    let data = read_bytes(path)?;
+    classify(path, read_bytes(path)?, accepted)
+}
+
+/// [`load`] of bytes already read from `path`: armored with one of
+/// `accepted`'s kinds, or binary. Refused: an empty file, an OpenSSH line,
+/// bad armor, another kind.
+pub(crate) fn classify(
+    path: &Path,
+    data: Zeroizing<Vec<u8>>,
+    accepted: &[Kind],
+) -> Result<Loaded, CliError> {
     let refuse = |reason: String| CliError::Decode { path: path.into(), reason };
     if data.is_empty() {
-        return Err(refuse(format!("the file is empty (expected a {})", kind_list(accepted))));
+        let expected = with_article(&kind_list(accepted));
+        return Err(refuse(format!("the file is empty (expected {expected})")));
     }
     if data.starts_with(b"ssh-") {
         return Err(refuse(format!(
-            "an OpenSSH public key line (a deploy key's or an owner's), not a {}",
-            kind_list(accepted)
+            "an OpenSSH public key line (a deploy key's or an owner's), not {}",
+            with_article(&kind_list(accepted))
         )));
     }
     if armor::is_armored(&data) {
@@ -134,8 +145,9 @@ pub(crate) fn encode_output(
     if output.binary {
         return Ok(Zeroizing::new(bytes.to_vec()));
     }
-    let mut text = armor::encode(kind, bytes)
-        .map_err(|error| CliError::usage(format!("cannot armor a {kind}: {error}")))?;
+    let mut text = armor::encode(kind, bytes).map_err(|error| {
+        CliError::usage(format!("cannot armor {}: {error}", with_article(kind.label())))
+    })?;
     // Moved out, not copied: the armor of a secret key is as secret.
     Ok(Zeroizing::new(core::mem::take(&mut *text).into_bytes()))
 }

@@ -3,7 +3,6 @@
 //! [`PurposeArg`]).
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
 use rand_core::CryptoRng;
@@ -16,7 +15,8 @@ use vaultseal::{
 use zeroize::Zeroizing;
 
 use crate::armor::Kind;
-use crate::error::{CliError, kind_list};
+use crate::error::{CliError, kind_list, with_article};
+use crate::expiry;
 use crate::files::{self, Loaded};
 
 /// A decoded file.
@@ -181,14 +181,10 @@ pub(crate) fn read_recipients(paths: &[PathBuf]) -> Result<Vec<Recipient>, CliEr
         .collect()
 }
 
-/// Seconds since the Unix epoch (0 if the clock is before it).
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 /// Check the recipients before sealing to them: every record's proof of
-/// possession (one batch) and expiry. A vault key whose proof does not verify
-/// is never used as a recipient.
+/// possession (one batch) and expiry. A vault key whose proof does not verify,
+/// or whose record has expired, is never used as a recipient (exit 1: an
+/// invalid item, as `verify` reports it).
 pub(crate) fn check_recipients<R: CryptoRng + ?Sized>(
     params: &Params,
     recipients: &[Recipient],
@@ -213,14 +209,15 @@ pub(crate) fn check_recipients<R: CryptoRng + ?Sized>(
             names.join(", ")
         )));
     }
-    let now = unix_now();
+    let now = expiry::unix_now();
     for recipient in recipients {
         if let Some(record) = &recipient.record {
             let expires = record.fields().expires_at();
-            if expires != 0 && expires <= now {
-                return Err(CliError::usage(format!(
-                    "refusing to seal: the vault record {} expired at {expires}",
-                    recipient.path.display()
+            if expiry::has_expired(expires, now) {
+                return Err(CliError::Invalid(format!(
+                    "refusing to seal: the vault record {} expired at {}",
+                    recipient.path.display(),
+                    expiry::describe(expires)
                 )));
             }
         }
@@ -337,7 +334,7 @@ pub(crate) fn not_verified(context: &Context) -> String {
 }
 
 /// Decode 64 hex digits (either case) into 32 bytes.
-fn hex32(text: &str) -> Option<[u8; 32]> {
+pub(crate) fn hex32(text: &str) -> Option<[u8; 32]> {
     let mut out = [0u8; 32];
     if text.len() != 64 {
         return None;
@@ -374,7 +371,7 @@ pub(crate) fn parse_owner(value: &str) -> Result<[u8; 32], CliError> {
             let label = label.split("-----").next().unwrap_or_default();
             return Err(CliError::Decode {
                 path: path.into(),
-                reason: format!("a {label}, not an owner public key"),
+                reason: format!("{}, not an owner public key", with_article(label)),
             });
         }
         if let Some(key) = hex32(text) {

@@ -13,6 +13,7 @@
 //!   mode 0600);
 //! - `inputs`: files decoded into the library's types; contexts, owners,
 //!   recipients, and the flags that name them;
+//! - `expiry`: vault record expiry, one rule for every command;
 //! - `error`: the failures and their exit codes.
 //!
 //! The library never touches the operating system's randomness; this tool is
@@ -23,6 +24,7 @@
 pub mod armor;
 mod commands;
 mod error;
+mod expiry;
 mod files;
 mod inputs;
 

@@ -16,18 +16,18 @@
 //! item, \\( \log_2 N \\) checks whose sizes add up to about \\( N \\), so
 //! about one more batch's work.
 //!
-//! **A budget for mostly invalid batches.** Bisection of \( N \) items all
-//! invalid checks every node of the halving tree: \( N \log_2 N \) item
+//! **A budget for mostly invalid batches.** Bisection of \\( N \\) items all
+//! invalid checks every node of the halving tree: \\( N \log_2 N \\) item
 //! pushes, more than linear in what a submitter sends. So bisection may push
-//! at most \( 8N \) items in all ([`BISECTION_BUDGET`]); once that is
+//! at most \\( 8N \\) items in all ([`BISECTION_BUDGET`]); once that is
 //! spent, every item of a set still to resolve is checked alone (a batch of
-//! one). The worst case is then about \( 9N \) pushes in sets plus
-//! \( N \) single checks: linear (measured: \( 9.4N \) pushes for 4 096
-//! invalid items, against \( 13N \) without the budget). \( f \)
-//! spread-out invalid items cost about \( N(\log_2 f + 2) \) pushes, so
+//! one). The worst case is then about \\( 9N \\) pushes in sets plus
+//! \\( N \\) single checks: linear (measured: \\( 9.4N \\) pushes for 4 096
+//! invalid items, against \\( 13N \\) without the budget). \\( f \\)
+//! spread-out invalid items cost about \\( N(\log_2 f + 2) \\) pushes, so
 //! the budget is not reached for up to about a hundred (measured: 100
-//! among 1 000 push \( 5.8N \)); one costs at most \( 3N \) pushes (the
-//! first check included) in \( 2\lceil\log_2 N\rceil + 1 \) checks.
+//! among 1 000 push \\( 5.8N \\)); one costs at most \\( 3N \\) pushes (the
+//! first check included) in \\( 2\lceil\log_2 N\rceil + 1 \\) checks.
 //!
 //! Items that refuse to push (a decode error, a context of the wrong purpose)
 //! are named at once and take no further part; pushing refuses before adding

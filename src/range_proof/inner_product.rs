@@ -2,27 +2,27 @@
 //! proof runs it (§4.2).
 //!
 //! Statement: generators \\( G_i \\) (`G_vec[i]`) and
-//! \\( H'_i = c_i H_i \\) (`H_vec[i]` scaled by public factors \\( c_i \\);
+//! \\( H^\prime_i = c_i H_i \\) (`H_vec[i]` scaled by public factors \\( c_i \\);
 //! the range proof uses \\( c_i = y^{-i} \\)), the base \\( Q = w G \\), and a
-//! point \\( P \\). The prover knows \\( a, b \in \mathbb{Z}_\ell^n \\),
+//! point \\( P \\). The prover knows \\( a, b \in \mathbb{Z}\_\ell^n \\),
 //! \\( n = 2^K \\), with
 //! $$
-//! P = \langle a, G \rangle + \langle b, H' \rangle + \langle a, b \rangle Q .
+//! P = \langle a, G \rangle + \langle b, H^\prime \rangle + \langle a, b \rangle Q .
 //! $$
 //! Round \\( j < K \\) on vectors of length \\( n_j = n / 2^j \\), split into
 //! halves `lo`, `hi`:
 //! $$
-//! L_j = \langle a_{lo}, G_{hi} \rangle + \langle b_{hi}, H'_{lo} \rangle + \langle a_{lo}, b_{hi} \rangle Q, \quad
-//! R_j = \langle a_{hi}, G_{lo} \rangle + \langle b_{lo}, H'_{hi} \rangle + \langle a_{hi}, b_{lo} \rangle Q,
+//! L_j = \langle a_{lo}, G_{hi} \rangle + \langle b_{hi}, H^\prime_{lo} \rangle + \langle a_{lo}, b_{hi} \rangle Q, \quad
+//! R_j = \langle a_{hi}, G_{lo} \rangle + \langle b_{lo}, H^\prime_{hi} \rangle + \langle a_{hi}, b_{lo} \rangle Q,
 //! $$
 //! challenge \\( u_j \\), then
 //! \\( a \gets u_j a_{lo} + u_j^{-1} a_{hi} \\),
 //! \\( b \gets u_j^{-1} b_{lo} + u_j b_{hi} \\),
 //! \\( G \gets u_j^{-1} G_{lo} + u_j G_{hi} \\),
-//! \\( H' \gets u_j H'_{lo} + u_j^{-1} H'_{hi} \\), and
+//! \\( H^\prime \gets u_j H^\prime_{lo} + u_j^{-1} H^\prime_{hi} \\), and
 //! \\( P \gets u_j^2 L_j + P + u_j^{-2} R_j \\) keeps the relation. After \\( K \\)
 //! rounds the prover sends the scalars \\( a, b \\). Unrolled, the folded
-//! generators are \\( \sum_i s_i G_i \\) and \\( \sum_i s_i^{-1} H'_i \\) with
+//! generators are \\( \sum_i s_i G_i \\) and \\( \sum_i s_i^{-1} H^\prime_i \\) with
 //! $$
 //! s_i = \prod_{j<K} u_j^{\beta(i,j)}, \qquad
 //! \beta(i,j) = \begin{cases} +1 & \text{bit } K-1-j \text{ of } i \text{ is } 1 \\\\ -1 & \text{otherwise,} \end{cases}
@@ -30,7 +30,7 @@
 //! so the verifier's check is the single equation
 //! $$
 //! P + \sum_{j<K} \left( u_j^2 L_j + u_j^{-2} R_j \right)
-//!   = a \sum_i s_i G_i + b \sum_i s_i^{-1} H'_i + a b Q .
+//!   = a \sum_i s_i G_i + b \sum_i s_i^{-1} H^\prime_i + a b Q .
 //! $$
 //! The range proof does not evaluate it: it adds it, weighted, to its own
 //! equation terms (`doubling_products` gives the \\( s_i \\)).
@@ -130,7 +130,7 @@ struct Base<'p> {
     h: &'p [RistrettoPoint],
     /// \\( \gamma_t \\).
     g_coef: Vec<Scalar>,
-    /// \\( \eta_t \\) (including the factors \\( c_t \\) of \\( H'_t \\)).
+    /// \\( \eta_t \\) (including the factors \\( c_t \\) of \\( H^\prime_t \\)).
     h_coef: Vec<Scalar>,
 }
 

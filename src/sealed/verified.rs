@@ -118,6 +118,8 @@ impl SealedSecret {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
+    use alloc::format;
+
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;
 
@@ -144,5 +146,22 @@ mod tests {
         assert_eq!(counter::take(), (0, 0));
         assert_eq!(vault.open_deploy_key(params, &sealed, &context, &mut rng).unwrap(), key);
         assert_eq!(counter::take(), (1, 1));
+    }
+
+    /// The token's `Debug` shows the item and the context it was verified
+    /// under, as their own `Debug` does.
+    #[test]
+    fn debug_shows_the_item_and_its_context() {
+        let params = Params::shared();
+        let mut rng = ChaCha20Rng::seed_from_u64(2);
+        let vault = VaultKeypair::generate(params, &mut rng);
+        let context = Context::new(b"p", b"r", Purpose::DeployKey, [1; 32]).unwrap();
+        let key = DeployKey::generate(&mut rng);
+        let sealed = seal_deploy_key(params, &[*vault.public()], &context, &key, &mut rng).unwrap();
+        let token = sealed.verified(params, &context, &mut rng).unwrap();
+        assert_eq!(
+            format!("{token:?}"),
+            format!("Verified {{ item: {sealed:?}, context: {context:?} }}")
+        );
     }
 }

@@ -7,9 +7,9 @@
 //! $$
 //! \mathrm{PK}\\{ (s, r_s) : C_s = s G + r_s H \\;\wedge\\; A = s B \\}.
 //! $$
-//! Prover: nonces \\(a', b'\\); \\(U_0 = a' G + b' H\\), \\(U_1 = a' B\\); after the
-//! challenge \\(c\\) (shared with the validity proof): \\(z_s = a' + c s\\),
-//! \\(z_{rs} = b' + c r_s\\). Verifier:
+//! Prover: nonces \\(a^\prime, b^\prime\\); \\(U_0 = a^\prime G + b^\prime H\\), \\(U_1 = a^\prime B\\); after the
+//! challenge \\(c\\) (shared with the validity proof): \\(z_s = a^\prime + c s\\),
+//! \\(z_{rs} = b^\prime + c r_s\\). Verifier:
 //! $$
 //! z_s G + z_{rs} H - U_0 - c\\,C_s = 0, \tag{B0}
 //! $$
@@ -20,15 +20,15 @@
 //! verification is a batch of one), so a torsion component in `U_1` can never
 //! make the two paths disagree.
 //!
-//! `A` itself is torsion-free: the prover supplies \\(A'\\) with
-//! \\(A = \[8\]A'\\) (honestly \\(A' = (s \cdot 8^{-1} \bmod \ell) B\\)), which the
+//! `A` itself is torsion-free: the prover supplies \\(A^\prime\\) with
+//! \\(A = \[8\]A^\prime\\) (honestly \\(A^\prime = (s \cdot 8^{-1} \bmod \ell) B\\)), which the
 //! verifier checks with three doublings; `A` must not be the identity. `A′` is
 //! absorbed with the statement, so replacing it by `A′` plus a torsion point
 //! changes every challenge.
 //!
 //! # Security
 //! Special soundness over the shared challenge gives one \\(s\\) with
-//! \\(C_s = sG + r_s H\\) and \\(sB = A\\) exactly (no torsion: \\(A = \[8\]A'\\)).
+//! \\(C_s = sG + r_s H\\) and \\(sB = A\\) exactly (no torsion: \\(A = \[8\]A^\prime\\)).
 //! Together with the range proof (each \\(m_i < 2^{16}\\)) and the validity
 //! proof, the vault that decrypts the chunks gets an integer
 //! \\(\sum_i 2^{16i} m_i \equiv s \pmod \ell\\), and re-checks \\(sB = A\\).

@@ -126,3 +126,62 @@ fn responses_are_absorbed() {
     };
     assert_ne!(after(&proof), after(&altered));
 }
+
+/// `push_equations` on `proof` against the fixture's statement with deploy
+/// key `a`; how many terms it pushed.
+fn push(f: &Fixture, proof: &SigmaProof, a: Option<&EdwardsElement>) -> (Result<(), Error>, usize) {
+    let mut statement = absorbed(f, a);
+    let mut weights = Weights::new([&b"test"[..]], &mut ChaCha20Rng::seed_from_u64(4));
+    let mut msm = Msm::new();
+    let mut coeffs = alloc::vec![MontgomeryScalar::ZERO; f.commitments.len()];
+    let result = proof.push_equations(&mut statement, &mut weights, &mut msm, &mut coeffs);
+    let size = msm.size();
+    (result, size.shared_points + size.dynamic_points + size.edwards_points)
+}
+
+/// Each shape mismatch alone (one handle commitment too few or too many, a
+/// handle missing, a key-binding part without a deploy key or none with
+/// one) is refused as a verification failure before any term is pushed,
+/// and so is the honest proof checked with too few commitment coefficients.
+#[test]
+fn each_shape_mismatch_alone_is_refused() {
+    let f = fixture(&[1, 2, 3], 2);
+    let s = Scalar::from(7u64);
+    let a = EdwardsElement::from_point(EdwardsPoint::mul_base(&s));
+    let secret_proof = prove(&f, None, None);
+    let key_proof = prove(&f, Some(&a), None);
+    // The honest shapes are accepted (and push terms).
+    let (result, terms) = push(&f, &secret_proof, None);
+    assert_eq!(result, Ok(()));
+    assert!(terms > 0);
+    assert_eq!(push(&f, &key_proof, Some(&a)).0, Ok(()));
+
+    let refused = |proof: &SigmaProof, a: Option<&EdwardsElement>, f: &Fixture| {
+        assert_eq!(push(f, proof, a), (Err(Error::Verification), 0));
+        let statement = absorbed(f, a);
+        assert_eq!(proof.check_shape(&statement), Err(Error::Verification));
+    };
+    // One handle commitment too few, or too many.
+    let mut fewer = secret_proof.clone();
+    fewer.validity.T_j.pop();
+    refused(&fewer, None, &f);
+    let mut more = secret_proof.clone();
+    more.validity.T_j.push(more.validity.T_0);
+    refused(&more, None, &f);
+    // A handle missing from the statement.
+    let mut short = fixture(&[1, 2, 3], 2);
+    short.handles.pop();
+    refused(&secret_proof, None, &short);
+    // A key-binding part without a deploy key, and none with one.
+    refused(&key_proof, None, &f);
+    refused(&secret_proof, Some(&a), &f);
+
+    // Too few coefficients for the statement's commitments.
+    let mut statement = absorbed(&f, None);
+    let mut weights = Weights::new([&b"test"[..]], &mut ChaCha20Rng::seed_from_u64(4));
+    let mut coeffs = alloc::vec![MontgomeryScalar::ZERO; 2];
+    assert_eq!(
+        secret_proof.push_equations(&mut statement, &mut weights, &mut Msm::new(), &mut coeffs),
+        Err(Error::Verification)
+    );
+}

@@ -5,8 +5,8 @@
 //! \\(D_{ij}\\) for recipients \\(Y_j\\) (\\(j < v\\)), folded with the challenge
 //! powers \\(t^i\\):
 //! $$
-//! \mathrm{PK}\\{ (m^\*, r^\*) : C^\* = m^\* G + r^\* H \\;\wedge\\; \forall j:\\; D^\*_j = r^\* Y_j \\},
-//! \qquad C^\* = \sum_i t^i C_i,\\; D^\*_j = \sum_i t^i D_{ij}.
+//! \mathrm{PK}\\{ (m^\*, r^\*) : C^\* = m^\* G + r^\* H \\;\wedge\\; \forall j:\\; D^\*\_j = r^\* Y_j \\},
+//! \qquad C^\* = \sum_i t^i C_i,\\; D^\*\_j = \sum_i t^i D_{ij}.
 //! $$
 //! Prover: nonces \\(a, b\\); \\(T_0 = aG + bH\\), \\(T_j = b Y_j\\); after the
 //! challenge \\(c\\): \\(z_m = a + c m^\*\\), \\(z_r = b + c r^\*\\). Verifier:
@@ -14,7 +14,7 @@
 //! z_m G + z_r H - T_0 - c\\,C^\* = 0, \tag{V0}
 //! $$
 //! $$
-//! z_r Y_j - T_j - c\\,D^\*_j = 0 \quad (j < v). \tag{Vj}
+//! z_r Y_j - T_j - c\\,D^\*\_j = 0 \quad (j < v). \tag{Vj}
 //! $$
 //!
 //! # Security

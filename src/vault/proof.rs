@@ -11,7 +11,7 @@
 //! $$
 //! z \cdot Y - T - c \cdot H = 0. \tag{1}
 //! $$
-//! Completeness: \\(zY = kY + c\,xY = T + cH\\).
+//! Completeness: \\(zY = kY + c\\,xY = T + cH\\).
 //!
 //! Transcript (`vaultseal-vault-key-proof-v1`): `Y`, `W`, `record`, `T`
 //! (identity refused) → `c`, then `z` is absorbed (nothing unabsorbed follows
@@ -19,7 +19,7 @@
 //!
 //! # Security
 //! Special soundness of Schnorr: two accepting transcripts with the same `T`
-//! give \\(x = (z - z')/(c - c')\\). Because `W` and the record fields are
+//! give \\(x = (z - z^\prime)/(c - c^\prime)\\). Because `W` and the record fields are
 //! absorbed before `c`, a proof cannot be moved to another `W` or to other
 //! record fields; the identity `Y` is refused when the key is decoded, so the
 //! equation never degenerates to \\(T = -cH\\).

@@ -1,37 +1,158 @@
-//! `inspect`: what a file holds, without verifying anything or printing a
-//! secret.
+//! `inspect`: what files hold, file by file, without verifying anything or
+//! printing a secret.
+//!
+//! It reads every kind of file the tool writes: armored or binary objects,
+//! and the `.pub` files that are not armor — a deploy key's OpenSSH line
+//! (`deploy-key generate`, `register`'s set-up) and an owner's public key in
+//! hex (`owner keygen`). For each file, in order, standard output gets
+//!
+//! - `<file>: <KIND>` and its facts, indented (public keys, recipients,
+//!   fingerprints, fields);
+//! - `INVALID <file>: <reason>`: it does not decode (exit status 1);
+//! - `ERROR <file>: <reason>`: it cannot be read, is empty, or is not armor
+//!   this tool knows (exit status 2);
+//!
+//! and standard error a count, as `verify` does. A bad file never stops the
+//! others. 64 hex digits are an owner public key in a `*.pub` file and are
+//! not shown otherwise: `register` writes webhook secrets in the same form.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use vaultseal::{Params, ProjectRegistration, VaultKeypair};
+use vaultseal::{DeployPublicKey, Params, ProjectRegistration, VaultKeypair, VerifyingKey};
 
 use super::hex;
-use crate::armor::Kind;
-use crate::error::CliError;
+use crate::armor::{self, Kind};
+use crate::error::{CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use crate::expiry;
 use crate::files;
-use crate::inputs::{Decoded, read_decoded};
+use crate::inputs::{Decoded, decode_loaded, hex32};
 
 #[derive(Debug, Args)]
 pub(crate) struct InspectArgs {
-    /// Files of any kind, armored (binary is accepted when it decodes as
-    /// exactly one kind).
+    /// Files of any kind the tool writes: armored, binary (when it decodes
+    /// as exactly one kind), an OpenSSH `.pub` line, an owner's hex `.pub`.
     #[arg(value_name = "FILE", required = true)]
     pub(crate) files: Vec<PathBuf>,
 }
 
-/// `inspect FILE...`: one block of `key: value` lines per file.
+/// What became of one file.
+enum Report {
+    /// Its kind and facts: `<KIND>\n` and indented `key: value` lines.
+    Shown(String),
+    /// It does not decode.
+    Invalid(String),
+    /// It cannot be read, or is not anything this tool writes.
+    Error(String),
+}
+
+/// `inspect FILE...`: one block per file, in order; see the
+/// [module documentation](self).
 pub(super) fn run(params: &Params, args: &InspectArgs) -> Result<ExitCode, CliError> {
     let mut out = String::new();
+    let (mut shown, mut invalid, mut errors) = (0usize, 0usize, 0usize);
     for path in &args.files {
-        let decoded = read_decoded(path, &Kind::ALL)?;
-        let _ = writeln!(out, "{}: {}", path.display(), decoded.kind());
-        describe(params, &decoded, &mut out);
+        let name = path.display();
+        match inspect(params, path) {
+            Report::Shown(facts) => {
+                shown += 1;
+                let _ = write!(out, "{name}: {facts}");
+            }
+            Report::Invalid(reason) => {
+                invalid += 1;
+                let _ = writeln!(out, "INVALID {name}: {reason}");
+            }
+            Report::Error(reason) => {
+                errors += 1;
+                let _ = writeln!(out, "ERROR {name}: {reason}");
+            }
+        }
     }
     files::write_stdout(out.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    eprintln!("{shown} shown, {invalid} invalid, {errors} unreadable");
+    Ok(ExitCode::from(if errors > 0 {
+        EXIT_USAGE
+    } else if invalid > 0 {
+        EXIT_INVALID
+    } else {
+        EXIT_OK
+    }))
+}
+
+/// Read one file and say what it holds.
+fn inspect(params: &Params, path: &Path) -> Report {
+    let data = match files::read_bytes(path) {
+        Ok(data) => data,
+        Err(error) => return Report::Error(error.reason()),
+    };
+    if !armor::is_armored(&data) {
+        if let Some(report) = public_line(path, &data) {
+            return report;
+        }
+    }
+    let loaded = match files::classify(path, data, &Kind::ALL) {
+        Ok(loaded) => loaded,
+        Err(error) => return Report::Error(error.reason()),
+    };
+    match decode_loaded(&loaded, &Kind::ALL) {
+        Ok(decoded) => {
+            let mut out = format!("{}\n", decoded.kind());
+            describe(params, &decoded, &mut out);
+            Report::Shown(out)
+        }
+        Err(reason) => Report::Invalid(reason),
+    }
+}
+
+/// A one-line text file that is not armor: an OpenSSH public line, or 64
+/// hex digits. `None` for anything else.
+fn public_line(path: &Path, data: &[u8]) -> Option<Report> {
+    let line = core::str::from_utf8(data).ok()?.trim();
+    if line.starts_with("ssh-") {
+        return Some(openssh_line(line));
+    }
+    if line.len() != 64 || !line.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    if path.extension().is_none_or(|extension| extension != "pub") {
+        return Some(Report::Shown(
+            "64 HEX DIGITS\n  what: a webhook secret, or an owner public key (owner keygen \
+             writes those to *.pub files)\n  value: not shown (it may be a secret)\n"
+                .into(),
+        ));
+    }
+    let bytes = hex32(line)?;
+    Some(match VerifyingKey::from_bytes(&bytes) {
+        Ok(key) => {
+            Report::Shown(format!("OWNER PUBLIC KEY\n  public key: {}\n", hex(key.as_bytes())))
+        }
+        Err(_) => Report::Invalid(
+            "64 hex digits, but not an Ed25519 public key (an owner public key is one)".into(),
+        ),
+    })
+}
+
+/// An OpenSSH public line: a deploy key's (or an owner key given to
+/// `--owner` that way).
+fn openssh_line(line: &str) -> Report {
+    let key = match DeployPublicKey::from_openssh(line) {
+        Ok(key) => key,
+        Err(error) => return Report::Invalid(error.to_string()),
+    };
+    // The comment: whatever follows the key type and the key.
+    let mut comment = line;
+    for _ in 0..2 {
+        comment = comment.split_once([' ', '\t']).map_or("", |(_, rest)| rest.trim_start());
+    }
+    let mut out = String::from("OPENSSH PUBLIC KEY\n");
+    let _ = writeln!(out, "  public key: {}", key.to_openssh("").unwrap_or_default());
+    if !comment.is_empty() {
+        let _ = writeln!(out, "  comment: {}", comment.escape_debug());
+    }
+    let _ = writeln!(out, "  fingerprint: {}", key.fingerprint());
+    Report::Shown(out)
 }
 
 fn recipients(out: &mut String, keys: impl Iterator<Item = [u8; 32]>) {
@@ -59,7 +180,10 @@ fn describe(params: &Params, decoded: &Decoded, out: &mut String) {
             let _ = writeln!(out, "  region: {}", fields.region().escape_debug());
             let _ = writeln!(out, "  endpoint: {}", fields.endpoint().escape_debug());
             let _ = writeln!(out, "  key epoch: {}", fields.key_epoch());
-            let _ = writeln!(out, "  expires at: {}", fields.expires_at());
+            let expires = fields.expires_at();
+            let passed =
+                if expiry::has_expired(expires, expiry::unix_now()) { ", expired" } else { "" };
+            let _ = writeln!(out, "  expires: {}{passed}", expiry::describe(expires));
             let _ = writeln!(out, "  reputation: {}", record.reputation());
             let _ = writeln!(out, "  free capacity: {}", record.free_capacity());
             let _ = writeln!(out, "  proof of possession: not checked (use verify)");

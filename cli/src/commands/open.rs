@@ -10,9 +10,9 @@ use zeroize::Zeroizing;
 use super::{Rng, wrong_secret_length};
 use crate::armor::Kind;
 use crate::error::CliError;
-use crate::files::{OutputArgs, encode_output, write_requested_secret};
+use crate::files::{self, OutputArgs, encode_output, write_requested_secret};
 use crate::inputs::{
-    ContextArgs, Decoded, PurposeArg, not_verified, read_decoded, read_vault_keypair,
+    ContextArgs, Decoded, PurposeArg, decode_loaded, not_verified, read_vault_keypair,
 };
 
 #[derive(Debug, Args)]
@@ -53,7 +53,12 @@ const OPEN_KINDS: [Kind; 3] = [Kind::SealedDeployKey, Kind::SealedSecret, Kind::
 /// library's `open_*` do it), so nothing unverified is ever decrypted.
 pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<ExitCode, CliError> {
     let keypair = read_vault_keypair(params, &args.key)?;
-    let item = read_decoded(&args.input, &OPEN_KINDS)?;
+    // A file that cannot be read, is not armor or holds another kind is a
+    // usage error (exit 2); an item that does not decode is invalid (exit 1),
+    // as `verify` reports it.
+    let loaded = files::load(&args.input, &OPEN_KINDS)?;
+    let item = decode_loaded(&loaded, &OPEN_KINDS)
+        .map_err(|reason| CliError::Invalid(format!("{}: {reason}", args.input.display())))?;
     let own_key = keypair.public().sealing_key_bytes();
     let not_recipient = || {
         CliError::Invalid(format!(

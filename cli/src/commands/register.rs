@@ -33,8 +33,9 @@ use zeroize::Zeroizing;
 use super::{Rng, create_private_dir, deploy_key_comment, hex, role_file, webhook_secret_line};
 use crate::armor::Kind;
 use crate::error::CliError;
+use crate::expiry::unix_now;
 use crate::files::{self, OutputArgs, write_object, write_public, write_secret};
-use crate::inputs::{RecipientArgs, check_recipients, read_owner_key, read_recipients, unix_now};
+use crate::inputs::{RecipientArgs, check_recipients, read_owner_key, read_recipients};
 
 #[derive(Debug, Args)]
 pub(crate) struct RegisterArgs {

@@ -9,6 +9,7 @@ use vaultseal::{Params, VaultFields, VaultKeypair, VaultRecord};
 use super::{Rng, hex};
 use crate::armor::Kind;
 use crate::error::CliError;
+use crate::expiry;
 use crate::files::{OutputArgs, public_out, write_object};
 use crate::inputs::read_vault_keypair;
 
@@ -60,7 +61,9 @@ pub(crate) struct RecordArgs {
     /// Key epoch.
     #[arg(long, default_value_t = 0)]
     pub(crate) epoch: u64,
-    /// Expiry, Unix seconds (0 = never).
+    /// Expiry, Unix seconds (0 = never). A time already past is written,
+    /// with a warning: `seal` and `register` refuse such a record and
+    /// `verify` reports it invalid.
     #[arg(long, default_value_t = 0, value_name = "UNIX_SECONDS")]
     pub(crate) expires: u64,
     /// The record file [default: standard output].
@@ -91,12 +94,21 @@ fn keygen(params: &Params, args: &KeygenArgs, rng: &mut Rng) -> Result<ExitCode,
 
 /// `vault record`: the vault's record with a fresh proof of possession over
 /// its stable fields. Reputation and capacity are left at zero: the network
-/// sets them, a vault cannot assert them.
+/// sets them, a vault cannot assert them. An expiry already past is written
+/// (a test may want such a record) with a warning on standard error.
 fn record(params: &Params, args: &RecordArgs, rng: &mut Rng) -> Result<ExitCode, CliError> {
     let keypair = read_vault_keypair(params, &args.key)?;
     let fields = VaultFields::new(&args.region, &args.endpoint, args.epoch, args.expires)
         .map_err(|_| CliError::usage("--region must be 1..=64 bytes and --endpoint 1..=256"))?;
     let record = VaultRecord::new(&keypair, fields, rng);
     write_object(args.out.as_deref(), Kind::VaultRecord, &record.to_bytes(), &args.output)?;
+    if expiry::has_expired(args.expires, expiry::unix_now()) {
+        eprintln!(
+            "warning: --expires {} ({}) is in the past: the record is written, but seal and \
+             register refuse it and verify reports it INVALID",
+            args.expires,
+            expiry::utc(args.expires)
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

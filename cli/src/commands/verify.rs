@@ -5,7 +5,9 @@
 //!
 //! - `OK <file>`: it verifies;
 //! - `INVALID <file>: <reason>`: it does not decode, is not sealed to exactly
-//!   the `--to` vaults, or its proofs fail (exit status 1);
+//!   the `--to` vaults, its proofs fail, or it is a vault record that has
+//!   expired (`expired at <time>`, the rule of [`expiry`](crate::expiry))
+//!   (exit status 1);
 //! - `ERROR <file>: <reason>`: it cannot be read, is not armor, or holds a
 //!   kind `verify` does not take (exit status 2).
 //!
@@ -42,6 +44,7 @@ use vaultseal::{
 use super::{Rng, registration_reason, wrong_secret_length};
 use crate::armor::Kind;
 use crate::error::{CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use crate::expiry;
 use crate::files;
 use crate::inputs::{
     ContextArgs, Decoded, PurposeArg, decode_loaded, not_verified, read_recipients,
@@ -147,6 +150,19 @@ impl Item {
         })
     }
 
+    /// Why an item whose proofs verify is still invalid at `now`: a vault
+    /// record that has expired.
+    fn expired(&self, now: u64) -> Option<String> {
+        match self {
+            Item::VaultRecord(record) => {
+                let expires = record.fields().expires_at();
+                expiry::has_expired(expires, now)
+                    .then(|| format!("expired at {}", expiry::describe(expires)))
+            }
+            _ => None,
+        }
+    }
+
     /// The reason to print for a verification error.
     fn reason(&self, error: vaultseal::Error, contexts: Option<&Contexts>) -> String {
         match (self, error, contexts) {
@@ -233,6 +249,7 @@ pub(super) fn run(params: &Params, args: &VerifyArgs, rng: &mut Rng) -> Result<E
         });
     }
     let failures = batch.verify(rng).err();
+    let now = expiry::unix_now();
 
     let mut out = String::new();
     let (mut ok, mut invalid, mut errors) = (0usize, 0usize, 0usize);
@@ -240,14 +257,18 @@ pub(super) fn run(params: &Params, args: &VerifyArgs, rng: &mut Rng) -> Result<E
         let name = name.display();
         match entry {
             Entry::Item(item) => {
-                match index.and_then(|i| failures.as_ref().and_then(|f| f.error_for(i))) {
+                let failure = index.and_then(|i| failures.as_ref().and_then(|f| f.error_for(i)));
+                let reason = match failure {
+                    Some(error) => Some(item.reason(error, contexts.as_ref())),
+                    None => item.expired(now),
+                };
+                match reason {
                     None => {
                         ok += 1;
                         out.push_str(&format!("OK {name}\n"));
                     }
-                    Some(error) => {
+                    Some(reason) => {
                         invalid += 1;
-                        let reason = item.reason(error, contexts.as_ref());
                         out.push_str(&format!("INVALID {name}: {reason}\n"));
                     }
                 }

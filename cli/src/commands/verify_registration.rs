@@ -41,21 +41,32 @@ use super::{
 };
 use crate::armor::Kind;
 use crate::error::{CliError, EXIT_INVALID};
+use crate::expiry;
 use crate::files::{self, OutputArgs, encode_output, write_public, write_secret};
 use crate::inputs::{Decoded, decode_loaded, read_decoded, read_recipients, read_vault_keypair};
+
+/// The command's synopsis, as `--help` and the README show it: which flags
+/// go together. The vault is named by `--vault` (to verify only) or by its
+/// secret key with the directory to open into (`-k` and `-o` always
+/// together; `--vault` may be given too, for the same vault); the installed
+/// keys by `--ownership`, or their check skipped with `--assume-installed`.
+pub(crate) const SYNOPSIS: &str = "vaultseal verify-registration -i reg.pem --records RECORD... \
+     (--vault VAULT | -k vault.key -o DIR) (--ownership FILE | --assume-installed) \
+     [--binary] [--force]";
 
 #[derive(Debug, Args)]
 pub(crate) struct VerifyRegistrationArgs {
     /// The project registration.
     #[arg(short, long = "in", value_name = "FILE")]
     pub(crate) input: PathBuf,
-    /// The verifying vault: its public key or record file [default: the
-    /// public key of --key].
-    #[arg(long, value_name = "FILE", required_unless_present = "key")]
+    /// The verifying vault: its public key or record file (to verify only;
+    /// or name it by its secret key, -k with -o) [default: the public key of
+    /// --key].
+    #[arg(long, value_name = "VAULT")]
     pub(crate) vault: Option<PathBuf>,
     /// The vault directory: the records of the registration's recipients
     /// (their proofs of possession are verified in the registration's batch).
-    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    #[arg(long, value_name = "RECORD", num_args = 1.., required = true)]
     pub(crate) records: Vec<PathBuf>,
     /// The deploy keys known to be installed: lines `<repository ref> <key>`,
     /// the key an OpenSSH public line or a `SHA256:` fingerprint ('#'
@@ -63,12 +74,7 @@ pub(crate) struct VerifyRegistrationArgs {
     /// --git-url, --known-hosts, -k and -o): after opening, each
     /// repository's key alone must let `git ls-remote` of its URL succeed
     /// (a file named `ssh` is `./ssh`).
-    #[arg(
-        long,
-        value_name = "FILE|ssh",
-        required_unless_present = "assume_installed",
-        conflicts_with = "assume_installed"
-    )]
+    #[arg(long, value_name = "FILE|ssh", conflicts_with = "assume_installed")]
     pub(crate) ownership: Option<PathBuf>,
     /// Do not check that the deploy keys are installed (prints a warning):
     /// the registrant's control of the repositories is then unproven.
@@ -83,14 +89,16 @@ pub(crate) struct VerifyRegistrationArgs {
     /// `known_hosts` file; nothing else is trusted).
     #[arg(long, value_name = "FILE")]
     pub(crate) known_hosts: Option<PathBuf>,
-    /// The vault's secret key: open the verified registration and write each
-    /// repository's deploy key and webhook secret into --out.
-    #[arg(short, long, value_name = "FILE", requires = "out")]
+    /// The vault's secret key, with --out: verify as this vault, then open
+    /// the registration and write each repository's deploy key and webhook
+    /// secret into --out.
+    #[arg(short, long, value_name = "FILE")]
     pub(crate) key: Option<PathBuf>,
-    /// The directory for the opened keys (created if missing): per repository
-    /// `<role>.deploy-key` (DEPLOY KEY, mode 0600), `<role>.deploy-key.pub`
-    /// and `<role>.webhook-secret` (64 hex digits, mode 0600).
-    #[arg(short, long, value_name = "DIR", requires = "key")]
+    /// With --key: the directory for the opened keys (created if missing):
+    /// per repository `<role>.deploy-key` (DEPLOY KEY, mode 0600),
+    /// `<role>.deploy-key.pub` and `<role>.webhook-secret` (64 hex digits,
+    /// mode 0600).
+    #[arg(short, long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) output: OutputArgs,
@@ -102,10 +110,12 @@ pub(super) fn run(
     args: &VerifyRegistrationArgs,
     rng: &mut Rng,
 ) -> Result<ExitCode, CliError> {
+    check_flags(args)?;
     let keypair = args.key.as_deref().map(|path| read_vault_keypair(params, path)).transpose()?;
     let vault = vault_key(args, keypair.as_ref())?;
     let directory =
         args.records.iter().map(|path| read_record(path)).collect::<Result<Vec<_>, _>>()?;
+    warn_expired(&args.records, &directory);
     let ssh_probe = ssh_probe(args, keypair.is_some())?;
     let installed = match (&ssh_probe, args.ownership.as_deref()) {
         (None, Some(path)) => Some(Installed::read(path)?),
@@ -208,6 +218,43 @@ fn ssh_probe(args: &VerifyRegistrationArgs, _opens: bool) -> Result<Option<()>, 
     Ok(None)
 }
 
+/// Which flags go together ([`SYNOPSIS`]): a wrong combination is a usage
+/// error that says which flag goes with which, and shows the synopsis.
+/// (clap's `requires` would only name the missing flag.)
+fn check_flags(args: &VerifyRegistrationArgs) -> Result<(), CliError> {
+    let usage = |message: &str| CliError::usage(format!("{message}\nusage: {SYNOPSIS}"));
+    match (&args.key, &args.out, &args.vault) {
+        (Some(_), None, _) => {
+            return Err(usage(
+                "-k/--key goes with -o/--out: -k vault.key -o DIR verifies as that vault and \
+                 opens the registration into DIR; to verify only, name the vault with \
+                 --vault VAULT (its public key or record)",
+            ));
+        }
+        (None, Some(_), _) => {
+            return Err(usage(
+                "-o/--out goes with -k/--key: opening the registration into DIR needs the \
+                 vault's secret key (-k vault.key -o DIR)",
+            ));
+        }
+        (None, None, None) => {
+            return Err(usage(
+                "which vault verifies? --vault VAULT (its public key or record) to verify, \
+                 or -k vault.key -o DIR to verify and open",
+            ));
+        }
+        _ => {}
+    }
+    if args.ownership.is_none() && !args.assume_installed {
+        return Err(usage(
+            "are the deploy keys installed? --ownership FILE lists the keys the git host shows \
+             as installed; --ownership ssh (with --git-url, --known-hosts, -k and -o) asks the \
+             git host itself; --assume-installed skips that check (with a warning)",
+        ));
+    }
+    Ok(())
+}
+
 /// Print an `INVALID` line; exit status 1.
 fn invalid(line: &str) -> Result<ExitCode, CliError> {
     files::write_stdout(line.as_bytes())?;
@@ -230,6 +277,7 @@ fn vault_key(
         }
         (Some(key), _) => Ok(key),
         (None, Some(keypair)) => Ok(*keypair.public()),
+        // Refused by `check_flags` already.
         (None, None) => Err(CliError::usage("the verifying vault needs --vault or --key")),
     }
 }
@@ -243,6 +291,24 @@ fn read_record(path: &Path) -> Result<VaultRecord, CliError> {
             found: other.kind(),
             expected: vec![Kind::VaultRecord],
         }),
+    }
+}
+
+/// Say which directory records have expired ([`expiry`]). The registration
+/// check (`docs/PROTOCOL.md` §10.5) does not look at expiry, so this is a
+/// warning, not a verdict; `verify` reports such a record `INVALID`.
+fn warn_expired(paths: &[PathBuf], records: &[VaultRecord]) {
+    let now = expiry::unix_now();
+    for (path, record) in paths.iter().zip(records) {
+        let expires = record.fields().expires_at();
+        if expiry::has_expired(expires, now) {
+            eprintln!(
+                "warning: the vault record {} expired at {} (the registration check does not \
+                 look at expiry)",
+                path.display(),
+                expiry::describe(expires)
+            );
+        }
     }
 }
 

@@ -212,10 +212,16 @@ fn tampered_items_are_invalid_and_named() {
     assert_eq!(lines[2], "OK c");
     assert!(lines[3].starts_with("INVALID d: ") && lines[3].contains("unknown version"), "{text}");
 
-    // A tampered item does not open either.
+    // A tampered item does not open either; one that no longer decodes is
+    // as invalid (exit 1) for open as for verify.
     let out = sb.expect(1, &with(&["open", "-k", "v.key", "-i", "b", "-o", "-"], &ctx(&[])));
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("do not verify"), "{}", stderr(&out));
+    let out = sb.expect(1, &with(&["open", "-k", "v.key", "-i", "d", "-o", "-"], &ctx(&[])));
+    assert!(out.stdout.is_empty());
+    let text = stderr(&out);
+    assert!(text.starts_with("vaultseal: d: not armored, and no binary encoding fits: "), "{text}");
+    assert!(text.contains("unknown version"), "{text}");
 }
 
 /// Proofs that fail under the context given name every field of it, so a
@@ -634,7 +640,7 @@ fn hybrid_envelopes_round_trip() {
     sb.vault("w", &[]);
     let payload: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
     sb.write("big", &payload);
-    sb.ok(&with(
+    let out = sb.ok(&with(
         &[
             "seal",
             "hybrid",
@@ -651,6 +657,9 @@ fn hybrid_envelopes_round_trip() {
         ],
         &ctx(&[]),
     ));
+    // Like every seal, one line saying what it wrote, and where.
+    assert_eq!(stderr(&out), "sealed 100000 bytes in a hybrid envelope to 2 vaults: env\n");
+    assert!(out.stdout.is_empty());
     assert!(stdout(&sb.ok(&["inspect", "env"])).contains("payload length: 100000"));
     for vault in ["v.key", "w.key"] {
         sb.ok(&with(
@@ -686,6 +695,14 @@ fn hybrid_envelopes_round_trip() {
         Some(b"piped"),
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "sealed 5 bytes in a hybrid envelope to 1 vault: env2\n");
+    // To standard output: the envelope there, the line on standard error.
+    let out = sb.ok(&with(&["seal", "hybrid", "-i", "big", "--to", "v.rec"], &ctx(&[])));
+    assert!(stdout(&out).starts_with("-----BEGIN VAULTSEAL HYBRID ENVELOPE-----\n"));
+    assert_eq!(
+        stderr(&out),
+        "sealed 100000 bytes in a hybrid envelope to 1 vault: standard output\n"
+    );
     flip(&sb.path("env2"), -1);
     sb.expect(1, &with(&["open", "-k", "v.key", "-i", "env2", "-o", "-"], &ctx(&[])));
     // An envelope has no proof: verify refuses it as a kind.
@@ -726,8 +743,90 @@ fn records_with_a_bad_proof_are_refused() {
         "old.rec",
     ]);
     let out =
-        sb.expect(2, &with(&["seal", "secret", "-i", "secret", "--to", "old.rec"], &ctx(&[])));
+        sb.expect(1, &with(&["seal", "secret", "-i", "secret", "--to", "old.rec"], &ctx(&[])));
     assert!(stderr(&out).contains("expired"), "{}", stderr(&out));
+}
+
+/// One expiry rule everywhere (`expires_at` not 0 and not after now):
+/// `vault record` warns but writes, `verify` reports an expired record
+/// INVALID (exit 1) and still checks the rest, `seal` refuses it as a
+/// recipient (exit 1, as an invalid item). A record that expires later,
+/// or never, is valid.
+#[test]
+fn expiry_is_the_same_everywhere() {
+    let sb = Sandbox::new("expiry");
+    sb.vault("v", &[]);
+    sb.write("secret", b"x");
+    let record = |expires: &str, out: &str| {
+        let args = ["vault", "record", "-k", "v.key", "--region", "eu", "--endpoint", "e"];
+        sb.ok(&with(&args, &["--expires", expires, "-o", out]))
+    };
+    let out = record("1", "old.rec");
+    assert_eq!(
+        stderr(&out),
+        "warning: --expires 1 (1970-01-01T00:00:01Z) is in the past: the record is written, \
+         but seal and register refuse it and verify reports it INVALID\n"
+    );
+    assert!(sb.path("old.rec").exists());
+    // 2099-12-31T23:59:59Z: no warning.
+    assert_eq!(stderr(&record("4102444799", "new.rec")), "");
+
+    sb.ok(&with(&["seal", "secret", "-i", "secret", "--to", "v.key.pub", "-o", "s"], &ctx(&[])));
+    let expired = "INVALID old.rec: expired at 1970-01-01T00:00:01Z (Unix 1)";
+    let out = sb.expect(1, &with(&["verify", "v.rec", "old.rec", "new.rec", "s"], &ctx(&[])));
+    assert_eq!(stdout(&out), format!("OK v.rec\n{expired}\nOK new.rec\nOK s\n"));
+    assert!(stderr(&out).contains("3 valid, 1 invalid, 0 unreadable"), "{}", stderr(&out));
+    // As a --to record too.
+    let out = sb.expect(1, &with(&["verify", "s", "--to", "old.rec"], &ctx(&[])));
+    assert_eq!(stdout(&out), format!("{expired}\nOK s\n"));
+
+    let out = sb.expect(
+        1,
+        &with(&["seal", "secret", "-i", "secret", "--to", "old.rec", "-o", "t"], &ctx(&[])),
+    );
+    assert_eq!(
+        stderr(&out),
+        "vaultseal: refusing to seal: the vault record old.rec expired at \
+         1970-01-01T00:00:01Z (Unix 1)\n"
+    );
+    assert!(!sb.path("t").exists());
+    sb.ok(&with(&["seal", "secret", "-i", "secret", "--to", "new.rec", "-o", "t"], &ctx(&[])));
+    // inspect says when a record expires, and whether that has passed.
+    for (file, line) in [
+        ("v.rec", "  expires: never\n"),
+        ("new.rec", "  expires: 2099-12-31T23:59:59Z (Unix 4102444799)\n"),
+        ("old.rec", "  expires: 1970-01-01T00:00:01Z (Unix 1), expired\n"),
+    ] {
+        let out = stdout(&sb.ok(&["inspect", file]));
+        assert!(out.contains(line), "{file}: {out}");
+    }
+    // register seals to its recipients: the same refusal.
+    sb.ok(&["owner", "keygen", "-o", "owner.key"]);
+    let register = ["register", "--owner-key", "owner.key", "--name", "demo", "--to"];
+    let repos = ["--config-repo", "github:1", "--code-repo", "github:2", "-o", "reg.pem"];
+    let out = sb.expect(1, &with(&with(&register, &["old.rec"]), &repos));
+    assert!(
+        stderr(&out).contains("the vault record old.rec expired at 1970-01-01T00:00:01Z"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!sb.path("reg.pem").exists());
+    sb.ok(&with(&with(&register, &["new.rec"]), &repos));
+    // verify-registration: the check (PROTOCOL.md §10.5) has no expiry, so
+    // an expired directory record is a warning, the registration valid.
+    let verify = ["verify-registration", "-i", "reg.pem", "--vault", "v.key.pub"];
+    let out = sb.ok(&with(&verify, &["--records", "old.rec", "--assume-installed"]));
+    assert!(
+        stderr(&out).contains(
+            "warning: the vault record old.rec expired at 1970-01-01T00:00:01Z (Unix 1) (the \
+             registration check does not look at expiry)\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).starts_with("OK reg.pem\n"), "{}", stdout(&out));
+    let out = sb.ok(&with(&verify, &["--records", "new.rec", "--assume-installed"]));
+    assert!(!stderr(&out).contains("expired"), "{}", stderr(&out));
 }
 
 #[test]
@@ -874,6 +973,7 @@ fn outputs_to_devices_and_links() {
 // Registrations (`owner keygen`, `register`, `verify-registration`, and
 // registrations in `verify`), beside this file.
 mod agent;
+mod inspect;
 mod readme;
 mod registration;
 

@@ -13,14 +13,14 @@ const TIMESTAMP_AT: isize = 1 + 32 + 1 + 4 + 16;
 
 impl Sandbox {
     /// `owner keygen -o <name>`; the printed public key (hex).
-    fn owner(&self, name: &str) -> String {
+    pub(crate) fn owner(&self, name: &str) -> String {
         let out = self.ok(&["owner", "keygen", "-o", name]);
         stdout(&out).trim().to_owned()
     }
 
     /// `register` project `name` to `to` with owner key `owner.key`, set-up
     /// in `<out>.setup`; the summary.
-    fn register(&self, name: &str, to: &[&str], out: &str, extra: &[&str]) -> String {
+    pub(crate) fn register(&self, name: &str, to: &[&str], out: &str, extra: &[&str]) -> String {
         let mut args = vec!["register", "--owner-key", "owner.key", "--name", name];
         for vault in to {
             args.extend_from_slice(&["--to", vault]);
@@ -31,7 +31,7 @@ impl Sandbox {
         stdout(&self.ok(&args))
     }
 
-    fn text(&self, name: &str) -> String {
+    pub(crate) fn text(&self, name: &str) -> String {
         String::from_utf8(self.read(name)).unwrap()
     }
 
@@ -227,7 +227,11 @@ fn register_refusals_and_secrets() {
     sb.expect(2, &with(&register, &["--config-repo", "a", "--code-repo", "a", "-o", "r"]));
     let args = ["register", "--owner-key", "v.key", "--name", "d", "--to", "v.rec", "-o", "r"];
     let out = sb.expect(2, &with(&args, &repos));
-    assert!(stderr(&out).contains("expected a OWNER KEY"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("v.key: holds a VAULT SECRET KEY, expected an OWNER KEY"),
+        "{}",
+        stderr(&out)
+    );
 
     // To standard output: the summary moves to standard error, and the
     // secrets are shown only when asked.
@@ -275,4 +279,122 @@ fn verify_batches_sealed_items_and_registrations() {
     // A registration needs its recipients' records (--to or files).
     let out = sb.expect(1, &["verify", "r1.bin"]);
     assert!(stdout(&out).contains("INVALID r1.bin: UnknownRecipient: "), "{}", stdout(&out));
+}
+
+/// Kind names take the article they sound with: "an OWNER KEY", wherever
+/// the tool puts one after "a".
+#[test]
+fn an_owner_key_takes_an() {
+    let sb = Sandbox::new("articles");
+    sb.vault("v", &[]);
+    sb.owner("owner.key");
+    sb.deploy_key("dk", &[]);
+    sb.write("empty", b"");
+    sb.write("secret", b"x");
+    let register = |owner_key: &str| {
+        vec![
+            "register".to_owned(),
+            "--owner-key".to_owned(),
+            owner_key.to_owned(),
+            "--name".to_owned(),
+            "demo".to_owned(),
+            "--to".to_owned(),
+            "v.rec".to_owned(),
+            "--config-repo".to_owned(),
+            "github:1".to_owned(),
+            "--code-repo".to_owned(),
+            "github:2".to_owned(),
+            "-o".to_owned(),
+            "r".to_owned(),
+        ]
+    };
+    for (owner_key, says) in [
+        ("empty", "empty: the file is empty (expected an OWNER KEY)"),
+        (
+            "dk.pub",
+            "dk.pub: an OpenSSH public key line (a deploy key's or an owner's), not an OWNER KEY",
+        ),
+        ("v.rec", "v.rec: holds a VAULT RECORD, expected an OWNER KEY"),
+    ] {
+        let args = register(owner_key);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = sb.expect(2, &args);
+        assert!(stderr(&out).contains(says), "{owner_key}: {}", stderr(&out));
+    }
+    let out =
+        sb.expect(2, &with(&["seal", "secret", "-i", "secret", "--to", "owner.key"], &ctx(&[])));
+    assert!(
+        stderr(&out)
+            .contains("owner.key: holds an OWNER KEY, expected a VAULT PUBLIC KEY or VAULT RECORD"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.expect(2, &with(&["verify", "owner.key"], &ctx(&[])));
+    assert!(
+        stdout(&out)
+            .starts_with("ERROR owner.key: holds an OWNER KEY, expected a SEALED DEPLOY KEY"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// `verify-registration`'s synopsis: the vault is `--vault`, or `-k` with
+/// `-o`; the installed keys are `--ownership`, or `--assume-installed`. A
+/// wrong combination says which flag goes with which (exit 2, nothing
+/// opened), and `--help` shows the README's synopsis.
+#[test]
+fn verify_registration_says_which_flags_go_together() {
+    let sb = Sandbox::new("reg-flags");
+    sb.vault("v", &[]);
+    sb.owner("owner.key");
+    sb.register("demo", &["v.rec"], "reg.pem", &[]);
+    sb.installed("installed.txt", "reg.pem.setup");
+    let ownership = ["--ownership", "installed.txt"];
+    let usage = "usage: vaultseal verify-registration -i reg.pem --records RECORD... (--vault \
+                 VAULT | -k vault.key -o DIR) (--ownership FILE | --assume-installed)";
+    let refused = |args: &[&str], says: &str| {
+        let out = sb.expect(2, &with(&VERIFY, args));
+        let text = stderr(&out);
+        assert!(text.starts_with(&format!("vaultseal: {says}")), "{args:?}: {text}");
+        assert!(text.contains(usage), "{args:?}: {text}");
+        assert!(out.stdout.is_empty());
+    };
+    refused(
+        &with(&["v.rec", "-k", "v.key"], &ownership),
+        "-k/--key goes with -o/--out: -k vault.key -o DIR verifies as that vault and opens the \
+         registration into DIR; to verify only, name the vault with --vault VAULT",
+    );
+    refused(
+        &with(&["v.rec", "--vault", "v.rec", "-o", "opened"], &ownership),
+        "-o/--out goes with -k/--key: opening the registration into DIR needs the vault's \
+         secret key (-k vault.key -o DIR)",
+    );
+    assert!(!sb.path("opened").exists());
+    refused(
+        &with(&["v.rec"], &ownership),
+        "which vault verifies? --vault VAULT (its public key or record) to verify, or -k \
+         vault.key -o DIR to verify and open",
+    );
+    refused(
+        &["v.rec", "--vault", "v.rec"],
+        "are the deploy keys installed? --ownership FILE lists the keys the git host shows as \
+         installed; --ownership ssh (with --git-url, --known-hosts, -k and -o) asks the git host \
+         itself; --assume-installed skips that check",
+    );
+    // The combinations of the synopsis.
+    sb.ok(&with(&VERIFY, &with(&["v.rec", "--vault", "v.rec"], &ownership)));
+    sb.ok(&with(&VERIFY, &["v.rec", "--vault", "v.rec", "--assume-installed"]));
+    sb.ok(&with(&VERIFY, &with(&["v.rec", "-k", "v.key", "-o", "opened"], &ownership)));
+    let args = ["v.rec", "--vault", "v.key.pub", "-k", "v.key", "-o", "again"];
+    sb.ok(&with(&VERIFY, &with(&args, &ownership)));
+
+    // --help shows the README table's synopsis.
+    let readme = include_str!("../../README.md");
+    let row = readme
+        .lines()
+        .find(|line| line.starts_with("| `verify-registration "))
+        .expect("the README's verify-registration row");
+    let synopsis = row.split('`').nth(1).unwrap().replace("\\|", "|").replace('…', "...");
+    let help = stdout(&sb.ok(&["verify-registration", "--help"]));
+    assert!(help.contains(&format!("\nUsage: vaultseal {synopsis}\n")), "{synopsis}\n{help}");
 }
