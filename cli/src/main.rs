@@ -5,6 +5,7 @@
 //! key needed), and open them as a vault. See `cli/README.md`, or
 //! `vaultseal --help`. The commands live in the package's library target
 //! (`src/lib.rs`).
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 
