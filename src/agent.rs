@@ -218,14 +218,7 @@ impl Agent {
             return Err(error);
         }
 
-        let shared = Arc::new(Shared {
-            identities: Mutex::new(self.identities),
-            expiry: Condvar::new(),
-            log: self.log,
-            stopping: AtomicBool::new(false),
-            connections: Mutex::new(Connections { open: Vec::new(), next_id: 0 }),
-            max_connections: self.max_connections,
-        });
+        let shared = Arc::new(Shared::new(self));
         let accept = {
             let shared = Arc::clone(&shared);
             std::thread::Builder::new()
@@ -355,6 +348,19 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    /// The running state of `agent`: its identities, log and connection
+    /// limit, no connection open yet.
+    fn new(agent: Agent) -> Self {
+        Shared {
+            identities: Mutex::new(agent.identities),
+            expiry: Condvar::new(),
+            log: agent.log,
+            stopping: AtomicBool::new(false),
+            connections: Mutex::new(Connections { open: Vec::new(), next_id: 0 }),
+            max_connections: agent.max_connections,
+        }
+    }
+
     /// Drop (and so zeroize) every identity whose lifetime is over.
     fn drop_expired(identities: &mut Vec<Identity>, now: Instant) {
         identities.retain(|identity| !identity.is_expired(now));
@@ -469,14 +475,7 @@ pub(crate) fn answer_stream(keys: Vec<DeployKey>, input: &[u8]) -> Vec<u8> {
     for key in keys {
         agent.add(key, "fuzz", None);
     }
-    let shared = Shared {
-        identities: Mutex::new(agent.identities),
-        expiry: Condvar::new(),
-        log: agent.log,
-        stopping: AtomicBool::new(false),
-        connections: Mutex::new(Connections { open: Vec::new(), next_id: 0 }),
-        max_connections: 1,
-    };
+    let shared = Shared::new(agent.max_connections(1));
     let mut client = Client { input, output: Vec::new() };
     shared.serve(&mut client);
     client.output
@@ -613,14 +612,7 @@ mod tests {
     }
 
     fn shared(agent: Agent) -> Shared {
-        Shared {
-            identities: Mutex::new(agent.identities),
-            expiry: Condvar::new(),
-            log: agent.log,
-            stopping: AtomicBool::new(false),
-            connections: Mutex::new(Connections { open: Vec::new(), next_id: 0 }),
-            max_connections: 1,
-        }
+        Shared::new(agent.max_connections(1))
     }
 
     fn sign_request(blob: &[u8], flags: u32) -> Vec<u8> {
