@@ -14,6 +14,19 @@ pub(crate) const EXIT_INVALID: u8 = 1;
 /// Exit status for a usage or I/O error.
 pub(crate) const EXIT_USAGE: u8 = 2;
 
+/// The exit status of a command that reports file by file (`verify`,
+/// `inspect`): 2 if any file could not be read, else 1 if any is invalid,
+/// else 0.
+pub(crate) fn files_exit_status(errors: usize, invalid: usize) -> ExitCode {
+    ExitCode::from(if errors > 0 {
+        EXIT_USAGE
+    } else if invalid > 0 {
+        EXIT_INVALID
+    } else {
+        EXIT_OK
+    })
+}
+
 /// Why a command failed.
 #[derive(Debug)]
 pub(crate) enum CliError {

@@ -25,7 +25,7 @@ use vaultseal::{DeployPublicKey, Params, ProjectRegistration, VaultKeypair, Veri
 
 use super::hex;
 use crate::armor::{self, Kind};
-use crate::error::{CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use crate::error::{CliError, files_exit_status};
 use crate::expiry;
 use crate::files;
 use crate::inputs::{Decoded, decode_loaded, hex32};
@@ -72,13 +72,7 @@ pub(super) fn run(params: &Params, args: &InspectArgs) -> Result<ExitCode, CliEr
     }
     files::write_stdout(out.as_bytes())?;
     eprintln!("{shown} shown, {invalid} invalid, {errors} unreadable");
-    Ok(ExitCode::from(if errors > 0 {
-        EXIT_USAGE
-    } else if invalid > 0 {
-        EXIT_INVALID
-    } else {
-        EXIT_OK
-    }))
+    Ok(files_exit_status(errors, invalid))
 }
 
 /// Read one file and say what it holds.

@@ -43,7 +43,7 @@ use vaultseal::{
 
 use super::{Rng, registration_reason, wrong_secret_length};
 use crate::armor::Kind;
-use crate::error::{CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use crate::error::{CliError, files_exit_status};
 use crate::expiry;
 use crate::files;
 use crate::inputs::{
@@ -285,13 +285,7 @@ pub(super) fn run(params: &Params, args: &VerifyArgs, rng: &mut Rng) -> Result<E
     }
     files::write_stdout(out.as_bytes())?;
     eprintln!("{ok} valid, {invalid} invalid, {errors} unreadable");
-    Ok(ExitCode::from(if errors > 0 {
-        EXIT_USAGE
-    } else if invalid > 0 {
-        EXIT_INVALID
-    } else {
-        EXIT_OK
-    }))
+    Ok(files_exit_status(errors, invalid))
 }
 
 /// Load and decode one file; with `--to`, check its recipient list; a
