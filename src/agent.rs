@@ -45,7 +45,11 @@
 //!   must be private (mode 0700: [`Agent::bind`] creates it so, and refuses an
 //!   existing one that group or others can enter), then set to mode 0600; the
 //!   directory, not the socket mode, is what keeps other users out while the
-//!   socket is being created. Root and the same user can always connect.
+//!   socket is being created. On Linux the agent also asks the kernel who
+//!   each client is (`SO_PEERCRED`) and serves only its own user and root,
+//!   as OpenSSH's `ssh-agent` does, so that a directory opened up later does
+//!   not open the keys; a refused client is logged and disconnected. Root and
+//!   the same user can always connect.
 //! - **Key material.** Held only in memory, as [`DeployKey`]s (zeroized on
 //!   drop): never written to a file, a log or a reply. Shutting the agent
 //!   down, and a key's lifetime running out, drop the keys.
@@ -490,6 +494,10 @@ fn accept_loop(shared: &Arc<Shared>, listener: &UnixListener) {
         // A failed accept (the client gave up, a descriptor limit) concerns
         // that client only.
         let Ok(stream) = stream else { continue };
+        if let Err(refusal) = check_peer(&stream) {
+            (shared.log)(&refusal);
+            continue; // dropping `stream` closes it
+        }
         let mut connections = lock(&shared.connections);
         connections.open.retain(|connection| {
             connection.thread.as_ref().is_none_or(|thread| !thread.is_finished())
@@ -511,6 +519,35 @@ fn accept_loop(shared: &Arc<Shared>, listener: &UnixListener) {
             connections.open.push(Connection { id, stream: handle, thread: Some(thread) });
         }
     }
+}
+
+/// Whether a client of user id `peer` may use an agent running as user id
+/// `agent`: the same user, or root (the rule of OpenSSH's `ssh-agent`).
+fn may_connect(peer: u32, agent: u32) -> bool {
+    peer == agent || peer == 0
+}
+
+/// Refuse a client that runs as another user (neither the agent's user nor
+/// root), with the log line saying so. The client's user id is the kernel's
+/// (`SO_PEERCRED`: its effective user id when it connected).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn check_peer(stream: &UnixStream) -> Result<(), String> {
+    use nix::sys::socket::{getsockopt, sockopt::PeerCredentials};
+    let agent = nix::unistd::geteuid().as_raw();
+    match getsockopt(stream, PeerCredentials) {
+        Ok(peer) if may_connect(peer.uid(), agent) => Ok(()),
+        Ok(peer) => Err(format!(
+            "vaultseal agent: refused a client of uid {} (this agent serves uid {agent} and root)",
+            peer.uid()
+        )),
+        Err(error) => Err(format!("vaultseal agent: refused a client of unknown uid ({error})")),
+    }
+}
+
+/// Elsewhere no peer check: the socket's private directory is the barrier.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn check_peer(_: &UnixStream) -> Result<(), String> {
+    Ok(())
 }
 
 /// Drop each key when its lifetime ends (requests also drop expired keys
@@ -651,5 +688,23 @@ mod tests {
         for flags in [1, 8, 0x8000_0000] {
             assert!(matches!(shared.answer(&sign_request(&blob, flags)), Ok(Reply::Failure)));
         }
+    }
+
+    #[test]
+    fn only_the_agents_user_and_root_may_connect() {
+        assert!(may_connect(1000, 1000));
+        assert!(may_connect(0, 1000), "root");
+        assert!(may_connect(0, 0));
+        assert!(!may_connect(1001, 1000));
+        assert!(!may_connect(65534, 0), "nobody, to an agent run by root");
+        assert!(!may_connect(1000, 0));
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[test]
+    fn the_kernel_names_a_client_of_the_same_process_as_our_user() {
+        let (agent_side, client_side) = UnixStream::pair().unwrap_or_else(|_| unreachable!());
+        assert_eq!(check_peer(&agent_side), Ok(()));
+        drop(client_side);
     }
 }

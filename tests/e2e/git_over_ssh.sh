@@ -48,6 +48,7 @@ trap 'exit 130' INT TERM
 
 passed=0
 failed=0
+skipped=0
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
 fail() { failed=$((failed + 1)); echo "FAILED - $*" >&2; }
 # Every command of the test is bounded. `--foreground`: on a signal, timeout
@@ -227,6 +228,27 @@ else
   fail "ssh-keygen -Y sign: $(cat sign.err)"
 fi
 
+# Another user cannot use the keys even where the socket is reachable: with
+# the directories and the socket opened up by hand, a client running as
+# nobody is refused by the agent itself (its peer-credential check; Linux).
+# Needs root, to run a client as another user (.ci/run runs as root).
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
+  chmod 711 "$work" "$work/agent"
+  chmod 666 "$work/agent/sock"
+  if SSH_AUTH_SOCK="$work/agent/sock" t setpriv --reuid=65534 --regid=65534 --clear-groups \
+       ssh-add -L > nobody.out 2>&1; then
+    fail "a client running as nobody listed the keys: $(cat nobody.out)"
+  elif grep -q 'refused a client of uid 65534' agent.log; then
+    ok "a client running as another user is refused by the agent"
+  else
+    fail "nobody's client failed, but not by the agent's refusal: $(cat nobody.out) $(cat agent.log)"
+  fi
+  chmod 700 "$work" "$work/agent"
+  chmod 600 "$work/agent/sock"
+else
+  skipped=$((skipped + 1)); echo "skipped - the peer check (needs root and setpriv)"
+fi
+
 # The agent stops on SIGTERM: status 0, socket removed.
 kill -TERM "$agent_pid"
 if wait "$agent_pid"; then ok "agent exits 0 on SIGTERM"; else fail "agent exit status $?"; fi
@@ -235,5 +257,5 @@ agent_pid=""
 [ "$(grep -c 'signed with' agent.log)" -ge 2 ] && ok "agent logged its signatures" \
   || fail "agent log: $(cat agent.log)"
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
