@@ -17,6 +17,11 @@
 //!   `SSH_AGENT_FAILURE`. Keys enter the agent only through
 //!   [`Agent::add`] and never leave it.
 //!
+//! [`GitSshProbe`] uses the agent to ask a git host whether a deploy key is
+//! installed on a repository, by authenticating with the key itself
+//! (ownership through the host; its documentation says why a vault probes
+//! after opening).
+//!
 //! The wire types are `ssh-encoding`'s (`docs/DECISIONS.md` says why that
 //! crate and not `ssh-agent-lib`).
 //!
@@ -60,6 +65,7 @@
 //! - **Log.** One line per signature, naming the key by fingerprint and
 //!   comment; never the signed data.
 
+mod git_probe;
 mod protocol;
 
 use alloc::boxed::Box;
@@ -78,6 +84,7 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
+pub use git_probe::{DEFAULT_PROBE_TIMEOUT, GitSshProbe, ProbeRefused, ProbeSetupError};
 pub use protocol::MAX_MESSAGE_LEN;
 use protocol::{IGNORED_SIGN_FLAGS, IdentityEntry, Malformed, Reply, Request};
 

@@ -17,7 +17,6 @@ mod ownership;
 mod register;
 mod seal;
 #[cfg(unix)]
-mod ssh_probe;
 mod vault;
 mod verify;
 mod verify_registration;

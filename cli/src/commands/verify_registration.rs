@@ -10,8 +10,9 @@
 //! `--assume-installed` skips it with a warning. `--ownership ssh` asks the
 //! git host itself instead, after opening: each repository's key must let
 //! `git ls-remote` of its `--git-url` succeed against the pinned
-//! `--known-hosts` (see [`ssh_probe`](super::ssh_probe), which also says why
-//! opening comes first there and why that is safe).
+//! `--known-hosts`: the library's [`GitSshProbe`](vaultseal::agent::GitSshProbe),
+//! whose documentation says how it asks the host and why opening comes first
+//! there and why that is safe.
 //!
 //! Output: `OK <file>` and a summary (exit status 0), or `INVALID <file>:
 //! <Check>: <reason>` naming the failed check (the `RegistrationFailure`
@@ -28,13 +29,10 @@ use std::process::ExitCode;
 use clap::Args;
 use vaultseal::registration::OpenedRepository;
 use vaultseal::{
-    DeployKey, DeployPublicKey, Params, ProjectRegistration, VaultKeypair, VaultPublicKey,
-    VaultRecord,
+    DeployPublicKey, Params, ProjectRegistration, VaultKeypair, VaultPublicKey, VaultRecord,
 };
 
 use super::ownership::Installed;
-#[cfg(unix)]
-use super::ssh_probe::SshProbe;
 use super::{
     Rng, create_private_dir, deploy_key_comment, hex, registration_reason, role_file,
     webhook_secret_line,
@@ -44,6 +42,8 @@ use crate::error::{CliError, EXIT_INVALID};
 use crate::expiry;
 use crate::files::{self, OutputArgs, encode_output, write_public, write_secret};
 use crate::inputs::{Decoded, decode_loaded, read_decoded, read_recipients, read_vault_keypair};
+#[cfg(unix)]
+use vaultseal::agent::{GitSshProbe, ProbeSetupError};
 
 /// The command's synopsis, as `--help` and the README show it: which flags
 /// go together. The vault is named by `--vault` (to verify only) or by its
@@ -164,18 +164,10 @@ pub(super) fn run(
         })?;
         // `--ownership ssh`: the git host's answer, before anything is written.
         #[cfg(unix)]
-        if let Some(probe) = &ssh_probe {
-            for repository in opened.repositories() {
-                let key = DeployKey::from_bytes(&repository.deploy_key().to_bytes()[..])
-                    .map_err(|error| CliError::Invalid(format!("{name}: {error}")))?;
-                if let Err(reason) = probe.probe(repository.repository(), key) {
-                    return invalid(&format!(
-                        "INVALID {name}: OwnershipRefused: {} repository {}: {reason}\n",
-                        repository.role(),
-                        repository.repository()
-                    ));
-                }
-            }
+        if let Some(probe) = &ssh_probe
+            && let Err(refused) = probe.check(&opened)
+        {
+            return invalid(&format!("INVALID {name}: OwnershipRefused: {refused}\n"));
         }
         create_private_dir(dir)?;
         for repository in opened.repositories() {
@@ -190,7 +182,7 @@ pub(super) fn run(
 /// The `--ownership ssh` probe, if asked for (its flags checked: `--git-url`
 /// and `--known-hosts` with it and only with it; `-k` and `-o` required).
 #[cfg(unix)]
-fn ssh_probe(args: &VerifyRegistrationArgs, opens: bool) -> Result<Option<SshProbe>, CliError> {
+fn ssh_probe(args: &VerifyRegistrationArgs, opens: bool) -> Result<Option<GitSshProbe>, CliError> {
     let is_ssh = args.ownership.as_deref() == Some(Path::new("ssh"));
     match (is_ssh, &args.git_url, &args.known_hosts) {
         (true, Some(url), Some(known_hosts)) => {
@@ -199,7 +191,11 @@ fn ssh_probe(args: &VerifyRegistrationArgs, opens: bool) -> Result<Option<SshPro
                     "--ownership ssh needs -k and -o: the probe authenticates with the opened keys",
                 ));
             }
-            Ok(Some(SshProbe::new(url, known_hosts)?))
+            match GitSshProbe::new(url, known_hosts) {
+                Ok(probe) => Ok(Some(probe)),
+                Err(ProbeSetupError::GitUrl(reason)) => Err(CliError::usage(reason)),
+                Err(ProbeSetupError::KnownHosts(path, error)) => Err(CliError::io(&path, error)),
+            }
         }
         (true, _, _) => Err(CliError::usage("--ownership ssh needs --git-url and --known-hosts")),
         (false, None, None) => Ok(None),
