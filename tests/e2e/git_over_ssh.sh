@@ -35,6 +35,7 @@ cleanup() {
   local status=$?
   [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null || true
   [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null || true
+  pkill -f -- "--socket $work/readme/run/" 2>/dev/null || true
   wait 2>/dev/null || true
   if [ "$status" -ne 0 ] && [ -f "$work/sshd.log" ]; then
     echo "--- sshd log" >&2
@@ -256,6 +257,37 @@ agent_pid=""
 [ ! -e "$work/agent/sock" ] && ok "agent removed its socket" || fail "socket left behind"
 [ "$(grep -c 'signed with' agent.log)" -ge 2 ] && ok "agent logged its signatures" \
   || fail "agent log: $(cat agent.log)"
+
+# ---- the README's commands, as written ----
+# The block of README.md's "Use the opened keys with git", run in a fresh
+# directory with the same registration and vault files, the host name
+# `git@git.example:22` being the only thing replaced (by this sshd).
+mkdir -m 700 readme readme/run
+cp reg.pem vault.rec vault.key readme/
+cp known_hosts readme/git.example.known_hosts
+awk '/^## Use the opened keys with git/ { section = 1 }
+     section && /^```text$/ { inside = 1; next }
+     inside && /^```$/ { exit }
+     inside { print }' "$root/README.md" \
+  | sed "s|git@git\.example:22|$user@127.0.0.1:$port|g" > readme/block.sh
+readme_ran=0
+if [ "$(grep -c 'vaultseal' readme/block.sh)" -ge 2 ] \
+   && (cd readme && PATH="$(dirname "$vaultseal"):$PATH" XDG_RUNTIME_DIR="$work/readme/run" \
+         t bash -euo pipefail block.sh > block.out 2>&1); then
+  readme_ran=1
+fi
+# The block's last command stops its agent (`kill %1`), which then removes
+# its socket; an agent left behind by a failed block is stopped here.
+for _ in $(seq 50); do [ -e readme/run/vaultseal/agent.sock ] || break; sleep 0.1; done
+left=0
+pkill -f -- "--socket $work/readme/run/" && left=1
+if [ "$readme_ran" -eq 1 ] && [ "$left" -eq 0 ] \
+   && [ "$(cat readme/config/README)" = "content of the config repository" ] \
+   && [ ! -e readme/run/vaultseal/agent.sock ]; then
+  ok "the README's commands run as written: verify, open, probe, agent, clone"
+else
+  fail "the README's commands: $(cat readme/block.out 2>/dev/null)"
+fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
