@@ -539,6 +539,37 @@ mod tests {
     }
 
     #[test]
+    fn edwards_terms_are_checked_when_b_has_no_coefficient() {
+        // `B`'s coefficient is zero, the Edwards terms are not: the sum is
+        // still computed (a prime-order point left over fails), and `B`
+        // still counts as a used point.
+        let params = Params::new();
+        let mut msm = Msm::new();
+        msm.push_edwards(Scalar::ONE, &params.B);
+        assert!(!msm.vartime_is_satisfied(&params));
+        assert_eq!(msm.vartime_edwards_sum(&params), params.B);
+        assert_eq!(msm.size().edwards_points, 2);
+        // `B` alone, with a coefficient: one Edwards point, not satisfied.
+        let mut msm = Msm::new();
+        msm.add_b(Scalar::ONE);
+        assert_eq!(msm.size().edwards_points, 1);
+        assert!(!msm.vartime_is_satisfied(&params));
+        assert_eq!(Msm::new().size().edwards_points, 0);
+    }
+
+    #[test]
+    fn with_capacity_reserves_both_term_lists() {
+        // A capacity hint: no verdict observes it, so it is checked here.
+        let msm = Msm::with_capacity(100, 7);
+        fn capacity<P>(terms: &Terms<P>) -> Option<usize> {
+            terms.segments.first().map(Vec::capacity)
+        }
+        assert!(capacity(&msm.dynamic).is_some_and(|c| c >= 100));
+        assert!(capacity(&msm.edwards).is_some_and(|c| c >= 7));
+        assert!(msm.dynamic.is_empty() && msm.edwards.is_empty());
+    }
+
+    #[test]
     fn weights_depend_on_seed_item_and_position() {
         let seed = WeightSeed([1; 32]);
         let other_seed = WeightSeed([2; 32]);
