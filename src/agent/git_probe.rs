@@ -39,7 +39,7 @@
 //!
 //! # Example
 //! ```no_run
-//! # fn demo(opened: &vaultseal::OpenedProject) -> Result<(), Box<dyn std::error::Error>> {
+//! # fn demo(opened: &vaultseal::registration::OpenedProject) -> Result<(), Box<dyn std::error::Error>> {
 //! use vaultseal::agent::GitSshProbe;
 //!
 //! let probe = GitSshProbe::new("ssh://git@git.example:22/{repository}.git", "/etc/vault/known_hosts")?;
