@@ -13,11 +13,15 @@ mod error;
 mod generators;
 mod kinds;
 mod limits;
-// The proof modules below (`msm`, `elgamal`, `range_proof`, `sigma`) are
+// The proof modules below (`montgomery`, `msm`, `elgamal`, `range_proof`, `sigma`) are
 // public in the rendered documentation only (`cfg(doc)`: `cargo doc` and
 // docs.rs), so that their mathematics can be read there; their items stay
 // `pub(crate)` and are not rendered. A normal build keeps them private: they
 // add no API.
+#[cfg(doc)]
+pub mod montgomery;
+#[cfg(not(doc))]
+mod montgomery;
 #[cfg(doc)]
 pub mod msm;
 #[cfg(not(doc))]

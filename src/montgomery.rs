@@ -16,15 +16,20 @@
 //! coefficients), more than its share of the multiscalar multiplication
 //! ([`notes::batching`](crate::notes::batching)). Values cross to and from `Scalar` at the
 //! edges (`MontgomeryScalar::from_scalar`, `MontgomeryScalar::to_scalar`,
-//! one product each).
+//! one product each; `MontgomeryScalar::mul_scalar` multiplies by a
+//! `Scalar` without converting it). `reduce_wide` and `reduce` reduce the
+//! 64-byte transcript outputs that challenges are made of and the 32-byte
+//! halves of the batch weights, in two products and one, several times
+//! faster than `Scalar::from_bytes_mod_order_wide` and
+//! `Scalar::from_bytes_mod_order`.
 //!
 //! # Constant time
 //! Branch-free (the conditional subtractions select with masks), but only
-//! ever used on public data: verification challenges, weights and proof
-//! scalars.
+//! ever used on public data: challenges, weights and proof scalars.
 //!
-//! Crate-internal like its parent module: public only in the rendered
-//! documentation (`cfg(doc)`), for the mathematics above.
+//! Crate-internal: public only in the rendered documentation (`cfg(doc)`),
+//! for the mathematics above. Below the transcript (whose challenges it
+//! reduces) and the accumulators of `msm` (its main user).
 
 use alloc::vec::Vec;
 use core::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
@@ -87,11 +92,19 @@ fn reduce_once(x: [u64; 4]) -> [u64; 4] {
     ]
 }
 
-/// \\( a b R^{-1} \bmod \ell \\) for `a, b < ℓ` (CIOS).
+/// \\( a b R^{-1} \bmod \ell \\) for `a < 2²⁵⁶` and `b < ℓ` (CIOS), fully
+/// reduced.
+///
+/// Bounds: after round \\( i \\) the accumulator is
+/// \\( (a \cdot (b \bmod 2^{64(i+1)}) + M \ell) / 2^{64(i+1)} < a + \ell < 2^{257} \\)
+/// (five limbs and the carry bit `top`), and at the end
+/// \\( (a b + M \ell) / R < 2 \ell \\), since \\( a < R \\), \\( b < \ell \\) and
+/// \\( M < R \\): one conditional subtraction reduces it. For `a < ℓ` too (every product of
+/// two `MontgomeryScalar`s) the accumulator stays below \\( 2\ell < 2^{254} \\)
+/// and `t[4]` is always 0; only the operands of `reduce` and `reduce_wide`
+/// reach \\( 2^{256} \\).
 #[inline(always)]
 fn montgomery_mul(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
-    // t holds at most 2ℓ < 2²⁵⁴ between rounds, so t[4] stays tiny and
-    // t[5] is never needed beyond one bit.
     let mut t = [0u64; 5];
     for &b_i in b {
         let mut carry = 0;
@@ -135,27 +148,20 @@ impl MontgomeryScalar {
 
     /// Enter Montgomery form: \\( x R \bmod \ell \\) (one product).
     pub(crate) fn from_scalar(x: &Scalar) -> Self {
-        let bytes = x.as_bytes();
-        let mut limbs = [0u64; 4];
-        for (limb, chunk) in limbs.iter_mut().zip(bytes.chunks_exact(8)) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            *limb = u64::from_le_bytes(word);
-        }
         // A `Scalar` is canonical (< ℓ), as `montgomery_mul` requires.
-        MontgomeryScalar(montgomery_mul(&limbs, &R2))
+        MontgomeryScalar(montgomery_mul(&limbs(x), &R2))
     }
 
     /// Leave Montgomery form (one product).
     pub(crate) fn to_scalar(self) -> Scalar {
-        let limbs = montgomery_mul(&self.0, &[1, 0, 0, 0]);
-        let mut bytes = [0u8; 32];
-        for (chunk, limb) in bytes.chunks_exact_mut(8).zip(limbs) {
-            chunk.copy_from_slice(&limb.to_le_bytes());
-        }
-        // Canonical by construction; `from_bytes_mod_order` is the identity
-        // on canonical input and never fails.
-        Scalar::from_bytes_mod_order(bytes)
+        canonical_scalar(montgomery_mul(&self.0, &[1, 0, 0, 0]))
+    }
+
+    /// \\( x y \\) as a `Scalar`, for `self` \\( = \bar x \\) and a `Scalar`
+    /// \\( y \\): one product, \\( \bar x \cdot y \cdot R^{-1} = x y \\) (no
+    /// conversion on either side).
+    pub(crate) fn mul_scalar(self, y: &Scalar) -> Scalar {
+        canonical_scalar(montgomery_mul(&self.0, &limbs(y)))
     }
 
     /// `self²`.
@@ -169,6 +175,61 @@ impl MontgomeryScalar {
     pub(crate) fn invert(self) -> Self {
         Self::from_scalar(&self.to_scalar().invert())
     }
+}
+
+/// \\( x \bmod \ell \\) for the 256-bit little-endian integer \\( x \\) of
+/// `bytes`: `Scalar::from_bytes_mod_order`'s value in one Montgomery
+/// product, \\( \mathrm{M}(x, R) = x R R^{-1} \\) (`montgomery_mul` takes any
+/// 256-bit first operand with a second below ℓ). For public values only
+/// (batch weights).
+pub(crate) fn reduce(bytes: &[u8; 32]) -> Scalar {
+    canonical_scalar(montgomery_mul(&le_limbs(bytes), &R))
+}
+
+/// \\( X \bmod \ell \\) for the 512-bit little-endian integer
+/// \\( X = lo + 2^{256} hi \\) of `bytes`: `Scalar::from_bytes_mod_order_wide`'s
+/// value as \\( \mathrm{M}(lo, R) + \mathrm{M}(hi, R^2) \\), two products
+/// (\\( \mathrm{M}(hi, R^2) = hi \cdot R = hi \cdot 2^{256} \bmod \ell \\)). For
+/// public values only (challenges).
+pub(crate) fn reduce_wide(bytes: &[u8; 64]) -> Scalar {
+    let (lo, hi) = bytes.split_at(32);
+    let lo = MontgomeryScalar(montgomery_mul(&le_limbs(lo), &R));
+    let hi = MontgomeryScalar(montgomery_mul(&le_limbs(hi), &R2));
+    // Modular addition, whatever the form: both are residues below ℓ.
+    canonical_scalar((lo + hi).0)
+}
+
+/// The little-endian 64-bit limbs of a (canonical) `Scalar`.
+fn limbs(x: &Scalar) -> [u64; 4] {
+    le_limbs(x.as_bytes())
+}
+
+/// The little-endian 64-bit limbs of 32 bytes (any 256-bit value).
+fn le_limbs(bytes: &[u8]) -> [u64; 4] {
+    let mut limbs = [0u64; 4];
+    for (limb, chunk) in limbs.iter_mut().zip(bytes.chunks_exact(8)) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        *limb = u64::from_le_bytes(word);
+    }
+    limbs
+}
+
+/// The `Scalar` of fully reduced limbs (`< ℓ`).
+fn canonical_scalar(limbs: [u64; 4]) -> Scalar {
+    let mut bytes = [0u8; 32];
+    for (chunk, limb) in bytes.chunks_exact_mut(8).zip(limbs) {
+        chunk.copy_from_slice(&limb.to_le_bytes());
+    }
+    // Canonical by construction (`montgomery_mul` reduces fully), so the
+    // bytes are taken as they are: `from_bytes_mod_order` and
+    // `from_canonical_bytes` would reduce them again (two products in
+    // dalek's 52-bit limbs, ~5× a product here). Even a value ≥ ℓ would be
+    // harmless where these scalars go (multiscalar multiplication of
+    // ristretto points, and of Edwards points checked cofactored), but none
+    // arises.
+    debug_assert!(bool::from(Scalar::from_canonical_bytes(bytes).is_some()));
+    Scalar::from_bits(bytes)
 }
 
 /// Replace every value by its inverse, with one field inversion for all of
@@ -337,6 +398,8 @@ mod tests {
     fn check_pair(x: &Scalar, y: &Scalar) {
         let (mx, my) = (MontgomeryScalar::from_scalar(x), MontgomeryScalar::from(y));
         assert_eq!((mx * my).to_scalar(), x * y, "{x:?} · {y:?}");
+        assert_eq!(mx.mul_scalar(y), x * y, "{x:?} · {y:?} (mixed)");
+        assert_eq!(my.mul_scalar(x), x * y, "{y:?} · {x:?} (mixed)");
         assert_eq!((mx + my).to_scalar(), x + y, "{x:?} + {y:?}");
         assert_eq!((mx - my).to_scalar(), x - y, "{x:?} − {y:?}");
         let mut acc = mx;
@@ -367,6 +430,47 @@ mod tests {
             for y in &edges {
                 check_pair(y, x);
             }
+        }
+    }
+
+    /// `reduce_wide` and `reduce` against dalek's reductions: halves at the edges
+    /// (0, 1, ℓ − 1, ℓ, 2²⁵⁶ − 1, R), every pair of them, and random
+    /// 64-byte inputs (whose halves are ≥ ℓ fifteen times in sixteen, the
+    /// operands `montgomery_mul` takes beyond ℓ only here).
+    #[test]
+    fn wide_reduction_matches_dalek() {
+        let mut ell_minus_one = ELL_BYTES;
+        ell_minus_one[0] -= 1;
+        let mut r_bytes = [0u8; 32];
+        for (chunk, limb) in r_bytes.chunks_exact_mut(8).zip(R) {
+            chunk.copy_from_slice(&limb.to_le_bytes());
+        }
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        let halves = [[0u8; 32], one, ell_minus_one, ELL_BYTES, [0xff; 32], r_bytes];
+        let check = |wide: [u8; 64]| {
+            assert_eq!(reduce_wide(&wide), Scalar::from_bytes_mod_order_wide(&wide), "{wide:?}");
+            for half in wide.chunks_exact(32) {
+                let mut half_bytes = [0u8; 32];
+                half_bytes.copy_from_slice(half);
+                let reduced = reduce(&half_bytes);
+                assert_eq!(reduced, Scalar::from_bytes_mod_order(half_bytes), "{half:?}");
+                assert!(bool::from(Scalar::from_canonical_bytes(reduced.to_bytes()).is_some()));
+            }
+        };
+        for lo in &halves {
+            for hi in &halves {
+                let mut wide = [0u8; 64];
+                wide[..32].copy_from_slice(lo);
+                wide[32..].copy_from_slice(hi);
+                check(wide);
+            }
+        }
+        let mut rng = ChaCha20Rng::seed_from_u64(64);
+        for _ in 0..2000 {
+            let mut wide = [0u8; 64];
+            rand_core::Rng::fill_bytes(&mut rng, &mut wide);
+            check(wide);
         }
     }
 

@@ -32,9 +32,10 @@
 //! `WeightSeed` from the batch's randomness (merlin's `TranscriptRng` over a
 //! digest of every item, finalized with the verifier's CSPRNG; see
 //! `batch`). Item `i`'s weights are
-//! `SHA-512("vaultseal-batch-weight-v1" ‖ seed ‖ u64(i) ‖ u64(counter))`
-//! reduced modulo ℓ, counter = 0, 1, 2, …: uniform 252-bit scalars,
-//! independent across equations and items, never zero, and reproducible from
+//! the halves of `SHA-512("vaultseal-batch-weight-v1" ‖ seed ‖ u64(i) ‖
+//! u64(counter))`, counter = 0, 1, 2, …, each reduced modulo ℓ: scalars no
+//! value of which has probability above 2⁻²⁵², independent across equations
+//! and items, never zero, and reproducible from
 //! `(seed, i)` alone, so items can push their equations in any order and on
 //! any thread.
 //!
@@ -62,67 +63,65 @@ pub mod check;
 #[cfg(not(doc))]
 mod check;
 #[cfg(doc)]
-pub mod montgomery;
-#[cfg(not(doc))]
-mod montgomery;
-#[cfg(doc)]
 pub mod weights;
 #[cfg(not(doc))]
 mod weights;
 
+pub(crate) use crate::montgomery::{MontgomeryScalar, invert_all};
 #[cfg(all(test, feature = "std"))]
 pub(crate) use check::counter;
 pub(crate) use check::{
     BatchItem, Clock, Equations, Held, NoClock, Prepared, Replayed, Source, Stage, TermCount,
     check, map_items, map_items_with, push_alone, verify_one,
 };
-pub(crate) use montgomery::{MontgomeryScalar, invert_all};
 pub(crate) use weights::{ItemKind, WeightSeed, WeightSource, Weights, item_digest};
 
 use crate::encoding::RistrettoElement;
 use crate::params::Params;
 
 /// Accumulated weighted terms of any number of equations (see the module
-/// documentation).
+/// documentation). The points are borrowed from the items for `'a` (each
+/// term is a scalar and a reference, 40 bytes instead of a 160-byte point
+/// copied per term).
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Msm {
+pub(crate) struct Msm<'a> {
     g: Scalar,
     h: Scalar,
     g_vec: VecCoefficients,
     h_vec: VecCoefficients,
     b: Scalar,
-    shared: BTreeMap<[u8; 32], (Scalar, RistrettoPoint)>,
-    dynamic: Terms<RistrettoPoint>,
-    edwards: Terms<EdwardsPoint>,
+    shared: BTreeMap<[u8; 32], (Scalar, &'a RistrettoPoint)>,
+    dynamic: Terms<'a, RistrettoPoint>,
+    edwards: Terms<'a, EdwardsPoint>,
 }
 
 /// `(scalar, point)` terms in segments: accumulators built on different
 /// threads are merged by moving their segments, never by copying terms
-/// (~190 bytes each, ~57 000 of them in a batch of 1 024 deploy keys).
+/// (~57 000 of them in a batch of 1 024 deploy keys).
 #[derive(Clone, Debug)]
-struct Terms<P> {
-    segments: Vec<Vec<(Scalar, P)>>,
+struct Terms<'a, P> {
+    segments: Vec<Vec<(Scalar, &'a P)>>,
 }
 
-impl<P> Default for Terms<P> {
+impl<P> Default for Terms<'_, P> {
     fn default() -> Self {
         Terms { segments: Vec::new() }
     }
 }
 
-impl<P> Terms<P> {
+impl<'a, P> Terms<'a, P> {
     fn with_capacity(capacity: usize) -> Self {
         Terms { segments: alloc::vec![Vec::with_capacity(capacity)] }
     }
 
-    fn push(&mut self, term: (Scalar, P)) {
+    fn push(&mut self, term: (Scalar, &'a P)) {
         match self.segments.last_mut() {
             Some(segment) => segment.push(term),
             None => self.segments.push(alloc::vec![term]),
         }
     }
 
-    fn append(&mut self, other: Terms<P>) {
+    fn append(&mut self, other: Terms<'a, P>) {
         self.segments.extend(other.segments.into_iter().filter(|s| !s.is_empty()));
     }
 
@@ -135,11 +134,11 @@ impl<P> Terms<P> {
     }
 
     /// Every term, by reference, after `statics`.
-    fn with_statics<'a>(&'a self, statics: &[(&'a Scalar, &'a P)]) -> Vec<(&'a Scalar, &'a P)> {
+    fn with_statics<'s>(&'s self, statics: &[(&'s Scalar, &'s P)]) -> Vec<(&'s Scalar, &'s P)> {
         let mut all = Vec::with_capacity(statics.len() + self.len());
         all.extend_from_slice(statics);
         for segment in &self.segments {
-            all.extend(segment.iter().map(|(s, p)| (s, p)));
+            all.extend(segment.iter().map(|(s, p)| (s, *p)));
         }
         all
     }
@@ -159,7 +158,7 @@ pub(crate) struct MsmSize {
     pub(crate) edwards_points: usize,
 }
 
-impl Msm {
+impl<'a> Msm<'a> {
     /// An empty accumulator (it is satisfied).
     #[cfg_attr(not(any(test, feature = "parallel")), allow(dead_code))]
     pub(crate) fn new() -> Self {
@@ -216,28 +215,28 @@ impl Msm {
     }
 
     /// Add `s·P` for a per-item point.
-    pub(crate) fn push(&mut self, s: Scalar, point: &RistrettoElement) {
-        self.dynamic.push((s, point.point));
+    pub(crate) fn push(&mut self, s: Scalar, point: &'a RistrettoElement) {
+        self.dynamic.push((s, &point.point));
     }
 
     /// Add `s·P` for a point shared across items (a vault key): points with
     /// the same encoding accumulate one coefficient.
-    pub(crate) fn push_shared(&mut self, s: Scalar, point: &RistrettoElement) {
+    pub(crate) fn push_shared(&mut self, s: Scalar, point: &'a RistrettoElement) {
         self.shared
             .entry(point.compressed.to_bytes())
             .and_modify(|(acc, _)| *acc += s)
-            .or_insert((s, point.point));
+            .or_insert((s, &point.point));
     }
 
     /// Add `s·P` for an Edwards point.
-    pub(crate) fn push_edwards(&mut self, s: Scalar, point: &EdwardsPoint) {
-        self.edwards.push((s, *point));
+    pub(crate) fn push_edwards(&mut self, s: Scalar, point: &'a EdwardsPoint) {
+        self.edwards.push((s, point));
     }
 
     /// Add every term of `other` (accumulators of disjoint item sets, built
     /// on different threads, are merged this way).
     #[cfg_attr(not(any(test, feature = "parallel")), allow(dead_code))]
-    pub(crate) fn append(&mut self, other: Msm) {
+    pub(crate) fn append(&mut self, other: Msm<'a>) {
         self.g += other.g;
         self.h += other.h;
         self.b += other.b;
@@ -289,7 +288,7 @@ impl Msm {
             .into_iter()
             .chain(g_vec.iter().zip(&params.G_vec))
             .chain(h_vec.iter().zip(&params.H_vec))
-            .chain(self.shared.values().map(|(s, p)| (s, p)))
+            .chain(self.shared.values().map(|(s, p)| (s, *p)))
             .collect();
         split_msm(&self.dynamic.with_statics(&statics), |run| {
             RistrettoPoint::vartime_multiscalar_mul(
@@ -444,7 +443,8 @@ mod tests {
         assert_eq!(msm.vartime_ristretto_sum(&params), naive);
         assert!(!msm.vartime_is_satisfied(&params));
         // Cancel the sum exactly: now satisfied.
-        msm.push(-Scalar::ONE, &RistrettoElement::from_point(naive));
+        let naive = RistrettoElement::from_point(naive);
+        msm.push(-Scalar::ONE, &naive);
         assert!(msm.vartime_is_satisfied(&params));
     }
 
@@ -454,17 +454,27 @@ mod tests {
     fn large_and_merged_sums_match_naive_sum() {
         let params = Params::new();
         let mut rng = rng();
+        // The points first: the accumulators borrow them.
+        let points: Vec<Vec<(Scalar, RistrettoElement, EdwardsPoint)>> = (0..3)
+            .map(|n| {
+                (0..(700 * n + 1))
+                    .map(|_| {
+                        let s = Scalar::random(&mut rng);
+                        let p = RistrettoElement::from_point(RistrettoPoint::random(&mut rng));
+                        (s, p, EdwardsPoint::mul_base(&Scalar::random(&mut rng)))
+                    })
+                    .collect()
+            })
+            .collect();
+        let key = RistrettoElement::from_point(params.H * Scalar::from(5u64));
         let mut parts = [Msm::new(), Msm::new(), Msm::new()];
         let mut naive = RistrettoPoint::identity();
         let mut naive_edwards = EdwardsPoint::identity();
         for (n, part) in parts.iter_mut().enumerate() {
-            for _ in 0..(700 * n + 1) {
-                let s = Scalar::random(&mut rng);
-                let p = RistrettoPoint::random(&mut rng);
-                part.push(s, &RistrettoElement::from_point(p));
-                naive += s * p;
-                let e = EdwardsPoint::mul_base(&Scalar::random(&mut rng));
-                part.push_edwards(s, &e);
+            for (s, p, e) in &points[n] {
+                part.push(*s, p);
+                naive += s * p.point;
+                part.push_edwards(*s, e);
                 naive_edwards += s * e;
             }
             let s = Scalar::random(&mut rng);
@@ -473,7 +483,6 @@ mod tests {
             let s = Scalar::random(&mut rng);
             part.add_b(s);
             naive_edwards += s * params.B;
-            let key = RistrettoElement::from_point(params.H * Scalar::from(5u64));
             let s = Scalar::random(&mut rng);
             part.push_shared(s, &key);
             naive += s * key.point;
@@ -561,7 +570,7 @@ mod tests {
     fn with_capacity_reserves_both_term_lists() {
         // A capacity hint: no verdict observes it, so it is checked here.
         let msm = Msm::with_capacity(100, 7);
-        fn capacity<P>(terms: &Terms<P>) -> Option<usize> {
+        fn capacity<P>(terms: &Terms<'_, P>) -> Option<usize> {
             terms.segments.first().map(Vec::capacity)
         }
         assert!(capacity(&msm.dynamic).is_some_and(|c| c >= 100));
@@ -584,6 +593,35 @@ mod tests {
         // Full-width: the top bytes are not all zero (a 128-bit weight would
         // leave bytes 16..32 zero; probability 2⁻¹²⁸·ε for a uniform one).
         assert!(a.as_bytes()[16..].iter().any(|&byte| byte != 0));
+    }
+
+    /// PROTOCOL §2.7, recomputed here: item `i`'s weights are the halves of
+    /// `SHA-512(label ‖ seed ‖ u64(i) ‖ u64(c))`, c = 0, 1, …, each reduced
+    /// modulo ℓ, in that order.
+    #[test]
+    fn weights_are_the_halves_of_each_sha512_output_in_order() {
+        use sha2::{Digest as _, Sha512};
+        let seed = WeightSeed([9; 32]);
+        let halves = |item: u64, counter: u64| {
+            let digest = Sha512::new()
+                .chain_update(crate::transcript::labels::BATCH_WEIGHT)
+                .chain_update(seed.0)
+                .chain_update(item.to_le_bytes())
+                .chain_update(counter.to_le_bytes())
+                .finalize();
+            let reduce = |bytes: &[u8]| {
+                let mut half = [0u8; 32];
+                half.copy_from_slice(bytes);
+                Scalar::from_bytes_mod_order(half)
+            };
+            [reduce(&digest[..32]), reduce(&digest[32..])]
+        };
+        let mut weights = Weights::for_item(&seed, 5);
+        let drawn: Vec<Scalar> = (0..5).map(|_| weights.next()).collect();
+        let [w0, w1] = halves(5, 0);
+        let [w2, w3] = halves(5, 1);
+        let [w4, _] = halves(5, 2);
+        assert_eq!(drawn, [w0, w1, w2, w3, w4]);
     }
 
     /// Seeds and sources are the verifier's secret randomness until the check

@@ -403,12 +403,12 @@ impl RangeProof {
     /// [`RangeProof::replay`], its inversions alone, then
     /// [`RangeReplay::push_equations`]: the proof checked on its own (tests).
     #[cfg(test)]
-    pub(crate) fn push_equations(
-        &self,
+    pub(crate) fn push_equations<'a>(
+        &'a self,
         params: &Params,
         statement: &mut AbsorbedStatement<'_>,
         weights: &mut Weights,
-        msm: &mut Msm,
+        msm: &mut Msm<'a>,
         commitment_coeffs: &mut [MontgomeryScalar],
     ) -> Result<(), Error> {
         let mut replayed = self.replay(statement)?;
@@ -514,7 +514,7 @@ pub(crate) struct RangeReplay<'p> {
     inverses: Vec<MontgomeryScalar>,
 }
 
-impl RangeReplay<'_> {
+impl<'p> RangeReplay<'p> {
     /// Hand over the values to invert: every \\( u_j \\) and \\( y \\) (all
     /// nonzero).
     pub(crate) fn inversions<'s>(&'s mut self, slots: &mut Vec<&'s mut MontgomeryScalar>) {
@@ -542,7 +542,7 @@ impl RangeReplay<'_> {
         &self,
         params: &Params,
         weights: &mut Weights,
-        msm: &mut Msm,
+        msm: &mut Msm<'p>,
         commitment_coeffs: &mut [MontgomeryScalar],
     ) {
         let RangeReplay { proof, k, y, z, x, w, ref u, ref inverses } = *self;

@@ -214,7 +214,7 @@ impl SigmaProof {
         &'a self,
         statement: &mut AbsorbedStatement<'a>,
         weights: &mut Weights,
-        msm: &mut Msm,
+        msm: &mut Msm<'a>,
         commitment_coeffs: &mut [MontgomeryScalar],
     ) -> Result<(), Error> {
         if commitment_coeffs.len() != statement.commitments().len() {
@@ -294,21 +294,21 @@ pub(crate) struct SigmaReplay<'a> {
     c: Scalar,
 }
 
-impl SigmaReplay<'_> {
+impl<'a> SigmaReplay<'a> {
     /// Add every weighted equation; commitment coefficients are added into
     /// `commitment_coeffs` (length `k`, in Montgomery form: the per-chunk
     /// arithmetic is the verifier's hot loop).
     pub(crate) fn push_equations(
         &self,
         weights: &mut Weights,
-        msm: &mut Msm,
+        msm: &mut Msm<'a>,
         commitment_coeffs: &mut [MontgomeryScalar],
     ) {
-        let SigmaReplay { proof, ref statement, t, c } = *self;
+        let SigmaReplay { proof, statement, t, c } = *self;
         let k = statement.commitments.len();
         debug_assert_eq!(commitment_coeffs.len(), k);
         let t_powers = MontgomeryScalar::powers(MontgomeryScalar::from_scalar(&t), k);
-        proof.validity.push_equations(&c, &t_powers, statement, weights, msm, commitment_coeffs);
+        proof.validity.push_equations(&c, &t_powers, &statement, weights, msm, commitment_coeffs);
         if let (Some(binding), Some(a)) = (&proof.binding, statement.A) {
             binding.push_equations(&c, a, weights, msm, commitment_coeffs);
         }

@@ -7,8 +7,9 @@
 //! the same order. Labels live in [`labels`] and are documented in
 //! `docs/PROTOCOL.md`.
 //!
-//! Challenges are 64 transcript bytes reduced modulo ℓ
-//! ([`Scalar::from_bytes_mod_order_wide`]), so they are uniform up to a
+//! Challenges are 64 transcript bytes reduced modulo ℓ (the value of
+//! [`Scalar::from_bytes_mod_order_wide`], computed by the crate's Montgomery
+//! arithmetic, `montgomery::reduce_wide`), so they are uniform up to a
 //! statistical distance of about 2⁻²⁵⁹.
 //!
 //! Prover randomness comes from merlin's `TranscriptRng`: the transcript state
@@ -83,7 +84,9 @@ impl TranscriptProtocol for Transcript {
     fn challenge_scalar(&mut self, label: &'static [u8]) -> Scalar {
         let mut wide = [0u8; 64];
         self.challenge_bytes(label, &mut wide);
-        let challenge = Scalar::from_bytes_mod_order_wide(&wide);
+        // `Scalar::from_bytes_mod_order_wide`'s value, faster (challenges
+        // are public; see `montgomery`).
+        let challenge = crate::montgomery::reduce_wide(&wide);
         #[cfg(all(test, feature = "std"))]
         challenge_log::record(label, &challenge);
         challenge

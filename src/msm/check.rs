@@ -70,7 +70,7 @@ pub(crate) trait Equations: Send + Sync {
     ///
     /// # Errors
     /// The refusal, as single verification reports it.
-    fn replay(&self, params: &Params) -> Result<Box<dyn Replayed + '_>, Error>;
+    fn replay(&self, params: &Params) -> Result<Box<dyn Replayed<'_> + '_>, Error>;
 
     /// The error of this item, which a check found invalid (it is at
     /// position `index` of its batch). An item made of several proofs (a
@@ -82,24 +82,25 @@ pub(crate) trait Equations: Send + Sync {
 }
 
 /// An item whose challenges are drawn: the inversions it needs, then its
-/// weighted equations.
-pub(crate) trait Replayed {
+/// weighted equations, whose points it lends to the accumulator for `'a`
+/// (the item's lifetime).
+pub(crate) trait Replayed<'a> {
     /// Hand over the values to invert, all nonzero: the check replaces each
     /// by its inverse in place, together with every other item of its run
     /// ([`invert_all`]), before [`push_equations`](Self::push_equations).
     fn inversions<'s>(&'s mut self, _slots: &mut Vec<&'s mut MontgomeryScalar>) {}
 
     /// Add every equation, each with its own weight from `weights`.
-    fn push_equations(&self, params: &Params, weights: &mut Weights, msm: &mut Msm);
+    fn push_equations(&self, params: &Params, weights: &mut Weights, msm: &mut Msm<'a>);
 }
 
 /// Make the inversions of `replayed` (alone) and push its equations: one
 /// item outside a run (a registration's parts one by one, tests).
-pub(crate) fn push_alone(
-    mut replayed: Box<dyn Replayed + '_>,
+pub(crate) fn push_alone<'a>(
+    mut replayed: Box<dyn Replayed<'a> + 'a>,
     params: &Params,
     weights: &mut Weights,
-    msm: &mut Msm,
+    msm: &mut Msm<'a>,
 ) {
     let mut slots = Vec::new();
     replayed.inversions(&mut slots);
@@ -275,9 +276,9 @@ pub(crate) struct Checked {
 /// under `parallel`, each thread into its own accumulator) and decide the
 /// ristretto sum by ristretto equality and the Edwards sum cofactored,
 /// `[8]·Σ = 0`.
-pub(crate) fn check<C: Clock>(
+pub(crate) fn check<'i, C: Clock>(
     params: &Params,
-    items: &[Prepared<'_>],
+    items: &'i [Prepared<'_>],
     subset: &[usize],
     seed: &WeightSeed,
     clock: &mut C,
@@ -285,7 +286,7 @@ pub(crate) fn check<C: Clock>(
     #[cfg(all(test, feature = "std"))]
     counter::count(subset.len());
     // One run: replay every item, invert all their values at once, push.
-    let push_run = |(mut msm, mut refused): (Msm, Vec<(usize, Error)>), run: &[usize]| {
+    let push_run = |(mut msm, mut refused): (Msm<'i>, Vec<(usize, Error)>), run: &[usize]| {
         let mut replayed = Vec::with_capacity(run.len());
         for &index in run {
             if let Some(Ok(item)) = items.get(index) {

@@ -96,6 +96,8 @@ pub(crate) struct Weights {
     seed: WeightSeed,
     item: u64,
     counter: u64,
+    /// The second half of the last SHA-512 output, not yet used.
+    spare: Option<[u8; 32]>,
     /// Tests only: every weight is 1 (what a careless verifier would use).
     #[cfg(test)]
     unit: bool,
@@ -108,29 +110,45 @@ impl Weights {
             seed: seed.clone(),
             item: item as u64,
             counter: 0,
+            spare: None,
             #[cfg(test)]
             unit: false,
         }
     }
 
-    /// The next weight: a uniform non-zero scalar (64 bytes reduced modulo ℓ;
-    /// zero, probability 2⁻²⁵², is skipped).
+    /// The next weight: a non-zero scalar, 32 bytes of a SHA-512 output
+    /// reduced modulo ℓ (each output gives two weights, its first half then
+    /// its second; zero, probability < 2⁻²⁵², is skipped). Not exactly
+    /// uniform (2²⁵⁶ is not a multiple of ℓ), but no value has probability
+    /// above ⌈2²⁵⁶/ℓ⌉/2²⁵⁶ = 2⁻²⁵², which is what soundness needs
+    /// (`docs/notes/batching.md` §1).
     pub(crate) fn next(&mut self) -> Scalar {
         #[cfg(test)]
         if self.unit {
             return Scalar::ONE;
         }
         loop {
-            let digest = Sha512::new()
-                .chain_update(labels::BATCH_WEIGHT)
-                .chain_update(self.seed.0)
-                .chain_update(self.item.to_le_bytes())
-                .chain_update(self.counter.to_le_bytes())
-                .finalize();
-            self.counter += 1;
-            let mut wide = [0u8; 64];
-            wide.copy_from_slice(&digest);
-            let omega = Scalar::from_bytes_mod_order_wide(&wide);
+            let half = match self.spare.take() {
+                Some(half) => half,
+                None => {
+                    let digest = Sha512::new()
+                        .chain_update(labels::BATCH_WEIGHT)
+                        .chain_update(self.seed.0)
+                        .chain_update(self.item.to_le_bytes())
+                        .chain_update(self.counter.to_le_bytes())
+                        .finalize();
+                    self.counter += 1;
+                    let (first, second) = digest.split_at(32);
+                    let mut spare = [0u8; 32];
+                    spare.copy_from_slice(second);
+                    self.spare = Some(spare);
+                    let mut half = [0u8; 32];
+                    half.copy_from_slice(first);
+                    half
+                }
+            };
+            // `Scalar::from_bytes_mod_order(half)`, in one product.
+            let omega = crate::montgomery::reduce(&half);
             if omega != Scalar::ZERO {
                 return omega;
             }

@@ -87,7 +87,7 @@ enum Part<'p> {
 
 impl<'p> Part<'p> {
     /// Replay the part's transcript (nothing pushed yet).
-    fn replay(self) -> Result<Box<dyn Replayed + 'p>, Error> {
+    fn replay(self) -> Result<Box<dyn Replayed<'p> + 'p>, Error> {
         Ok(match self {
             Part::Record(record) => {
                 let (public, fields) = (record.public_key(), record.fields_bytes());
@@ -288,12 +288,12 @@ impl<'a> PreparedRegistration<'a> {
 /// A registration whose parts' transcripts are replayed
 /// ([`PreparedRegistration::replay`]).
 pub(crate) struct RegistrationReplay<'s> {
-    parts: Vec<Box<dyn Replayed + 's>>,
+    parts: Vec<Box<dyn Replayed<'s> + 's>>,
 }
 
-impl Replayed for RegistrationReplay<'_> {
+impl<'s> Replayed<'s> for RegistrationReplay<'s> {
     /// Every part's.
-    fn inversions<'s>(&'s mut self, slots: &mut Vec<&'s mut MontgomeryScalar>) {
+    fn inversions<'v>(&'v mut self, slots: &mut Vec<&'v mut MontgomeryScalar>) {
         for part in &mut self.parts {
             part.inversions(slots);
         }
@@ -301,7 +301,7 @@ impl Replayed for RegistrationReplay<'_> {
 
     /// Every part's weighted equations, each part drawing its weights from
     /// the same stream in turn.
-    fn push_equations(&self, params: &Params, weights: &mut Weights, msm: &mut Msm) {
+    fn push_equations(&self, params: &Params, weights: &mut Weights, msm: &mut Msm<'s>) {
         for part in &self.parts {
             part.push_equations(params, weights, msm);
         }
@@ -354,7 +354,7 @@ impl Equations for RegistrationEquations<'_> {
         self.prepared.msm_terms(&self.registration)
     }
 
-    fn replay(&self, _params: &Params) -> Result<Box<dyn Replayed + '_>, Error> {
+    fn replay(&self, _params: &Params) -> Result<Box<dyn Replayed<'_> + '_>, Error> {
         Ok(Box::new(self.prepared.replay(&self.registration)?))
     }
 

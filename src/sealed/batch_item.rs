@@ -134,7 +134,7 @@ impl<T: SealedKind> Equations for WithContext<'_, T> {
         self.sealed.msm_terms()
     }
 
-    fn replay(&self, _params: &Params) -> Result<Box<dyn Replayed + '_>, Error> {
+    fn replay(&self, _params: &Params) -> Result<Box<dyn Replayed<'_> + '_>, Error> {
         Ok(Box::new(self.sealed.replay(self.context)?))
     }
 }

@@ -227,20 +227,21 @@ pub(crate) struct SealedReplay<'s> {
     sigma: SigmaReplay<'s>,
 }
 
-impl Replayed for SealedReplay<'_> {
+impl<'s> Replayed<'s> for SealedReplay<'s> {
     /// The range proof's: every `u_j` and `y`.
-    fn inversions<'s>(&'s mut self, slots: &mut Vec<&'s mut MontgomeryScalar>) {
+    fn inversions<'v>(&'v mut self, slots: &mut Vec<&'v mut MontgomeryScalar>) {
         self.range.inversions(slots);
     }
 
     /// Every weighted equation of the range and sigma proofs. Each `C_i` is
     /// pushed once, with its coefficients from every equation summed.
     #[allow(non_snake_case)]
-    fn push_equations(&self, params: &Params, weights: &mut Weights, msm: &mut Msm) {
-        let mut coeffs = alloc::vec![MontgomeryScalar::ZERO; self.commitments.len()];
+    fn push_equations(&self, params: &Params, weights: &mut Weights, msm: &mut Msm<'s>) {
+        let commitments: &'s [RistrettoElement] = self.commitments;
+        let mut coeffs = alloc::vec![MontgomeryScalar::ZERO; commitments.len()];
         self.range.push_equations(params, weights, msm, &mut coeffs);
         self.sigma.push_equations(weights, msm, &mut coeffs);
-        for (coeff, C) in coeffs.into_iter().zip(self.commitments) {
+        for (coeff, C) in coeffs.into_iter().zip(commitments) {
             msm.push(coeff.to_scalar(), C);
         }
     }

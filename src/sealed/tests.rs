@@ -164,22 +164,29 @@ fn proofs_hold(item: &SealedItem, context: &Context, key: Option<KeyStatement<'_
         .absorb_ciphertext(&item.ciphertext);
     let mut weights = Weights::new([&b"which"[..]], &mut rng(5));
     let commitments = item.ciphertext.commitments();
-    let check = |msm: &mut Msm, coeffs: Vec<Scalar>| {
+    fn holds<'a>(
+        params: &Params,
+        msm: &mut Msm<'a>,
+        commitments: &'a [RistrettoElement],
+        coeffs: Vec<Scalar>,
+    ) -> bool {
         for (coeff, C) in coeffs.into_iter().zip(commitments) {
             msm.push(coeff, C);
         }
         msm.vartime_is_satisfied(params)
-    };
+    }
     let mut range = Msm::new();
     let mut coeffs = vec![MontgomeryScalar::ZERO; k];
     item.range_proof
         .push_equations(params, &mut absorbed, &mut weights, &mut range, &mut coeffs)
         .unwrap();
-    let range_ok = check(&mut range, coeffs.into_iter().map(MontgomeryScalar::to_scalar).collect());
+    let range_coeffs = coeffs.into_iter().map(MontgomeryScalar::to_scalar).collect();
+    let range_ok = holds(params, &mut range, commitments, range_coeffs);
     let mut sigma = Msm::new();
     let mut coeffs = vec![MontgomeryScalar::ZERO; k];
     item.sigma.push_equations(&mut absorbed, &mut weights, &mut sigma, &mut coeffs).unwrap();
-    [range_ok, check(&mut sigma, coeffs.into_iter().map(MontgomeryScalar::to_scalar).collect())]
+    let sigma_coeffs = coeffs.into_iter().map(MontgomeryScalar::to_scalar).collect();
+    [range_ok, holds(params, &mut sigma, commitments, sigma_coeffs)]
 }
 
 // ----- The test-only sealer is complete (so its failures below mean something) -----

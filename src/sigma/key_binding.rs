@@ -135,30 +135,34 @@ impl KeyBindingProof {
     /// Add (B0) and (B1), each with its own weight; the coefficient of `C_i`
     /// (`−ω·c·2¹⁶ⁱ`) is added into `commitment_coeffs[i]`.
     #[allow(non_snake_case)]
-    pub(crate) fn push_equations(
-        &self,
+    pub(crate) fn push_equations<'a>(
+        &'a self,
         c: &Scalar,
-        A: &EdwardsPoint,
+        A: &'a EdwardsPoint,
         weights: &mut Weights,
-        msm: &mut Msm,
+        msm: &mut Msm<'a>,
         commitment_coeffs: &mut [MontgomeryScalar],
     ) {
         // (B0)
+        // Products with a weight in Montgomery form (`mul_scalar`: one
+        // product each, no conversion back).
         let omega = weights.next();
-        msm.add_g(omega * self.z_s);
-        msm.add_h(omega * self.z_rs);
+        let omega_m = MontgomeryScalar::from_scalar(&omega);
+        msm.add_g(omega_m.mul_scalar(&self.z_s));
+        msm.add_h(omega_m.mul_scalar(&self.z_rs));
         msm.push(-omega, &self.U_0);
         let radix = MontgomeryScalar::from_scalar(&chunk_radix());
-        let mut term = MontgomeryScalar::from_scalar(&(omega * c));
+        let mut term = omega_m * MontgomeryScalar::from_scalar(c);
         for coeff in commitment_coeffs.iter_mut() {
             *coeff -= term;
             term *= radix;
         }
         // (B1), cofactored by the accumulator's Edwards check.
         let omega = weights.next();
-        msm.add_b(omega * self.z_s);
+        let omega_m = MontgomeryScalar::from_scalar(&omega);
+        msm.add_b(omega_m.mul_scalar(&self.z_s));
         msm.push_edwards(-omega, &self.U_1.point);
-        msm.push_edwards(-(omega * c), A);
+        msm.push_edwards((-omega_m).mul_scalar(c), A);
     }
 
     /// Append `U_0 ‖ U_1`.

@@ -115,22 +115,26 @@ impl ValidityProof {
     /// Add (V0) and (Vj), each with its own weight. `t_powers[i] = tⁱ`; the
     /// coefficient of `C_i` is added into `commitment_coeffs[i]`; handles are
     /// `handles[j·k + i]` (recipient-major).
-    pub(crate) fn push_equations(
-        &self,
+    pub(crate) fn push_equations<'a>(
+        &'a self,
         c: &Scalar,
         t_powers: &[MontgomeryScalar],
-        statement: &SigmaStatement<'_>,
+        statement: &SigmaStatement<'a>,
         weights: &mut Weights,
-        msm: &mut Msm,
+        msm: &mut Msm<'a>,
         commitment_coeffs: &mut [MontgomeryScalar],
     ) {
         let k = t_powers.len();
         // (V0): ω·z_m·G + ω·z_r·H − ω·T_0 − Σ ω·c·tⁱ·C_i.
+        // Products with a weight in Montgomery form (`mul_scalar`: one
+        // product each, no conversion back).
+        let c = MontgomeryScalar::from_scalar(c);
         let omega = weights.next();
-        msm.add_g(omega * self.z_m);
-        msm.add_h(omega * self.z_r);
+        let omega_m = MontgomeryScalar::from_scalar(&omega);
+        msm.add_g(omega_m.mul_scalar(&self.z_m));
+        msm.add_h(omega_m.mul_scalar(&self.z_r));
         msm.push(-omega, &self.T_0);
-        let omega_c = MontgomeryScalar::from_scalar(&(omega * c));
+        let omega_c = omega_m * c;
         for (coeff, t_i) in commitment_coeffs.iter_mut().zip(t_powers) {
             *coeff -= omega_c * *t_i;
         }
@@ -139,9 +143,10 @@ impl ValidityProof {
             statement.recipients.iter().zip(&self.T_j).zip(statement.handles.chunks_exact(k))
         {
             let omega_j = weights.next();
-            msm.push_shared(omega_j * self.z_r, Y);
+            let omega_j_m = MontgomeryScalar::from_scalar(&omega_j);
+            msm.push_shared(omega_j_m.mul_scalar(&self.z_r), Y);
             msm.push(-omega_j, T);
-            let minus_omega_c = -MontgomeryScalar::from_scalar(&(omega_j * c));
+            let minus_omega_c = -(omega_j_m * c);
             for (D, t_i) in row.iter().zip(t_powers) {
                 msm.push((minus_omega_c * *t_i).to_scalar(), D);
             }

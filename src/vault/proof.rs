@@ -202,7 +202,7 @@ impl Equations for VaultKeyProofEquations<'_> {
         TermCount { ristretto: 1, edwards: 0 }
     }
 
-    fn replay(&self, _params: &Params) -> Result<Box<dyn Replayed + '_>, Error> {
+    fn replay(&self, _params: &Params) -> Result<Box<dyn Replayed<'_> + '_>, Error> {
         Ok(Box::new(self.proof.replay(&self.public, self.record)))
     }
 }
@@ -216,12 +216,13 @@ pub(crate) struct VaultKeyProofReplay<'s> {
     c: Scalar,
 }
 
-impl Replayed for VaultKeyProofReplay<'_> {
+impl<'s> Replayed<'s> for VaultKeyProofReplay<'s> {
     /// Equation (1), weighted: `ω·z·Y − ω·T − ω·c·H`.
-    fn push_equations(&self, _params: &Params, weights: &mut Weights, msm: &mut Msm) {
+    fn push_equations(&self, _params: &Params, weights: &mut Weights, msm: &mut Msm<'s>) {
+        let VaultKeyProofReplay { proof, public, .. } = *self;
         let omega = weights.next();
-        msm.push_shared(omega * self.proof.z, &self.public.Y);
-        msm.push(-omega, &self.proof.T);
+        msm.push_shared(omega * proof.z, &public.Y);
+        msm.push(-omega, &proof.T);
         msm.add_h(-(omega * self.c));
     }
 }
