@@ -566,6 +566,25 @@ mod tests {
         assert_eq!(Msm::new().size().edwards_points, 0);
     }
 
+    /// The per-item maps keep every item, in order, serially and (under
+    /// `parallel`, from two items) on threads: the batch's digests, and so
+    /// its weights, come from every item (an empty result would leave the
+    /// weights independent of the items; verdicts would not show it).
+    #[test]
+    fn item_maps_keep_every_item_in_order() {
+        for n in [0usize, 1, 2, 3, 100] {
+            let items: Vec<usize> = (0..n).collect();
+            let doubled: Vec<usize> = items.iter().map(|i| 2 * i).collect();
+            assert_eq!(map_items(&items, |i| 2 * i), doubled);
+            let counted = map_items_with(&items, || 0usize, |seen, i| {
+                *seen += 1;
+                (2 * i, *seen >= 1)
+            });
+            assert_eq!(counted.iter().map(|(d, _)| *d).collect::<Vec<_>>(), doubled);
+            assert!(counted.iter().all(|(_, state_kept)| *state_kept));
+        }
+    }
+
     #[test]
     fn with_capacity_reserves_both_term_lists() {
         // A capacity hint: no verdict observes it, so it is checked here.
