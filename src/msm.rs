@@ -576,10 +576,14 @@ mod tests {
             let items: Vec<usize> = (0..n).collect();
             let doubled: Vec<usize> = items.iter().map(|i| 2 * i).collect();
             assert_eq!(map_items(&items, |i| 2 * i), doubled);
-            let counted = map_items_with(&items, || 0usize, |seen, i| {
-                *seen += 1;
-                (2 * i, *seen >= 1)
-            });
+            let counted = map_items_with(
+                &items,
+                || 0usize,
+                |seen, i| {
+                    *seen += 1;
+                    (2 * i, *seen >= 1)
+                },
+            );
             assert_eq!(counted.iter().map(|(d, _)| *d).collect::<Vec<_>>(), doubled);
             assert!(counted.iter().all(|(_, state_kept)| *state_kept));
         }
