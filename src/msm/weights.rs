@@ -91,7 +91,8 @@ impl fmt::Debug for WeightSource {
 }
 
 /// The weight stream of one item in one check (see the module documentation).
-#[derive(Debug)]
+/// Its `Debug` shows the item and the position, not the seed nor the
+/// unused half of the last output (the next weight).
 pub(crate) struct Weights {
     seed: WeightSeed,
     item: u64,
@@ -101,6 +102,16 @@ pub(crate) struct Weights {
     /// Tests only: every weight is 1 (what a careless verifier would use).
     #[cfg(test)]
     unit: bool,
+}
+
+impl fmt::Debug for Weights {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Weights")
+            .field("seed", &self.seed)
+            .field("item", &self.item)
+            .field("counter", &self.counter)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Weights {
