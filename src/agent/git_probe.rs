@@ -1,52 +1,6 @@
-//! Ownership through the git host itself: [`GitSshProbe`] asks the host
-//! whether a deploy key is installed on a repository by letting that key
-//! authenticate, so that "installed" is the host's answer, not a file the
-//! operator wrote.
-//!
-//! For one repository and its opened deploy key, the probe serves that key
-//! alone from an in-process [`Agent`] (a socket in a fresh mode-0700
-//! directory) and runs
-//!
-//! ```text
-//! git ls-remote ssh://git@HOST:PORT/<repository ref>.git
-//! ```
-//!
-//! (the URL template with `{repository}` replaced) with `ssh -F /dev/null -o
-//! BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=<pinned>
-//! -o IdentitiesOnly=yes -o IdentityFile=<that key's .pub> -o
-//! IdentityAgent=<the socket>`: the host key must be the pinned one, nothing
-//! is asked interactively, and no other key (the user's agent, `~/.ssh`) is
-//! offered; git reads no user or system configuration (an `insteadOf` could
-//! send the probe elsewhere). The repository is installed exactly when git
-//! lists its refs, i.e. the host accepted the key for that repository. Each
-//! probe is bounded (60 s by default, then git is killed) and counts as a
-//! refusal when it does not finish. `git` and `ssh` must be on `PATH`.
-//!
-//! # Why it runs after opening, and why that is safe
-//!
-//! [`OwnershipCheck`](crate::OwnershipCheck) runs inside
-//! [`ProjectRegistration::verify`](crate::ProjectRegistration::verify),
-//! before anything is opened, and sees only the public key; a probe that
-//! authenticates needs the secret key. So a vault verifies everything else
-//! (owner signature, recipients, records, every proof), opens, probes with
-//! [`GitSshProbe::check`], and only then keeps the keys. Opening first is
-//! safe because the vault is a recipient of every item (it can open them
-//! whenever it likes: opening grants it nothing it did not have), the items
-//! are verified (each opened scalar is the secret of the public key the
-//! registration names), and the probe uses the keys for nothing but its
-//! authentication to the URL the vault operator configured; a vault drops
-//! (and so zeroizes) the [`OpenedProject`] of a refused registration.
-//!
-//! # Example
-//! ```no_run
-//! # fn demo(opened: &vaultseal::registration::OpenedProject) -> Result<(), Box<dyn std::error::Error>> {
-//! use vaultseal::agent::GitSshProbe;
-//!
-//! let probe = GitSshProbe::new("ssh://git@git.example:22/{repository}.git", "/etc/vault/known_hosts")?;
-//! // `opened`: `verified.open(&params, &vault)?` of a verified registration.
-//! probe.check(opened)?; // both repositories, each with its own key
-//! # Ok(()) }
-//! ```
+//! Ownership through the git host itself: [`GitSshProbe`] (its
+//! documentation says how it asks the host, and why a vault probes after
+//! opening).
 
 use alloc::format;
 use alloc::string::{String, ToString as _};
@@ -67,9 +21,55 @@ use crate::registration::OpenedProject;
 /// refused).
 pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The git host's answer to "is this deploy key installed on that
-/// repository?", by SSH authentication with the key itself (see the [module
-/// documentation](self)).
+/// Ownership through the git host itself: the host's answer to whether a
+/// deploy key is installed on a repository, given by letting that key
+/// authenticate, so that "installed" is the host's word, not a file the
+/// operator wrote.
+///
+/// For one repository and its opened deploy key, the probe serves that key
+/// alone from an in-process [`Agent`] (a socket in a fresh mode-0700
+/// directory) and runs
+///
+/// ```text
+/// git ls-remote ssh://git@HOST:PORT/<repository ref>.git
+/// ```
+///
+/// (the URL template with `{repository}` replaced) with `ssh -F /dev/null -o
+/// BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=<pinned>
+/// -o IdentitiesOnly=yes -o IdentityFile=<that key's .pub> -o
+/// IdentityAgent=<the socket>`: the host key must be the pinned one, nothing
+/// is asked interactively, and no other key (the user's agent, `~/.ssh`) is
+/// offered; git reads no user or system configuration (an `insteadOf` could
+/// send the probe elsewhere). The repository is installed exactly when git
+/// lists its refs, i.e. the host accepted the key for that repository. Each
+/// probe is bounded (60 s by default, then git is killed) and counts as a
+/// refusal when it does not finish. `git` and `ssh` must be on `PATH`.
+///
+/// # Why it runs after opening, and why that is safe
+///
+/// [`OwnershipCheck`](crate::OwnershipCheck) runs inside
+/// [`ProjectRegistration::verify`](crate::ProjectRegistration::verify),
+/// before anything is opened, and sees only the public key; a probe that
+/// authenticates needs the secret key. So a vault verifies everything else
+/// (owner signature, recipients, records, every proof), opens, probes with
+/// [`GitSshProbe::check`], and only then keeps the keys. Opening first is
+/// safe because the vault is a recipient of every item (it can open them
+/// whenever it likes: opening grants it nothing it did not have), the items
+/// are verified (each opened scalar is the secret of the public key the
+/// registration names), and the probe uses the keys for nothing but its
+/// authentication to the URL the vault operator configured; a vault drops
+/// (and so zeroizes) the [`OpenedProject`] of a refused registration.
+///
+/// # Example
+/// ```no_run
+/// # fn demo(opened: &vaultseal::registration::OpenedProject) -> Result<(), Box<dyn std::error::Error>> {
+/// use vaultseal::agent::GitSshProbe;
+///
+/// let probe = GitSshProbe::new("ssh://git@git.example:22/{repository}.git", "/etc/vault/known_hosts")?;
+/// // `opened`: `verified.open(&params, &vault)?` of a verified registration.
+/// probe.check(opened)?; // both repositories, each with its own key
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 pub struct GitSshProbe {
     /// `ssh://…{repository}…`.
