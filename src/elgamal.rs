@@ -126,7 +126,7 @@ impl Blindings {
         Blindings(Zeroizing::new((0..k).map(|_| rng.scalar()).collect()))
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, feature = "std"))]
     /// Blindings given by the caller.
     pub(crate) fn from_scalars(r_vec: Zeroizing<Vec<Scalar>>) -> Self {
         Blindings(r_vec)
@@ -248,7 +248,7 @@ impl ChunkedCiphertext {
         self.C_vec.len()
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, feature = "std"))]
     /// The number of recipients `v`.
     pub(crate) fn recipient_count(&self) -> usize {
         // `from_parts`, `encrypt` and `read` keep k ≥ 1.

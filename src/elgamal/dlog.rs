@@ -100,7 +100,7 @@ impl DlogTable {
         m_vec
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, feature = "std"))]
     /// The discrete logarithms `m_i ∈ [0, 2¹⁶)` of `M_vec[i] = m_i·G`, in time
     /// independent of the `m_i`.
     ///
@@ -220,7 +220,7 @@ impl OpCounter for () {
 }
 
 /// Per-kind operation counts (tests only).
-#[cfg(test)]
+#[cfg(all(test, feature = "std"))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct OpCounts {
     pub(crate) handle_muls: u64,
@@ -230,7 +230,7 @@ pub(crate) struct OpCounts {
     pub(crate) confirmations: u64,
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "std"))]
 impl OpCounter for OpCounts {
     fn count(&mut self, op: Op) {
         let slot = match op {

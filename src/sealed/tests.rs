@@ -36,6 +36,7 @@ use crate::encoding::{Reader, RecipientCache};
 use crate::error::{DecodeFailure, Object};
 use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::sigma::key_binding;
+#[cfg(feature = "std")]
 use crate::transcript::{TranscriptProtocol, labels};
 use crate::vault::VaultKeypair;
 
