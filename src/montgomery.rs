@@ -137,13 +137,7 @@ impl MontgomeryScalar {
 
     /// \\( (1, t, t^2, \dots, t^{k-1}) \\) in Montgomery form.
     pub(crate) fn powers(t: Self, k: usize) -> Vec<Self> {
-        let mut out = Vec::with_capacity(k);
-        let mut p = Self::ONE;
-        for _ in 0..k {
-            out.push(p);
-            p *= t;
-        }
-        out
+        powers(Self::ONE, t, k)
     }
 
     /// Enter Montgomery form: \\( x R \bmod \ell \\) (one product).
@@ -184,6 +178,18 @@ impl MontgomeryScalar {
 /// (batch weights).
 pub(crate) fn reduce(bytes: &[u8; 32]) -> Scalar {
     canonical_scalar(montgomery_mul(&le_limbs(bytes), &R))
+}
+
+/// \\( (1, t, t^2, \dots, t^{k-1}) \\), `one` being 1 in `T`'s form: one
+/// product per element (for `MontgomeryScalar` and `Scalar` alike).
+pub(crate) fn powers<T: Copy + Mul<Output = T>>(one: T, t: T, k: usize) -> Vec<T> {
+    let mut out = Vec::with_capacity(k);
+    let mut p = one;
+    for _ in 0..k {
+        out.push(p);
+        p = p * t;
+    }
+    out
 }
 
 /// \\( X \bmod \ell \\) for the 512-bit little-endian integer

@@ -92,13 +92,7 @@ pub(crate) fn sum_of_powers(y: MontgomeryScalar, n: usize) -> MontgomeryScalar {
 
 /// \\( (1, x, x^2, \dots, x^{n-1}) \\), one multiplication per element.
 pub(crate) fn powers(x: &Scalar, n: usize) -> Vec<Scalar> {
-    let mut out = Vec::with_capacity(n);
-    let mut acc = Scalar::ONE;
-    for _ in 0..n {
-        out.push(acc);
-        acc *= x;
-    }
-    out
+    crate::montgomery::powers(Scalar::ONE, *x, n)
 }
 
 #[cfg(test)]
