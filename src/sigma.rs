@@ -308,9 +308,11 @@ impl<'a> SigmaReplay<'a> {
         let k = statement.commitments.len();
         debug_assert_eq!(commitment_coeffs.len(), k);
         let t_powers = MontgomeryScalar::powers(MontgomeryScalar::from_scalar(&t), k);
-        proof.validity.push_equations(&c, &t_powers, &statement, weights, msm, commitment_coeffs);
+        // `c` in Montgomery form once, for both proofs.
+        let c_m = MontgomeryScalar::from_scalar(&c);
+        proof.validity.push_equations(c_m, &t_powers, &statement, weights, msm, commitment_coeffs);
         if let (Some(binding), Some(a)) = (&proof.binding, statement.A) {
-            binding.push_equations(&c, a, weights, msm, commitment_coeffs);
+            binding.push_equations(&c, c_m, a, weights, msm, commitment_coeffs);
         }
     }
 }

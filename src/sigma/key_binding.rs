@@ -133,11 +133,13 @@ impl KeyBindingProof {
     }
 
     /// Add (B0) and (B1), each with its own weight; the coefficient of `C_i`
-    /// (`−ω·c·2¹⁶ⁱ`) is added into `commitment_coeffs[i]`.
+    /// (`−ω·c·2¹⁶ⁱ`) is added into `commitment_coeffs[i]`. `c_m` is the
+    /// challenge `c` in Montgomery form.
     #[allow(non_snake_case)]
     pub(crate) fn push_equations<'a>(
         &'a self,
         c: &Scalar,
+        c_m: MontgomeryScalar,
         A: &'a EdwardsPoint,
         weights: &mut Weights,
         msm: &mut Msm<'a>,
@@ -152,7 +154,7 @@ impl KeyBindingProof {
         msm.add_h(omega_m.mul_scalar(&self.z_rs));
         msm.push(-omega, &self.U_0);
         let radix = MontgomeryScalar::from_scalar(&chunk_radix());
-        let mut term = omega_m * MontgomeryScalar::from_scalar(c);
+        let mut term = omega_m * c_m;
         for coeff in commitment_coeffs.iter_mut() {
             *coeff -= term;
             term *= radix;

@@ -114,10 +114,11 @@ impl ValidityProof {
 
     /// Add (V0) and (Vj), each with its own weight. `t_powers[i] = tⁱ`; the
     /// coefficient of `C_i` is added into `commitment_coeffs[i]`; handles are
-    /// `handles[j·k + i]` (recipient-major).
+    /// `handles[j·k + i]` (recipient-major). `c`, the challenge, is in
+    /// Montgomery form.
     pub(crate) fn push_equations<'a>(
         &'a self,
-        c: &Scalar,
+        c: MontgomeryScalar,
         t_powers: &[MontgomeryScalar],
         statement: &SigmaStatement<'a>,
         weights: &mut Weights,
@@ -128,7 +129,6 @@ impl ValidityProof {
         // (V0): ω·z_m·G + ω·z_r·H − ω·T_0 − Σ ω·c·tⁱ·C_i.
         // Products with a weight in Montgomery form (`mul_scalar`: one
         // product each, no conversion back).
-        let c = MontgomeryScalar::from_scalar(c);
         let omega = weights.next();
         let omega_m = MontgomeryScalar::from_scalar(&omega);
         msm.add_g(omega_m.mul_scalar(&self.z_m));
