@@ -115,6 +115,7 @@ use crate::sealed::{
     SealedDeployKey, SealedDeployKeyItem, SealedSecret, SealedSecretItem, Verified,
     VerifiedSealedDeployKey, VerifiedSealedSecret,
 };
+use crate::threshold::{ThresholdItem, ThresholdSealedDeployKey};
 use crate::vault::{VaultKeyProof, VaultKeyProofItem, VaultPublicKey, VaultRecord};
 
 pub use chunked::verify_in_chunks;
@@ -242,6 +243,28 @@ impl<'a> BatchVerifier<'a> {
     /// in parallel under `parallel`; a decoding error names the item).
     pub fn push_sealed_deploy_key_bytes(&mut self, bytes: &'a [u8], context: &'a Context) -> usize {
         self.push_item(SealedDeployKeyItem::new(Source::Encoded(bytes), context))
+    }
+
+    /// Push a threshold dealing of a deploy key with the context it must
+    /// verify under (as [`ThresholdSealedDeployKey::verify`]): one item,
+    /// every share's proofs. Once bisection finds it invalid, its error
+    /// names the share ([`ThresholdFailure::ShareProof`](crate::ThresholdFailure::ShareProof)).
+    pub fn push_threshold_sealed_deploy_key(
+        &mut self,
+        dealing: &'a ThresholdSealedDeployKey,
+        context: &'a Context,
+    ) -> usize {
+        self.push_item(ThresholdItem::new(Source::Decoded(dealing), context))
+    }
+
+    /// Push an encoded threshold dealing (decoded by [`verify`](Self::verify);
+    /// a decoding error names the item).
+    pub fn push_threshold_sealed_deploy_key_bytes(
+        &mut self,
+        bytes: &'a [u8],
+        context: &'a Context,
+    ) -> usize {
+        self.push_item(ThresholdItem::new(Source::Encoded(bytes), context))
     }
 
     /// Push a sealed secret with the context it must verify under (as

@@ -48,6 +48,15 @@ pub enum Error {
         /// The check that failed.
         why: RegistrationFailure,
     },
+    /// A threshold dealing, a key share or a threshold signing session was
+    /// refused ([`threshold`](crate::threshold)).
+    ///
+    /// Names the share: share indices, like everything else it reports, are
+    /// public data of the dealing.
+    Threshold {
+        /// The check that failed.
+        why: ThresholdFailure,
+    },
 }
 
 /// The kinds of object this crate decodes, as named in [`Error::Decode`].
@@ -90,6 +99,10 @@ pub enum Object {
     WebhookSignature,
     /// A [`ProjectRegistration`](crate::ProjectRegistration).
     ProjectRegistration,
+    /// A [`ThresholdSealedDeployKey`](crate::ThresholdSealedDeployKey).
+    ThresholdSealedDeployKey,
+    /// A [`KeyShare`](crate::KeyShare).
+    KeyShare,
 }
 
 /// Why bytes were refused by a decoder.
@@ -157,6 +170,64 @@ pub enum InvalidInput {
     RepositoryRef,
     /// A registration needs a timestamp.
     Timestamp,
+    /// A threshold `t` must satisfy 2 ≤ t ≤ n, and a dealing needs
+    /// 2 ≤ n ≤ 8 recipients.
+    Threshold,
+}
+
+/// Why a threshold dealing, key share or signing session was refused, as
+/// named in [`Error::Threshold`]. Share indices are the evaluation points
+/// `j = 1..=n` of the dealing (its recipients' sorted positions plus one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ThresholdFailure {
+    /// A share's proofs (range, validity, binding to `A_j`) do not verify
+    /// under the dealing and context.
+    ShareProof {
+        /// The share's index `j`.
+        index: u8,
+    },
+    /// A share's public key `A_j` is the identity (`s_j = 0`).
+    ZeroShare {
+        /// The share's index `j`.
+        index: u8,
+    },
+    /// A share's public key `A_j` equals `A` (`s_j = s`: the mark of a
+    /// polynomial evaluated at 0).
+    ShareIsTheKey {
+        /// The share's index `j`.
+        index: u8,
+    },
+    /// The dealing's recipients or threshold differ from the ones expected.
+    RecipientMismatch,
+    /// The opening vault is not one of the dealing's recipients.
+    NotARecipient,
+    /// Fewer shares than the threshold.
+    TooFewShares,
+    /// Two shares with the same index.
+    DuplicateShare {
+        /// The index given twice.
+        index: u8,
+    },
+    /// Shares of different dealings (ids), of different keys.
+    MixedDealings,
+    /// Shares of different dealings of the same key `A`: never combined
+    /// (their polynomials differ).
+    OtherDealingOfTheKey,
+    /// A share's secret `s_j` does not match its public key: `s_j·B ≠ A_j`.
+    ShareKey {
+        /// The share's index `j`.
+        index: u8,
+    },
+    /// The interpolated key does not match `A`.
+    Recovered,
+    /// A signing session names another dealing than the signer's share.
+    SessionDealing,
+    /// The signer's policy refused the message.
+    Policy,
+    /// A threshold signing round failed (FROST; a commitment or signature
+    /// share that is missing, malformed or invalid).
+    Signing,
 }
 
 /// Why a [`ProjectRegistration`](crate::ProjectRegistration) was refused, as
@@ -225,6 +296,7 @@ impl fmt::Display for Error {
             Error::Verification => f.write_str("verification failed"),
             Error::Decryption => f.write_str("decryption failed"),
             Error::Registration { why } => write!(f, "registration refused: {why}"),
+            Error::Threshold { why } => write!(f, "threshold dealing refused: {why}"),
         }
     }
 }
@@ -250,6 +322,8 @@ impl fmt::Display for Object {
             Object::WebhookSecret => "webhook secret",
             Object::WebhookSignature => "webhook signature header",
             Object::ProjectRegistration => "project registration",
+            Object::ThresholdSealedDeployKey => "threshold-sealed deploy key",
+            Object::KeyShare => "key share",
         })
     }
 }
@@ -293,6 +367,7 @@ impl fmt::Display for InvalidInput {
                  or the same for both repositories"
             }
             InvalidInput::Timestamp => "registration timestamp not set",
+            InvalidInput::Threshold => "threshold or share count out of range (2 ≤ t ≤ n ≤ 8)",
         })
     }
 }
@@ -369,6 +444,41 @@ impl fmt::Display for RegistrationFailure {
     }
 }
 
+impl fmt::Display for ThresholdFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ThresholdFailure::ShareProof { index } => {
+                write!(f, "share {index}: proofs do not verify")
+            }
+            ThresholdFailure::ZeroShare { index } => write!(f, "share {index} is zero"),
+            ThresholdFailure::ShareIsTheKey { index } => {
+                write!(f, "share {index} equals the key (evaluation at 0)")
+            }
+            ThresholdFailure::RecipientMismatch => {
+                f.write_str("recipients or threshold differ from the expected ones")
+            }
+            ThresholdFailure::NotARecipient => f.write_str("this vault is not a recipient"),
+            ThresholdFailure::TooFewShares => f.write_str("fewer shares than the threshold"),
+            ThresholdFailure::DuplicateShare { index } => {
+                write!(f, "share {index} given twice")
+            }
+            ThresholdFailure::MixedDealings => f.write_str("shares of different dealings"),
+            ThresholdFailure::OtherDealingOfTheKey => {
+                f.write_str("shares of two dealings of the same key")
+            }
+            ThresholdFailure::ShareKey { index } => {
+                write!(f, "share {index}: secret does not match its public key")
+            }
+            ThresholdFailure::Recovered => f.write_str("recovered key does not match"),
+            ThresholdFailure::SessionDealing => {
+                f.write_str("signing session is for another dealing")
+            }
+            ThresholdFailure::Policy => f.write_str("the signer's policy refused the message"),
+            ThresholdFailure::Signing => f.write_str("threshold signing round failed"),
+        }
+    }
+}
+
 /// A purpose, as a registration error names it.
 fn purpose_name(purpose: Purpose) -> &'static str {
     match purpose {
@@ -389,6 +499,11 @@ impl Error {
     /// Shorthand for [`Error::InvalidInput`].
     pub(crate) const fn input(what: InvalidInput) -> Self {
         Error::InvalidInput { what }
+    }
+
+    /// Shorthand for [`Error::Threshold`].
+    pub(crate) const fn threshold(why: ThresholdFailure) -> Self {
+        Error::Threshold { why }
     }
 
     /// Shorthand for [`Error::Registration`].

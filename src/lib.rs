@@ -32,7 +32,7 @@ pub mod context;
 pub mod params;
 
 pub use context::{Context, Purpose};
-pub use error::{DecodeFailure, Error, InvalidInput, Object};
+pub use error::{DecodeFailure, Error, InvalidInput, Object, ThresholdFailure};
 pub use params::Params;
 
 // ---- vault keys and chunked twisted ElGamal ----
@@ -71,6 +71,13 @@ mod statement;
 pub use sealed::{
     SealedDeployKey, SealedSecret, Verified, VerifiedSealedDeployKey, VerifiedSealedSecret,
     seal_deploy_key, seal_secret,
+};
+
+// ---- threshold dealings (t-of-n sealing of deploy keys) ----
+pub mod threshold;
+pub use threshold::{
+    DealingId, KeyShare, ThresholdSealedDeployKey, combine_shares, seal_deploy_key_shares,
+    seal_new_deploy_key_shares,
 };
 
 // ---- batch verification ----

@@ -11,6 +11,12 @@
 /// registration.
 pub const MAX_RECIPIENTS: usize = 8;
 
+/// Fewest shares, and the smallest threshold, of a threshold dealing.
+pub const MIN_THRESHOLD: usize = 2;
+
+/// Most shares of a threshold dealing: one per recipient.
+pub const MAX_SHARES: usize = MAX_RECIPIENTS;
+
 /// Longest payload of a sealed item (chunked ElGamal with proofs), in bytes.
 pub const MAX_SEALED_PAYLOAD_LEN: usize = 128;
 

@@ -78,6 +78,8 @@ use crate::vault::VaultPublicKey;
 
 pub use crate::limits::MAX_SEALED_PAYLOAD_LEN as MAX_PAYLOAD_LEN;
 pub(crate) use batch_item::{SealedDeployKeyItem, SealedKind, SealedSecretItem};
+pub(crate) use proofs::SealedReplay;
+pub(crate) use wire::check_cofactor_preimage;
 pub use verified::{Verified, VerifiedSealedDeployKey, VerifiedSealedSecret};
 
 /// A sealed secret (a webhook secret or any 1..=128-byte secret) with its
@@ -160,24 +162,25 @@ impl core::fmt::Debug for EncodingDigest {
     }
 }
 
-/// The part shared by both sealed types.
+/// The part shared by both sealed types (and by the shares of a threshold
+/// dealing, whose one recipient is their vault's).
 #[allow(non_snake_case)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct SealedItem {
+pub(crate) struct SealedItem {
     /// Payload length `L`.
-    L: usize,
+    pub(crate) L: usize,
     /// Recipients' sealing keys `Y_j`, strictly increasing by encoding.
-    recipients: Vec<RistrettoElement>,
+    pub(crate) recipients: Vec<RistrettoElement>,
     /// `C_i`, and `D_ij` recipient-major.
-    ciphertext: ChunkedCiphertext,
-    range_proof: RangeProof,
-    sigma: SigmaProof,
+    pub(crate) ciphertext: ChunkedCiphertext,
+    pub(crate) range_proof: RangeProof,
+    pub(crate) sigma: SigmaProof,
 }
 
 #[allow(non_snake_case)]
 impl SealedItem {
     /// The index of `Y` among the recipients (public data).
-    fn vartime_recipient_index(&self, Y: &CompressedRistretto) -> Option<usize> {
+    pub(crate) fn vartime_recipient_index(&self, Y: &CompressedRistretto) -> Option<usize> {
         self.recipients.iter().position(|r| r.compressed == *Y)
     }
 

@@ -97,7 +97,7 @@ impl<'a> SigmaStatement<'a> {
             recipients: statement.recipients(),
             commitments: statement.commitments(),
             handles: statement.handles(),
-            A: statement.A().map(|key| &key.point),
+            A: statement.A(),
         }
     }
 }
@@ -220,7 +220,11 @@ impl SigmaProof {
         if commitment_coeffs.len() != statement.commitments().len() {
             return Err(Error::Verification);
         }
-        self.replay(statement)?.push_equations(weights, msm, commitment_coeffs);
+        let replayed = self.replay(statement)?;
+        let key_coeff = replayed.push_equations(weights, msm, commitment_coeffs);
+        if let (Some(coeff), Some(key)) = (key_coeff, replayed.bound_key()) {
+            msm.push_edwards(coeff.to_scalar(), key);
+        }
         Ok(())
     }
 
@@ -295,15 +299,23 @@ pub(crate) struct SigmaReplay<'a> {
 }
 
 impl<'a> SigmaReplay<'a> {
-    /// Add every weighted equation; commitment coefficients are added into
-    /// `commitment_coeffs` (length `k`, in Montgomery form: the per-chunk
-    /// arithmetic is the verifier's hot loop).
+    /// The key the key-binding proof binds (`A`, or a share's `A_j`).
+    pub(crate) fn bound_key(&self) -> Option<&'a EdwardsPoint> {
+        self.statement.A
+    }
+
+    /// Add every weighted equation but the term of the bound key, whose
+    /// coefficient is returned (Montgomery form; `None` without a key
+    /// binding); commitment coefficients are added into `commitment_coeffs`
+    /// (length `k`, in Montgomery form: the per-chunk arithmetic is the
+    /// verifier's hot loop).
+    #[must_use]
     pub(crate) fn push_equations(
         &self,
         weights: &mut Weights,
         msm: &mut Msm<'a>,
         commitment_coeffs: &mut [MontgomeryScalar],
-    ) {
+    ) -> Option<MontgomeryScalar> {
         let SigmaReplay { proof, statement, t, c } = *self;
         let k = statement.commitments.len();
         debug_assert_eq!(commitment_coeffs.len(), k);
@@ -311,9 +323,8 @@ impl<'a> SigmaReplay<'a> {
         // `c` in Montgomery form once, for both proofs.
         let c_m = MontgomeryScalar::from_scalar(&c);
         proof.validity.push_equations(c_m, &t_powers, &statement, weights, msm, commitment_coeffs);
-        if let (Some(binding), Some(a)) = (&proof.binding, statement.A) {
-            binding.push_equations(&c, c_m, a, weights, msm, commitment_coeffs);
-        }
+        let binding = proof.binding.as_ref().filter(|_| statement.A.is_some());
+        binding.map(|binding| binding.push_equations(c_m, weights, msm, commitment_coeffs))
     }
 }
 

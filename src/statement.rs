@@ -19,6 +19,7 @@
 //! The transcript bytes are those of PROTOCOL §8.1 (the known-answer vectors
 //! pin them).
 
+use curve25519_dalek::edwards::EdwardsPoint;
 use merlin::Transcript;
 
 use crate::context::Context;
@@ -50,11 +51,32 @@ pub(crate) struct Statement<'a> {
     pub(crate) key: Option<KeyStatement<'a>>,
 }
 
+/// The statement of one share of a threshold dealing (PROTOCOL §12): the
+/// dealing's transcript after its common statement and the share index
+/// `j`, the share's one recipient `Y_j` and its public share `A_j`, which
+/// the key-binding proof binds. Neither `Y_j` nor `A_j` is absorbed here:
+/// the common statement has every `Y_j`, and `A_j` is derived from it.
+#[allow(non_snake_case, missing_debug_implementations)]
+pub(crate) struct ShareStatement<'a> {
+    /// The dealing's transcript after `share-index = j`.
+    pub(crate) transcript: Transcript,
+    /// `[Y_j]`: the share's recipient.
+    pub(crate) recipient: &'a [RistrettoElement],
+    /// `A_j = A + Σ_u j^u·F_u` (torsion-free, computed by the verifier).
+    pub(crate) A_j: &'a EdwardsPoint,
+}
+
 /// A transcript that has absorbed a statement's header (everything before
-/// the ciphertext).
+/// the ciphertext), with what the proofs need of the statement.
+#[allow(non_snake_case)]
+#[derive(Clone)]
 pub(crate) struct StatementHeader<'a> {
     transcript: Transcript,
-    statement: Statement<'a>,
+    /// The payload length `L`.
+    len: usize,
+    recipients: &'a [RistrettoElement],
+    /// The key the key-binding proof binds (deploy keys and shares).
+    A: Option<&'a EdwardsPoint>,
 }
 
 /// A transcript that has absorbed a whole statement, ciphertext included.
@@ -66,7 +88,7 @@ pub(crate) struct StatementHeader<'a> {
 pub(crate) struct AbsorbedStatement<'a> {
     transcript: Transcript,
     recipients: &'a [RistrettoElement],
-    A: Option<&'a EdwardsElement>,
+    A: Option<&'a EdwardsPoint>,
     commitments: &'a [RistrettoElement],
     handles: &'a [RistrettoElement],
 }
@@ -94,7 +116,25 @@ impl<'a> Statement<'a> {
             t.append_edwards(labels::DEPLOY_A, &key.A.compressed);
             t.append_edwards(labels::DEPLOY_A_PRIME, &key.A_prime.compressed);
         }
-        StatementHeader { transcript: t, statement: self }
+        StatementHeader {
+            transcript: t,
+            len: self.len,
+            recipients: self.recipients,
+            A: self.key.map(|key| &key.A.point),
+        }
+    }
+}
+
+impl<'a> ShareStatement<'a> {
+    /// The share's header: the dealing's transcript as it is (a deploy
+    /// key's scalar, `L = 32`, to one recipient, bound to `A_j`).
+    pub(crate) fn absorb_header(self) -> StatementHeader<'a> {
+        StatementHeader {
+            transcript: self.transcript,
+            len: crate::limits::DEPLOY_KEY_LEN,
+            recipients: self.recipient,
+            A: Some(self.A_j),
+        }
     }
 }
 
@@ -105,6 +145,16 @@ impl<'a> StatementHeader<'a> {
         self.transcript.prover_rng()
     }
 
+    /// The payload length `L`.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The recipients' sealing keys `Y_j`, sorted.
+    pub(crate) fn recipients(&self) -> &'a [RistrettoElement] {
+        self.recipients
+    }
+
     /// Absorb the ciphertext (every `C_i`, then every `D_ij`,
     /// recipient-major), completing the statement.
     pub(crate) fn absorb_ciphertext(
@@ -113,11 +163,11 @@ impl<'a> StatementHeader<'a> {
     ) -> AbsorbedStatement<'a> {
         let mut transcript = self.transcript;
         ciphertext.append_to(&mut transcript);
-        debug_assert_eq!(ciphertext.chunk_count(), self.statement.chunk_count());
+        debug_assert_eq!(ciphertext.chunk_count(), chunk_count(self.len));
         AbsorbedStatement {
             transcript,
-            recipients: self.statement.recipients,
-            A: self.statement.key.map(|key| key.A),
+            recipients: self.recipients,
+            A: self.A,
             commitments: ciphertext.commitments(),
             handles: ciphertext.all_handles(),
         }
@@ -151,8 +201,9 @@ impl<'a> AbsorbedStatement<'a> {
         self.recipients
     }
 
-    /// The deploy key `A` (deploy keys only).
-    pub(crate) fn A(&self) -> Option<&'a EdwardsElement> {
+    /// The key the key-binding proof binds: a deploy key's `A`, a share's
+    /// `A_j` (`None` for a secret).
+    pub(crate) fn A(&self) -> Option<&'a EdwardsPoint> {
         self.A
     }
 
@@ -163,7 +214,7 @@ impl<'a> AbsorbedStatement<'a> {
     pub(crate) fn for_tests(
         transcript: Transcript,
         recipients: &'a [RistrettoElement],
-        A: Option<&'a EdwardsElement>,
+        A: Option<&'a EdwardsPoint>,
         commitments: &'a [RistrettoElement],
         handles: &'a [RistrettoElement],
     ) -> Self {

@@ -32,6 +32,8 @@ pub(crate) enum ItemKind {
     SealedSecret = 3,
     /// A project registration.
     Registration = 4,
+    /// A threshold dealing of a deploy key.
+    ThresholdDealing = 5,
 }
 
 /// An item's digest: `SHA-512("vaultseal-batch-item-v1" ‖ u8 kind ‖

@@ -22,7 +22,7 @@ use crate::webhook::{Secret, WebhookSecret};
 
 impl SealedItem {
     /// Decrypt the payload as `vault` (the caller has verified the item).
-    fn decrypt_verified(
+    pub(crate) fn decrypt_verified(
         &self,
         params: &Params,
         vault: &VaultKeypair,

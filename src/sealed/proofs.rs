@@ -17,7 +17,7 @@ use crate::msm::{MontgomeryScalar, Msm, Replayed, TermCount, Weights};
 use crate::params::Params;
 use crate::range_proof::{RangeProof, RangeReplay};
 use crate::sigma::{SigmaProof, SigmaReplay};
-use crate::statement::{KeyStatement, Statement};
+use crate::statement::{KeyStatement, Statement, StatementHeader};
 use crate::transcript::TranscriptProtocol;
 use crate::vault::{self, VaultPublicKey};
 
@@ -26,10 +26,10 @@ use super::{MAX_PAYLOAD_LEN, SealedItem};
 /// The prover's witness: the payload (keys the prover RNG), the chunk values
 /// `m_i` and the blindings `r_i`.
 #[derive(Clone, Copy)]
-pub(super) struct Witness<'a> {
-    pub(super) payload: &'a [u8],
-    pub(super) m: &'a [Scalar],
-    pub(super) r: &'a [Scalar],
+pub(crate) struct Witness<'a> {
+    pub(crate) payload: &'a [u8],
+    pub(crate) m: &'a [Scalar],
+    pub(crate) r: &'a [Scalar],
 }
 
 /// Check the recipients (1..=8, distinct) and return their sealing keys
@@ -76,31 +76,36 @@ impl SealedItem {
         rng: &mut R,
         tweak: impl FnOnce(&mut crate::sigma::FirstMove<'_>),
     ) -> Result<Self, Error> {
-        if !(1..=MAX_PAYLOAD_LEN).contains(&payload.len()) {
+        let recipients = sorted_recipients(recipients)?;
+        let header = statement(context, payload.len(), &recipients, key).absorb_header();
+        Self::seal_under(params, header, payload, rng, tweak)
+    }
+
+    /// Seal `payload` under a statement header (a sealed item's, or a
+    /// threshold share's): the blindings `r_i` from a prover RNG keyed with
+    /// the header's transcript and the payload, then the ciphertext to the
+    /// header's recipients and its proofs ([`SealedItem::prove_under`]).
+    ///
+    /// # Errors
+    /// [`InvalidInput::PayloadLength`] for a payload outside 1..=128 bytes or
+    /// of another length than the header's.
+    pub(crate) fn seal_under<R: CryptoRng + ?Sized>(
+        params: &Params,
+        header: StatementHeader<'_>,
+        payload: &[u8],
+        rng: &mut R,
+        tweak: impl FnOnce(&mut crate::sigma::FirstMove<'_>),
+    ) -> Result<Self, Error> {
+        if !(1..=MAX_PAYLOAD_LEN).contains(&payload.len()) || payload.len() != header.len() {
             return Err(Error::input(InvalidInput::PayloadLength));
         }
-        let recipients = sorted_recipients(recipients)?;
         let chunks = ChunkValues::from_payload(payload)?;
         let m = chunks.scalars();
-        // r_i from the transcript RNG keyed with the header and the payload.
-        let mut rng_r = statement(context, payload.len(), &recipients, key)
-            .absorb_header()
-            .prover_rng()
-            .witness_bytes(payload)
-            .finalize(rng);
+        let mut rng_r = header.prover_rng().witness_bytes(payload).finalize(rng);
         let (ciphertext, r) =
-            ChunkedCiphertext::encrypt_with_rng(params, &chunks, &recipients, &mut rng_r)?;
-        Ok(Self::prove_tweaked(
-            params,
-            context,
-            payload.len(),
-            recipients,
-            ciphertext,
-            Witness { payload, m: &m, r: r.as_slice() },
-            key,
-            rng,
-            tweak,
-        ))
+            ChunkedCiphertext::encrypt_with_rng(params, &chunks, header.recipients(), &mut rng_r)?;
+        let witness = Witness { payload, m: &m, r: r.as_slice() };
+        Ok(Self::prove_under(params, header, ciphertext, witness, rng, tweak))
     }
 
     /// Absorb the statement (header, then ciphertext) and prove the range
@@ -127,6 +132,7 @@ impl SealedItem {
     /// `SealedItem::prove` (test builds) with a hook on the sigma proofs' first move
     /// (see [`SigmaProof::prove_tweaked`]; only tests pass a cheating one).
     #[allow(clippy::too_many_arguments)]
+    #[cfg(test)]
     pub(super) fn prove_tweaked<R: CryptoRng + ?Sized>(
         params: &Params,
         context: &Context,
@@ -138,9 +144,23 @@ impl SealedItem {
         rng: &mut R,
         tweak: impl FnOnce(&mut crate::sigma::FirstMove<'_>),
     ) -> Self {
-        let mut absorbed = statement(context, len, &recipients, key)
-            .absorb_header()
-            .absorb_ciphertext(&ciphertext);
+        let header = statement(context, len, &recipients, key).absorb_header();
+        Self::prove_under(params, header, ciphertext, witness, rng, tweak)
+    }
+
+    /// Absorb `ciphertext` after `header` and prove the range and sigma
+    /// statements for `witness` on the transcript; the sealed item to the
+    /// header's recipients.
+    pub(crate) fn prove_under<R: CryptoRng + ?Sized>(
+        params: &Params,
+        header: StatementHeader<'_>,
+        ciphertext: ChunkedCiphertext,
+        witness: Witness<'_>,
+        rng: &mut R,
+        tweak: impl FnOnce(&mut crate::sigma::FirstMove<'_>),
+    ) -> Self {
+        let (len, recipients) = (header.len(), header.recipients().to_vec());
+        let mut absorbed = header.absorb_ciphertext(&ciphertext);
 
         // Proof randomness: keyed with the payload and every r_i.
         let mut builder = absorbed.transcript().prover_rng().witness_bytes(witness.payload);
@@ -183,6 +203,20 @@ impl SealedItem {
         context: &'s Context,
         key: Option<KeyStatement<'s>>,
     ) -> Result<(SealedReplay<'s>, Transcript), Error> {
+        self.replay_under(statement(context, self.L, &self.recipients, key).absorb_header())
+    }
+
+    /// Replay the transcript after `header` (a sealed item's, or a
+    /// threshold share's, whose recipients and length are this item's),
+    /// with the transcript in its final state.
+    ///
+    /// # Errors
+    /// As [`SealedItem::replay`].
+    pub(crate) fn replay_under<'s>(
+        &'s self,
+        header: StatementHeader<'s>,
+    ) -> Result<(SealedReplay<'s>, Transcript), Error> {
+        debug_assert!(header.len() == self.L && header.recipients() == &self.recipients[..]);
         // No commitment or handle is the identity (a zero blinding would
         // publish a chunk's image m_i·G): the decoder refuses them, and the
         // honest encryption makes one only for a zero blinding or
@@ -195,9 +229,7 @@ impl SealedItem {
                 .chain(self.ciphertext.all_handles())
                 .any(RistrettoElement::is_identity)
         );
-        let mut absorbed = statement(context, self.L, &self.recipients, key)
-            .absorb_header()
-            .absorb_ciphertext(&self.ciphertext);
+        let mut absorbed = header.absorb_ciphertext(&self.ciphertext);
         // Refusals (a zero challenge; the sigma proof's shape, checked by its
         // replay) all come before anything is pushed.
         let range = self.range_proof.replay(&mut absorbed)?;
@@ -210,7 +242,7 @@ impl SealedItem {
     /// `C_i` once, each `D_ij`, `A`, `S`, `T_1`, `T_2`, every `L_j`, `R_j`,
     /// `T_0`, every `T_j`, and `U_0`; `U_1` and `A` in Edwards): a capacity
     /// hint for the batch's accumulators.
-    pub(super) fn msm_terms(&self, deploy_key: bool) -> TermCount {
+    pub(crate) fn msm_terms(&self, deploy_key: bool) -> TermCount {
         let (k, v) = (self.ciphertext.chunk_count(), self.recipients.len());
         let rounds = self.range_proof.ipp.L_vec.len();
         let ristretto = k * (1 + v) + 4 + 2 * rounds + 1 + v + usize::from(deploy_key);
@@ -235,14 +267,34 @@ impl<'s> Replayed<'s> for SealedReplay<'s> {
 
     /// Every weighted equation of the range and sigma proofs. Each `C_i` is
     /// pushed once, with its coefficients from every equation summed.
-    #[allow(non_snake_case)]
     fn push_equations(&self, params: &Params, weights: &mut Weights, msm: &mut Msm<'s>) {
+        let key_coeff = self.push_all_but_key(params, weights, msm);
+        if let (Some(coeff), Some(key)) = (key_coeff, self.sigma.bound_key()) {
+            msm.push_edwards(coeff.to_scalar(), key);
+        }
+    }
+}
+
+impl<'s> SealedReplay<'s> {
+    /// Every weighted equation but the key-binding term of the bound key,
+    /// whose coefficient is returned (Montgomery form; `None` for a
+    /// secret): a threshold share's `A_j` is not a point of its own but a
+    /// combination of its dealing's points, which sum the coefficients of
+    /// every share.
+    #[allow(non_snake_case)]
+    pub(crate) fn push_all_but_key(
+        &self,
+        params: &Params,
+        weights: &mut Weights,
+        msm: &mut Msm<'s>,
+    ) -> Option<MontgomeryScalar> {
         let commitments: &'s [RistrettoElement] = self.commitments;
         let mut coeffs = alloc::vec![MontgomeryScalar::ZERO; commitments.len()];
         self.range.push_equations(params, weights, msm, &mut coeffs);
-        self.sigma.push_equations(weights, msm, &mut coeffs);
+        let key_coeff = self.sigma.push_equations(weights, msm, &mut coeffs);
         for (coeff, C) in coeffs.into_iter().zip(commitments) {
             msm.push(coeff.to_scalar(), C);
         }
+        key_coeff
     }
 }

@@ -31,7 +31,7 @@ impl SealedItem {
     }
 
     /// Append `C_i ‖ D_ij ‖ range proof ‖ sigma proof`.
-    pub(super) fn write_body(&self, out: &mut Vec<u8>) {
+    pub(crate) fn write_body(&self, out: &mut Vec<u8>) {
         self.ciphertext.write(out);
         self.range_proof.write(out);
         self.sigma.write(out);
@@ -40,11 +40,13 @@ impl SealedItem {
     /// Encoded length without the version byte, `L` byte and deploy-key
     /// fields.
     pub(super) fn encoded_len(len: usize, v: usize, deploy_key: bool) -> usize {
+        1 + 32 * v + Self::body_len(len, v, deploy_key)
+    }
+
+    /// Length of `C_i ‖ D_ij ‖ range proof ‖ sigma proof` ([`write_body`](Self::write_body)).
+    pub(crate) fn body_len(len: usize, v: usize, deploy_key: bool) -> usize {
         let k = chunk_count(len);
-        1 + 32 * v
-            + 32 * k * (1 + v)
-            + RangeProof::encoded_len(k)
-            + SigmaProof::encoded_len(v, deploy_key)
+        32 * k * (1 + v) + RangeProof::encoded_len(k) + SigmaProof::encoded_len(v, deploy_key)
     }
 
     /// Read `v ‖ Y_j` (strictly increasing, not the identity), taking keys
@@ -55,6 +57,17 @@ impl SealedItem {
     ) -> Result<Vec<RistrettoElement>, Error> {
         let claimed = usize::from(r.u8()?);
         let v = r.count(claimed, 1..=MAX_RECIPIENTS, 32)?;
+        Self::read_sorted_keys(r, v, cache)
+    }
+
+    /// Read `v` sealing keys `Y_j` (strictly increasing, not the identity),
+    /// taking keys already decompressed from `cache`; the caller has
+    /// checked `v` against the input's length.
+    pub(crate) fn read_sorted_keys(
+        r: &mut Reader<'_>,
+        v: usize,
+        cache: &mut RecipientCache,
+    ) -> Result<Vec<RistrettoElement>, Error> {
         let recipients = (0..v).map(|_| cache.read(r)).collect::<Result<Vec<_>, _>>()?;
         if recipients.windows(2).any(|w| w[0].compressed.as_bytes() >= w[1].compressed.as_bytes()) {
             return Err(r.error(DecodeFailure::Unsorted));
@@ -64,7 +77,7 @@ impl SealedItem {
 
     /// Read `C_i ‖ D_ij ‖ range proof ‖ sigma proof` for `L` and the
     /// recipients already read.
-    pub(super) fn read_body(
+    pub(crate) fn read_body(
         r: &mut Reader<'_>,
         len: usize,
         recipients: Vec<RistrettoElement>,
@@ -167,7 +180,7 @@ impl SealedDeployKey {
 /// `A` is not the identity and `A = [8]A′` (three doublings): `A` lies in the
 /// prime-order subgroup.
 #[allow(non_snake_case)]
-pub(super) fn check_cofactor_preimage(
+pub(crate) fn check_cofactor_preimage(
     A: &EdwardsElement,
     A_prime: &EdwardsElement,
 ) -> Result<(), DecodeFailure> {

@@ -41,7 +41,6 @@
 //! documentation (`cfg(doc)`), for the mathematics above.
 
 use alloc::vec::Vec;
-use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::scalar::Scalar;
 use merlin::Transcript;
 use zeroize::Zeroizing;
@@ -132,19 +131,21 @@ impl KeyBindingProof {
         transcript.append_scalar(labels::SIGMA_Z_RS, &self.z_rs);
     }
 
-    /// Add (B0) and (B1), each with its own weight; the coefficient of `C_i`
+    /// Add (B0) and (B1), each with its own weight, except the term of `A`:
+    /// its coefficient `−ω·c` is returned (in Montgomery form) for the caller
+    /// to push (a sealed deploy key) or to spread over the points `A_j` is
+    /// made of (a threshold share). The coefficient of `C_i`
     /// (`−ω·c·2¹⁶ⁱ`) is added into `commitment_coeffs[i]`. `c_m` is the
     /// challenge `c` in Montgomery form.
     #[allow(non_snake_case)]
+    #[must_use]
     pub(crate) fn push_equations<'a>(
         &'a self,
-        c: &Scalar,
         c_m: MontgomeryScalar,
-        A: &'a EdwardsPoint,
         weights: &mut Weights,
         msm: &mut Msm<'a>,
         commitment_coeffs: &mut [MontgomeryScalar],
-    ) {
+    ) -> MontgomeryScalar {
         // (B0)
         // Products with a weight in Montgomery form (`mul_scalar`: one
         // product each, no conversion back).
@@ -164,7 +165,7 @@ impl KeyBindingProof {
         let omega_m = MontgomeryScalar::from_scalar(&omega);
         msm.add_b(omega_m.mul_scalar(&self.z_s));
         msm.push_edwards(-omega, &self.U_1.point);
-        msm.push_edwards((-omega_m).mul_scalar(c), A);
+        -(omega_m * c_m)
     }
 
     /// Append `U_0 ‖ U_1`.

@@ -41,7 +41,7 @@ fn fixture(m: &[u64], v: usize) -> Fixture {
 /// The fixture's statement, standing for one the sealed item absorbed.
 fn absorbed<'a>(f: &'a Fixture, a: Option<&'a EdwardsElement>) -> AbsorbedStatement<'a> {
     let t = new_transcript(labels::PROTOCOL_SEALED);
-    AbsorbedStatement::for_tests(t, &f.recipients, a, &f.commitments, &f.handles)
+    AbsorbedStatement::for_tests(t, &f.recipients, a.map(|a| &a.point), &f.commitments, &f.handles)
 }
 
 fn prove(f: &Fixture, a: Option<&EdwardsElement>, s_witness: Option<&[Scalar]>) -> SigmaProof {

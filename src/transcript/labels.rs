@@ -10,6 +10,9 @@
 pub(crate) const PROTOCOL_VAULT_KEY_PROOF: &[u8] = b"vaultseal-vault-key-proof-v1";
 /// Transcript created for a sealed item (range + validity + key-binding proofs).
 pub(crate) const PROTOCOL_SEALED: &[u8] = b"vaultseal-sealed-v1";
+/// Transcript created for a threshold dealing (one per share: the common
+/// statement, then the share index).
+pub(crate) const PROTOCOL_THRESHOLD: &[u8] = b"vaultseal-threshold-v1";
 /// Transcript created for batch-verification weights.
 pub(crate) const PROTOCOL_BATCH_WEIGHTS: &[u8] = b"vaultseal-batch-weights-v1";
 /// Transcript created for the synthetic randomness of a hybrid envelope
@@ -75,6 +78,19 @@ pub(crate) const HANDLE: &[u8] = b"D";
 pub(crate) const DEPLOY_A: &[u8] = b"A";
 /// The cofactor preimage `A′` of the deploy public key.
 pub(crate) const DEPLOY_A_PRIME: &[u8] = b"A-prime";
+
+// ----- Threshold dealings -----
+
+/// The threshold `t` of a dealing.
+pub(crate) const THRESHOLD_T: &[u8] = b"threshold-t";
+/// The number of shares `n` of a dealing.
+pub(crate) const THRESHOLD_N: &[u8] = b"threshold-n";
+/// A Feldman commitment `F′_u = (a_u·8⁻¹)·B` (u = 1..t−1).
+pub(crate) const FELDMAN_F_PRIME: &[u8] = b"feldman-F-prime";
+/// The index `j` of a share (its evaluation point).
+pub(crate) const SHARE_INDEX: &[u8] = b"share-index";
+/// Dealing id: `SHA-512/256(label ‖ context ‖ dealing header)`.
+pub(crate) const DEALING_ID: &[u8] = b"vaultseal-dealing-id-v1";
 
 // ----- Vault key proof of possession -----
 
@@ -218,6 +234,12 @@ pub(crate) const ALL: &[&[u8]] = &[
     PROTOCOL_SEALED,
     PROTOCOL_BATCH_WEIGHTS,
     PROTOCOL_HYBRID_SEAL,
+    PROTOCOL_THRESHOLD,
+    THRESHOLD_T,
+    THRESHOLD_N,
+    FELDMAN_F_PRIME,
+    SHARE_INDEX,
+    DEALING_ID,
     DOM_SEP,
     RANGE_PROOF_DOM_SEP,
     INNER_PRODUCT_DOM_SEP,
