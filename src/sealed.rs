@@ -79,8 +79,8 @@ use crate::vault::VaultPublicKey;
 pub use crate::limits::MAX_SEALED_PAYLOAD_LEN as MAX_PAYLOAD_LEN;
 pub(crate) use batch_item::{SealedDeployKeyItem, SealedKind, SealedSecretItem};
 pub(crate) use proofs::SealedReplay;
-pub(crate) use wire::check_cofactor_preimage;
 pub use verified::{Verified, VerifiedSealedDeployKey, VerifiedSealedSecret};
+pub(crate) use wire::check_cofactor_preimage;
 
 /// A sealed secret (a webhook secret or any 1..=128-byte secret) with its
 /// proofs. Created only by [`seal_secret`] and [`SealedSecret::from_bytes`].

@@ -79,7 +79,8 @@ pub(super) fn deal<R: CryptoRng + ?Sized>(
     let s = key.scalar();
     let A = *key.public_key().element();
     let A_prime = EdwardsElement::from_point(params.mul_B(&Zeroizing::new(s * eighth())));
-    let statement = DealingStatement { context, t, recipients: &recipients, A: &A, A_prime: &A_prime };
+    let statement =
+        DealingStatement { context, t, recipients: &recipients, A: &A, A_prime: &A_prime };
 
     // The coefficients: keyed with the statement so far and `s`, finalized
     // with the caller's RNG. A zero coefficient is drawn again; a
@@ -89,10 +90,12 @@ pub(super) fn deal<R: CryptoRng + ?Sized>(
     let (a, shares) = loop {
         let a: Zeroizing<Vec<Scalar>> = Zeroizing::new(
             (1..t)
-                .map(|_| loop {
-                    let a_u = coefficient_rng.scalar();
-                    if !bool::from(a_u.ct_eq(&Scalar::ZERO)) {
-                        break a_u;
+                .map(|_| {
+                    loop {
+                        let a_u = coefficient_rng.scalar();
+                        if !bool::from(a_u.ct_eq(&Scalar::ZERO)) {
+                            break a_u;
+                        }
                     }
                 })
                 .collect(),

@@ -57,8 +57,14 @@ fn key(seed: u64) -> DeployKey {
 }
 
 /// A dealing of `key(seed)` with `tweaks`.
-fn dealt(vaults: &[VaultKeypair], t: usize, seed: u64, tweaks: &mut Tweaks) -> ThresholdSealedDeployKey {
-    deal(params(), &publics(vaults), t, &ctx(b"repo"), &key(seed), &mut rng(seed + 1), tweaks).unwrap()
+fn dealt(
+    vaults: &[VaultKeypair],
+    t: usize,
+    seed: u64,
+    tweaks: &mut Tweaks,
+) -> ThresholdSealedDeployKey {
+    deal(params(), &publics(vaults), t, &ctx(b"repo"), &key(seed), &mut rng(seed + 1), tweaks)
+        .unwrap()
 }
 
 fn threshold_error(result: Result<impl fmt::Debug, Error>) -> ThresholdFailure {
@@ -84,15 +90,9 @@ fn two_of_three_round_trip_open_and_combine() {
     let vaults = vaults(3, 1);
     let key = key(2);
     let public = key.public_key();
-    let dealing = seal_deploy_key_shares(
-        params(),
-        &publics(&vaults),
-        2,
-        &ctx(b"repo"),
-        key,
-        &mut rng(3),
-    )
-    .unwrap();
+    let dealing =
+        seal_deploy_key_shares(params(), &publics(&vaults), 2, &ctx(b"repo"), key, &mut rng(3))
+            .unwrap();
     let bytes = dealing.to_bytes();
     assert_eq!(bytes.len(), 3 + 3 * 32 + 64 + 32 + 3 * 2080);
     let decoded = ThresholdSealedDeployKey::from_bytes(&bytes).unwrap();
@@ -221,7 +221,8 @@ fn a_share_off_the_polynomial_is_rejected_and_named() {
     );
     // Vault 1 opens its (honest) share of the honest dealing only.
     let recipients = publics(&vaults);
-    let opened = vaults[1].open_deploy_key_share(params(), &dealing, &repo, &recipients, &mut rng(45));
+    let opened =
+        vaults[1].open_deploy_key_share(params(), &dealing, &repo, &recipients, &mut rng(45));
     assert_eq!(threshold_error(opened), ThresholdFailure::ShareProof { index: 2 });
 }
 
@@ -362,7 +363,8 @@ impl TryCryptoRng for ZeroRng {}
 fn small_multiples_of_g() -> HashMap<CompressedRistretto, i64> {
     let G = params().G;
     let mut table = HashMap::new();
-    let (mut up, mut down) = (curve25519_dalek::ristretto::RistrettoPoint::identity(), G * Scalar::ZERO);
+    let (mut up, mut down) =
+        (curve25519_dalek::ristretto::RistrettoPoint::identity(), G * Scalar::ZERO);
     for delta in 0..(1i64 << 16) {
         table.insert(up.compress(), delta);
         table.insert(down.compress(), -delta);
@@ -384,7 +386,11 @@ fn leaked_difference(
     let pairs = one.ciphertext.commitments().iter().zip(two.ciphertext.commitments());
     for (C, C_prime) in pairs.rev() {
         let delta = *table.get(&(C.point - C_prime.point).compress())?;
-        let delta = if delta < 0 { -Scalar::from(delta.unsigned_abs()) } else { Scalar::from(delta.unsigned_abs()) };
+        let delta = if delta < 0 {
+            -Scalar::from(delta.unsigned_abs())
+        } else {
+            Scalar::from(delta.unsigned_abs())
+        };
         difference = difference * radix + delta;
     }
     Some(difference)
@@ -397,14 +403,21 @@ fn leaked_difference(
 /// has `s = s_1 + a_1`.
 #[test]
 fn reused_blindings_would_leak_the_polynomial_and_the_api_never_reuses_them() {
-    use crate::elgamal::{Blindings, ChunkedCiphertext};
     use crate::elgamal::chunks::ChunkValues;
+    use crate::elgamal::{Blindings, ChunkedCiphertext};
     let table = small_multiples_of_g();
     let vaults = vaults(3, 80);
     let key = key(81);
-    let dealing =
-        deal(params(), &publics(&vaults), 2, &ctx(b"repo"), &key, &mut ZeroRng, &mut Tweaks::default())
-            .unwrap();
+    let dealing = deal(
+        params(),
+        &publics(&vaults),
+        2,
+        &ctx(b"repo"),
+        &key,
+        &mut ZeroRng,
+        &mut Tweaks::default(),
+    )
+    .unwrap();
     for (a, b) in [(0, 1), (0, 2), (1, 2)] {
         let found = leaked_difference(&table, &dealing.shares[a].item, &dealing.shares[b].item);
         assert_eq!(found, None, "shares {a} and {b} share blindings");
@@ -413,7 +426,8 @@ fn reused_blindings_would_leak_the_polynomial_and_the_api_never_reuses_them() {
     // The test-only prover: shares 1 and 2 of f(X) = s + a·X with one r.
     let shares = open_all(&vaults, &dealing);
     let (s_1, s_2) = (*shares[0].secret(), *shares[1].secret());
-    let r = Blindings::from_scalars(zeroize::Zeroizing::new((1..=16u64).map(Scalar::from).collect()));
+    let r =
+        Blindings::from_scalars(zeroize::Zeroizing::new((1..=16u64).map(Scalar::from).collect()));
     let encrypt = |s_j: &Scalar, vault: &VaultKeypair| {
         let chunks = ChunkValues::from_payload(s_j.as_bytes()).unwrap();
         let ciphertext =
@@ -438,9 +452,16 @@ fn reused_blindings_would_leak_the_polynomial_and_the_api_never_reuses_them() {
 fn reused_sigma_nonces_would_leak_the_key_and_the_api_never_reuses_them() {
     let vaults = vaults(3, 90);
     let key = key(91);
-    let dealing =
-        deal(params(), &publics(&vaults), 2, &ctx(b"repo"), &key, &mut ZeroRng, &mut Tweaks::default())
-            .unwrap();
+    let dealing = deal(
+        params(),
+        &publics(&vaults),
+        2,
+        &ctx(b"repo"),
+        &key,
+        &mut ZeroRng,
+        &mut Tweaks::default(),
+    )
+    .unwrap();
     let U_1: Vec<_> = dealing
         .shares
         .iter()
@@ -537,9 +558,10 @@ fn decoding_checks_lengths_before_allocating_and_every_point() {
     assert_eq!(decode(&small), DecodeFailure::Identity);
     // A′ off by a torsion point: A ≠ [8]A′ is refused as torsion.
     let mut a_prime = bytes.clone();
-    let A_prime = curve25519_dalek::edwards::CompressedEdwardsY(bytes[131..163].try_into().unwrap())
-        .decompress()
-        .unwrap();
+    let A_prime =
+        curve25519_dalek::edwards::CompressedEdwardsY(bytes[131..163].try_into().unwrap())
+            .decompress()
+            .unwrap();
     a_prime[131..163]
         .copy_from_slice(&(A_prime + curve25519_dalek::constants::EIGHT_TORSION[2]).compress().0);
     assert!(ThresholdSealedDeployKey::from_bytes(&a_prime).is_ok(), "[8]A′ is unchanged");
@@ -610,5 +632,8 @@ fn opening_checks_the_recipients_and_the_vault() {
         threshold_error(open(&three[0], &expected[..2])),
         ThresholdFailure::RecipientMismatch
     );
-    assert_eq!(threshold_error(open(&three[0], &publics(&all))), ThresholdFailure::RecipientMismatch);
+    assert_eq!(
+        threshold_error(open(&three[0], &publics(&all))),
+        ThresholdFailure::RecipientMismatch
+    );
 }
