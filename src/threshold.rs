@@ -70,7 +70,11 @@
 
 mod batch_item;
 mod deal;
+#[cfg(feature = "frost")]
+#[cfg_attr(docsrs, doc(cfg(feature = "frost")))]
+pub mod frost;
 mod key_share;
+mod policy;
 mod statement;
 #[cfg(all(test, feature = "std"))]
 mod tests;
@@ -94,6 +98,10 @@ pub use crate::limits::{MAX_SHARES, MIN_THRESHOLD};
 pub(crate) use batch_item::ThresholdItem;
 pub use batch_item::VerifiedThresholdSealedDeployKey;
 pub use key_share::{KeyShare, combine_shares};
+pub use policy::{
+    GitUserauthPolicy, SigningPolicy, SshSigPolicy, ssh_userauth_request, sshsig_armor,
+    sshsig_signed_data,
+};
 
 /// A deploy key dealt in shares to `n` vaults with threshold `t`, with the
 /// proofs that any `t` of them hold the key (see the

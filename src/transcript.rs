@@ -193,8 +193,9 @@ impl core::fmt::Debug for ProverRng {
 }
 
 /// Adapter presenting a rand_core 0.10 `CryptoRng` as the rand_core 0.6 RNG
-/// that merlin 3 expects. This is the crate's only contact with rand_core 0.6.
-struct Rng06<'a, R: ?Sized>(&'a mut R);
+/// that merlin 3 (and, under `frost`, frost-ed25519 3) expects. This is the
+/// crate's only contact with rand_core 0.6.
+pub(crate) struct Rng06<'a, R: ?Sized>(pub(crate) &'a mut R);
 
 impl<R: CryptoRng + ?Sized> rand_core_06::RngCore for Rng06<'_, R> {
     fn next_u32(&mut self) -> u32 {

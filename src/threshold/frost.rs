@@ -1,0 +1,415 @@
+//! Threshold signing: RFC 9591 FROST(Ed25519, SHA-512) with the shares of a
+//! verified dealing, through the Zcash Foundation's `frost-ed25519` crate
+//! (feature `frost`). Any `t` holders produce an RFC 8032 signature under
+//! the deploy key `A` that `ed25519-dalek`'s `verify_strict` and
+//! `ssh-keygen -Y verify` accept; no vault ever holds `s`.
+//!
+//! The bridge (SPEC §13), crossing to frost's curve25519-dalek 4 only
+//! through bytes, in this module:
+//! - a [`KeyShare`] becomes a frost key package by frost's own dealer-share
+//!   check: `SecretShare::new(Identifier::try_from(j), SigningShare(s_j),
+//!   VerifiableSecretSharingCommitment([A, F_1, …, F_{t−1}]))`, then
+//!   `KeyPackage::try_from` — the identifier is the scalar `j`, never a
+//!   derived one;
+//! - the coordinator's public key package (every `A_j`, `A`, `t`) comes from
+//!   the verified dealing, never from what signers report;
+//! - a signing request names the dealing id: a signer refuses another, and
+//!   any message its [`SigningPolicy`] refuses;
+//! - signing nonces are used once ([`ThresholdSigner::sign`] consumes
+//!   them), never cloned, encoded or stored.
+//!
+//! The channels between coordinator and signers are the caller's and must
+//! be authenticated. [`sign_in_process`] runs both rounds in one process
+//! (tests, the agent, the quickstart).
+//!
+//! ```
+//! use rand_core::UnwrapErr;
+//! use vaultseal::threshold::frost::{SigningCoordinator, ThresholdSigner, sign_in_process};
+//! use vaultseal::threshold::{SshSigPolicy, sshsig_signed_data};
+//! use vaultseal::{Context, Params, Purpose, VaultKeypair};
+//!
+//! let mut rng = UnwrapErr(getrandom::SysRng);
+//! let params = Params::shared();
+//! let vaults: Vec<VaultKeypair> = (0..3).map(|_| VaultKeypair::generate(params, &mut rng)).collect();
+//! let recipients: Vec<_> = vaults.iter().map(|v| *v.public()).collect();
+//! let ctx = Context::new(b"my-project", b"github:1", Purpose::DeployKey, [0x11; 32])?;
+//! let (public, dealing) = vaultseal::seal_new_deploy_key_shares(params, &recipients, 2, &ctx, &mut rng)?;
+//!
+//! // Two vaults open their shares and sign, each with its own policy.
+//! let signers = vaults[..2]
+//!     .iter()
+//!     .map(|v| {
+//!         let share = v.open_deploy_key_share(params, &dealing, &ctx, &recipients, &mut rng)?;
+//!         ThresholdSigner::new(&share, SshSigPolicy::new("file"))
+//!     })
+//!     .collect::<Result<Vec<_>, _>>()?;
+//! let coordinator = SigningCoordinator::new(&dealing.verified(params, &ctx, &mut rng)?)?;
+//! let message = sshsig_signed_data("file", b"hello");
+//! let signature = sign_in_process(&coordinator, &signers.iter().collect::<Vec<_>>(), &message, &mut rng)?;
+//! public.verify(&message, &signature)?;
+//! # Ok::<(), vaultseal::Error>(())
+//! ```
+
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+use core::fmt;
+
+use frost_ed25519 as frost;
+use rand_core::CryptoRng;
+
+use super::policy::SigningPolicy;
+use super::{DealingId, KeyShare, VerifiedThresholdSealedDeployKey};
+use crate::deploy_key::DeployPublicKey;
+use crate::error::{Error, ThresholdFailure};
+use crate::transcript::Rng06;
+
+fn fail(why: ThresholdFailure) -> Error {
+    Error::threshold(why)
+}
+
+/// frost's identifier for share `j`: the scalar `j` (RFC 9591 §5.1).
+fn identifier(index: u8) -> Result<frost::Identifier, Error> {
+    frost::Identifier::try_from(u16::from(index)).map_err(|_| fail(ThresholdFailure::Signing))
+}
+
+/// One vault's signing side: its share as a frost key package, the dealing
+/// it belongs to, and the policy that decides what it signs. Holds `s_j`
+/// (inside frost's zeroizing key package); printed redacted.
+pub struct ThresholdSigner {
+    dealing: DealingId,
+    index: u8,
+    public: DeployPublicKey,
+    key_package: frost::keys::KeyPackage,
+    policy: Box<dyn SigningPolicy>,
+}
+
+impl fmt::Debug for ThresholdSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ThresholdSigner")
+            .field("dealing", &self.dealing)
+            .field("index", &self.index)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A signer's round-one nonces: used once by [`ThresholdSigner::sign`],
+/// never cloned, encoded or stored (frost wipes them on drop).
+pub struct SigningNonces {
+    index: u8,
+    nonces: frost::round1::SigningNonces,
+}
+
+impl fmt::Debug for SigningNonces {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningNonces").field("index", &self.index).finish_non_exhaustive()
+    }
+}
+
+/// A signer's round-one commitment (public): `u8 j ‖ hiding (32) ‖ binding
+/// (32)` on the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignerCommitment {
+    index: u8,
+    commitments: frost::round1::SigningCommitments,
+}
+
+/// A signer's round-two signature share (public): `u8 j ‖ z_j (32)` on the
+/// wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureShare {
+    index: u8,
+    share: frost::round2::SignatureShare,
+}
+
+/// A signing session: the dealing it is for, the message and every
+/// participant's commitment (frost's signing package).
+#[derive(Clone, Debug)]
+pub struct SigningRequest {
+    dealing: DealingId,
+    message: Vec<u8>,
+    package: frost::SigningPackage,
+}
+
+/// The coordinator's side: the public key package of a verified dealing.
+#[derive(Clone, Debug)]
+pub struct SigningCoordinator {
+    dealing: DealingId,
+    t: usize,
+    n: usize,
+    public: DeployPublicKey,
+    package: frost::keys::PublicKeyPackage,
+}
+
+impl ThresholdSigner {
+    /// The signer of `share`, through frost's dealer-share check, signing
+    /// only what `policy` allows.
+    ///
+    /// # Errors
+    /// [`ThresholdFailure::ShareKey`] if frost's check of `s_j` against the
+    /// commitments fails (it cannot for a share this crate opened or
+    /// decoded).
+    pub fn new(share: &KeyShare, policy: impl SigningPolicy + 'static) -> Result<Self, Error> {
+        let index = u8::try_from(share.index()).map_err(|_| fail(ThresholdFailure::Signing))?;
+        let refused = || fail(ThresholdFailure::ShareKey { index });
+        let signing_share = frost::keys::SigningShare::deserialize(share.secret().as_bytes())
+            .map_err(|_| refused())?;
+        let commitment =
+            frost::keys::VerifiableSecretSharingCommitment::deserialize(share.commitments())
+                .map_err(|_| refused())?;
+        let secret_share =
+            frost::keys::SecretShare::new(identifier(index)?, signing_share, commitment);
+        let key_package = frost::keys::KeyPackage::try_from(secret_share).map_err(|_| refused())?;
+        Ok(ThresholdSigner {
+            dealing: share.dealing_id(),
+            index,
+            public: share.deploy_public_key(),
+            key_package,
+            policy: Box::new(policy),
+        })
+    }
+
+    /// The share's index `j`.
+    pub fn index(&self) -> usize {
+        usize::from(self.index)
+    }
+
+    /// The dealing this signer signs for.
+    pub fn dealing_id(&self) -> DealingId {
+        self.dealing
+    }
+
+    /// Round one: fresh nonces (hedged with `s_j` by frost) and their
+    /// public commitment.
+    pub fn commit<R: CryptoRng + ?Sized>(&self, rng: &mut R) -> (SigningNonces, SignerCommitment) {
+        let (nonces, commitments) =
+            frost::round1::commit(self.key_package.signing_share(), &mut Rng06(rng));
+        let index = self.index;
+        (SigningNonces { index, nonces }, SignerCommitment { index, commitments })
+    }
+
+    /// Round two: sign `request` with `nonces` (consumed), if the request is
+    /// for this signer's dealing and its policy allows the message.
+    ///
+    /// # Errors
+    /// [`ThresholdFailure::SessionDealing`] for a request of another dealing;
+    /// [`ThresholdFailure::Policy`] for a message the policy refuses;
+    /// [`ThresholdFailure::Signing`] if the nonces are another signer's or
+    /// the request lacks this signer's commitment (frost's checks).
+    pub fn sign(
+        &self,
+        request: &SigningRequest,
+        nonces: SigningNonces,
+    ) -> Result<SignatureShare, Error> {
+        if request.dealing != self.dealing {
+            return Err(fail(ThresholdFailure::SessionDealing));
+        }
+        if !self.policy.allows(&self.public, &request.message) {
+            return Err(fail(ThresholdFailure::Policy));
+        }
+        if nonces.index != self.index {
+            return Err(fail(ThresholdFailure::Signing));
+        }
+        let share = frost::round2::sign(&request.package, &nonces.nonces, &self.key_package)
+            .map_err(|_| fail(ThresholdFailure::Signing))?;
+        Ok(SignatureShare { index: self.index, share })
+    }
+}
+
+impl SignerCommitment {
+    /// The signer's index `j`.
+    pub fn index(&self) -> usize {
+        usize::from(self.index)
+    }
+
+    /// `u8 j ‖ hiding ‖ binding` (65 bytes).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(65);
+        out.push(self.index);
+        for part in [self.commitments.hiding(), self.commitments.binding()] {
+            out.extend_from_slice(&part.serialize().unwrap_or_default());
+        }
+        out
+    }
+
+    /// Decode (points checked by frost: canonical, not the identity).
+    ///
+    /// # Errors
+    /// [`ThresholdFailure::Signing`] for anything else.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let refused = || fail(ThresholdFailure::Signing);
+        let [index, rest @ ..] = bytes else { return Err(refused()) };
+        let (hiding, binding) = match rest.len() {
+            64 => rest.split_at(32),
+            _ => return Err(refused()),
+        };
+        let decode =
+            |b: &[u8]| frost::round1::NonceCommitment::deserialize(b).map_err(|_| refused());
+        let commitments = frost::round1::SigningCommitments::new(decode(hiding)?, decode(binding)?);
+        Ok(SignerCommitment { index: *index, commitments })
+    }
+}
+
+impl SignatureShare {
+    /// The signer's index `j`.
+    pub fn index(&self) -> usize {
+        usize::from(self.index)
+    }
+
+    /// `u8 j ‖ z_j` (33 bytes).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(33);
+        out.push(self.index);
+        out.extend_from_slice(&self.share.serialize());
+        out
+    }
+
+    /// Decode (`z_j` a canonical scalar).
+    ///
+    /// # Errors
+    /// [`ThresholdFailure::Signing`] for anything else.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let refused = || fail(ThresholdFailure::Signing);
+        let [index, rest @ ..] = bytes else { return Err(refused()) };
+        let share = frost::round2::SignatureShare::deserialize(rest).map_err(|_| refused())?;
+        Ok(SignatureShare { index: *index, share })
+    }
+}
+
+impl SigningRequest {
+    /// The dealing the session is for.
+    pub fn dealing_id(&self) -> DealingId {
+        self.dealing
+    }
+
+    /// The message to sign.
+    pub fn message(&self) -> &[u8] {
+        &self.message
+    }
+}
+
+impl SigningCoordinator {
+    /// The coordinator of a verified dealing (under the token's context):
+    /// its public key package (every `A_j`, `A`, `t`) from the dealing itself.
+    ///
+    /// # Errors
+    /// [`ThresholdFailure::Signing`] if frost refuses a key (it cannot for a
+    /// decoded dealing: no `A_j` is the identity).
+    #[allow(non_snake_case)]
+    pub fn new(verified: &VerifiedThresholdSealedDeployKey<'_>) -> Result<Self, Error> {
+        let dealing = verified.item();
+        let refused = || fail(ThresholdFailure::Signing);
+        let mut shares = BTreeMap::new();
+        for index in 1..=dealing.share_count() {
+            let A_j = dealing.public_share(index).ok_or_else(refused)?;
+            let share =
+                frost::keys::VerifyingShare::deserialize(&A_j.to_bytes()).map_err(|_| refused())?;
+            let index = u8::try_from(index).map_err(|_| refused())?;
+            shares.insert(identifier(index)?, share);
+        }
+        let public = dealing.deploy_public_key();
+        let key = frost::VerifyingKey::deserialize(&public.to_bytes()).map_err(|_| refused())?;
+        let t = u16::try_from(dealing.threshold()).map_err(|_| refused())?;
+        Ok(SigningCoordinator {
+            dealing: dealing.dealing_id(verified.context()),
+            t: dealing.threshold(),
+            n: dealing.share_count(),
+            public,
+            package: frost::keys::PublicKeyPackage::new(shares, key, Some(t)),
+        })
+    }
+
+    /// The dealing's id.
+    pub fn dealing_id(&self) -> DealingId {
+        self.dealing
+    }
+
+    /// The key signatures are made under (`A`).
+    pub fn public_key(&self) -> DeployPublicKey {
+        self.public
+    }
+
+    /// A signing session for `message` with the signers of `commitments`.
+    ///
+    /// # Errors
+    /// [`ThresholdFailure::TooFewShares`] for fewer than `t` commitments;
+    /// [`ThresholdFailure::DuplicateShare`] for an index given twice;
+    /// [`ThresholdFailure::Signing`] for an index outside `1..=n`.
+    pub fn request(
+        &self,
+        message: &[u8],
+        commitments: &[SignerCommitment],
+    ) -> Result<SigningRequest, Error> {
+        if commitments.len() < self.t {
+            return Err(fail(ThresholdFailure::TooFewShares));
+        }
+        let mut map = BTreeMap::new();
+        for commitment in commitments {
+            if !(1..=self.n).contains(&commitment.index()) {
+                return Err(fail(ThresholdFailure::Signing));
+            }
+            let previous = map.insert(identifier(commitment.index)?, commitment.commitments);
+            if previous.is_some() {
+                return Err(fail(ThresholdFailure::DuplicateShare { index: commitment.index }));
+            }
+        }
+        Ok(SigningRequest {
+            dealing: self.dealing,
+            message: message.to_vec(),
+            package: frost::SigningPackage::new(map, message),
+        })
+    }
+
+    /// Aggregate the signature shares of `request` into an RFC 8032
+    /// signature, checked with `verify_strict` under `A` before it is
+    /// returned.
+    ///
+    /// # Errors
+    /// [`ThresholdFailure::Signing`] if a share is missing, malformed or
+    /// invalid (frost names the cheater internally; the error stays opaque),
+    /// or the result does not verify.
+    pub fn aggregate(
+        &self,
+        request: &SigningRequest,
+        shares: &[SignatureShare],
+    ) -> Result<ed25519_dalek::Signature, Error> {
+        let refused = || fail(ThresholdFailure::Signing);
+        if request.dealing != self.dealing {
+            return Err(fail(ThresholdFailure::SessionDealing));
+        }
+        let mut map = BTreeMap::new();
+        for share in shares {
+            map.insert(identifier(share.index)?, share.share);
+        }
+        let signature =
+            frost::aggregate(&request.package, &map, &self.package).map_err(|_| refused())?;
+        let bytes: [u8; 64] =
+            signature.serialize().map_err(|_| refused())?.try_into().map_err(|_| refused())?;
+        let signature = ed25519_dalek::Signature::from_bytes(&bytes);
+        self.public.verify(&request.message, &signature).map_err(|_| refused())?;
+        Ok(signature)
+    }
+}
+
+/// Both rounds in one process: every signer commits, the coordinator makes
+/// the request, every signer signs (each checking the dealing and its
+/// policy), the coordinator aggregates.
+///
+/// # Errors
+/// As [`SigningCoordinator::request`], [`ThresholdSigner::sign`] (the first
+/// refusal) and [`SigningCoordinator::aggregate`].
+pub fn sign_in_process<R: CryptoRng + ?Sized>(
+    coordinator: &SigningCoordinator,
+    signers: &[&ThresholdSigner],
+    message: &[u8],
+    rng: &mut R,
+) -> Result<ed25519_dalek::Signature, Error> {
+    let (nonces, commitments): (Vec<_>, Vec<_>) = signers.iter().map(|s| s.commit(rng)).unzip();
+    let request = coordinator.request(message, &commitments)?;
+    let shares = signers
+        .iter()
+        .zip(nonces)
+        .map(|(signer, nonces)| signer.sign(&request, nonces))
+        .collect::<Result<Vec<_>, _>>()?;
+    coordinator.aggregate(&request, &shares)
+}
