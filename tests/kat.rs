@@ -21,3 +21,5 @@ mod registration;
 mod sealed;
 #[path = "kat/selection.rs"]
 mod selection;
+#[path = "kat/threshold.rs"]
+mod threshold;

@@ -30,3 +30,18 @@ pub fn seeded_rng(seed: u64) -> rand_chacha::ChaCha20Rng {
     use rand_core::SeedableRng;
     rand_chacha::ChaCha20Rng::seed_from_u64(seed)
 }
+
+/// A fuzz seed `fuzz/seeds/<target>/<name>` equal to `bytes` (a vector's
+/// encoding): written with the vectors, and checked against them otherwise.
+pub fn check_or_write_fuzz_seed(target: &str, name: &str, bytes: &[u8]) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds").join(target);
+    let path = dir.join(name);
+    if std::env::var_os("VAULTSEAL_WRITE_VECTORS").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(&dir).expect("create the fuzz seed directory");
+        std::fs::write(&path, bytes).expect("write the fuzz seed");
+    } else {
+        let stored = std::fs::read(&path)
+            .unwrap_or_else(|e| panic!("missing fuzz seed {}: {e}", path.display()));
+        assert_eq!(stored, bytes, "fuzz seed {target}/{name} differs from the vector");
+    }
+}

@@ -8,7 +8,7 @@
 #![allow(non_snake_case)]
 
 use crate::sealed_layout::{Kind, Parts};
-use crate::vectors::{check_or_write, seeded_rng};
+use crate::vectors::{check_or_write, check_or_write_fuzz_seed, seeded_rng};
 use curve25519_dalek::constants::RISTRETTO_BASEPOINT_POINT;
 use curve25519_dalek::edwards::CompressedEdwardsY;
 use curve25519_dalek::ristretto::CompressedRistretto;
@@ -132,20 +132,10 @@ fn sealed_vectors() {
 /// The fuzz seeds are the vector encodings: written with the vectors, and
 /// checked against them otherwise.
 fn check_or_write_fuzz_seeds(vectors: &Value) {
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/decode_sealed");
-    let write = std::env::var_os("VAULTSEAL_WRITE_VECTORS").is_some_and(|v| v == "1");
     for name in
         ["sealed_deploy_key_1_vault", "sealed_deploy_key_3_vaults", "sealed_secret_odd_length"]
     {
         let bytes = hex::decode(vectors[name]["sealed"].as_str().unwrap()).unwrap();
-        let path = dir.join(format!("kat_{name}"));
-        if write {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, &bytes).unwrap();
-        } else {
-            let stored = std::fs::read(&path)
-                .unwrap_or_else(|e| panic!("missing fuzz seed {}: {e}", path.display()));
-            assert_eq!(stored, bytes, "fuzz seed {name} differs from the vector");
-        }
+        check_or_write_fuzz_seed("decode_sealed", &format!("kat_{name}"), &bytes);
     }
 }
