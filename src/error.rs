@@ -286,6 +286,16 @@ pub enum RegistrationFailure {
         /// The repository.
         role: RepositoryRole,
     },
+    /// A threshold registration's deploy-key dealing has another threshold
+    /// than the registration.
+    ThresholdMismatch {
+        /// The repository.
+        role: RepositoryRole,
+    },
+    /// Opened the wrong way: a threshold registration's deploy keys are
+    /// opened as shares ([`VerifiedRegistration::open_shares`](crate::VerifiedRegistration::open_shares)),
+    /// a version 1 registration's whole ([`VerifiedRegistration::open`](crate::VerifiedRegistration::open)).
+    OpeningMode,
 }
 
 impl fmt::Display for Error {
@@ -395,6 +405,8 @@ impl RegistrationFailure {
             RegistrationFailure::RecipientRecordInvalid => "RecipientRecordInvalid",
             RegistrationFailure::ItemProof { .. } => "ItemProof",
             RegistrationFailure::OwnershipRefused { .. } => "OwnershipRefused",
+            RegistrationFailure::ThresholdMismatch { .. } => "ThresholdMismatch",
+            RegistrationFailure::OpeningMode => "OpeningMode",
         }
     }
 }
@@ -440,6 +452,13 @@ impl fmt::Display for RegistrationFailure {
             RegistrationFailure::OwnershipRefused { role } => {
                 write!(f, "{role} repository: deploy key not installed on the repository")
             }
+            RegistrationFailure::ThresholdMismatch { role } => {
+                write!(f, "{role} repository: deploy key dealt with another threshold")
+            }
+            RegistrationFailure::OpeningMode => f.write_str(
+                "deploy keys are dealt in shares (open shares) or sealed whole (open keys), \
+                 not as asked",
+            ),
         }
     }
 }
@@ -532,12 +551,14 @@ mod tests {
             F::DuplicateDeployKey,
             F::UnknownRecipient,
             F::RecipientRecordInvalid,
+            F::OpeningMode,
         ]);
         for role in roles {
             all.extend([
                 F::DeployKeyMismatch { role },
                 F::PayloadLength { role },
                 F::OwnershipRefused { role },
+                F::ThresholdMismatch { role },
             ]);
             for purpose in purposes {
                 all.extend([
@@ -560,7 +581,9 @@ mod tests {
                 | F::UnknownRecipient
                 | F::RecipientRecordInvalid
                 | F::ItemProof { .. }
-                | F::OwnershipRefused { .. } => {}
+                | F::OwnershipRefused { .. }
+                | F::ThresholdMismatch { .. }
+                | F::OpeningMode => {}
             }
         }
         all
@@ -586,12 +609,14 @@ mod tests {
             "DuplicateRepository",
             "ItemProof",
             "NotARecipient",
+            "OpeningMode",
             "OwnershipRefused",
             "PayloadLength",
             "RecipientMismatch",
             "RecipientRecordInvalid",
             "Roles",
             "Signature",
+            "ThresholdMismatch",
             "UnknownRecipient",
         ];
         assert_eq!(names, expected);

@@ -84,6 +84,17 @@
 //!   u16  length ‖ SealedSecret (the webhook secret)
 //! [64] owner signature R ‖ S over "vaultseal-registration-v1" ‖ every byte above
 //! ```
+//! A **threshold registration** (version 2, [`RegistrationBuilder::threshold`])
+//! has `u8 t` (2 ≤ t ≤ v) after the recipients, and each repository's deploy
+//! key is a [`ThresholdSealedDeployKey`] to all recipients in their order
+//! instead of a `SealedDeployKey`; it is signed under
+//! `"vaultseal-registration-v2"`. Its deploy keys never exist whole: each
+//! recipient opens a share ([`VerifiedRegistration::open_shares`]), `t` of
+//! them sign with FROST or recover the key. Webhook secrets stay sealed whole
+//! to every recipient (an HMAC key cannot be used in shares), so one
+//! compromised vault can forge webhook deliveries but cannot use a deploy
+//! key.
+//!
 //! Integers are little-endian. The registration id
 //! ([`ProjectRegistration::registration_id`]) is
 //! `SHA512/256("vaultseal-registration-id-v1" ‖ encoding)`, signature
@@ -99,9 +110,10 @@
 //!    (`DuplicateRepository`), and so do the two deploy keys
 //!    (`DuplicateDeployKey`);
 //! 4. per repository: its deploy public key is the `A` its sealed deploy key
-//!    binds (`DeployKeyMismatch`); each sealed item's recipients are the
-//!    registration's (`RecipientMismatch`); the webhook secret is 32 bytes
-//!    (`PayloadLength`);
+//!    (or dealing) binds (`DeployKeyMismatch`); each sealed item's recipients
+//!    are the registration's (`RecipientMismatch`); a dealing's threshold is
+//!    the registration's (`ThresholdMismatch`); the webhook secret is 32
+//!    bytes (`PayloadLength`);
 //! 5. every recipient has a record in the directory (`UnknownRecipient`);
 //! 6. one batch: every recipient record's proof of possession
 //!    (`RecipientRecordInvalid`) and every proof of the four sealed items
@@ -145,6 +157,8 @@
 
 mod builder;
 mod open;
+#[cfg(all(test, feature = "std"))]
+mod threshold_tests;
 mod verify;
 mod wire;
 
@@ -159,17 +173,23 @@ use crate::context::{Context, Purpose};
 use crate::deploy_key::DeployPublicKey;
 use crate::error::{Error, InvalidInput};
 use crate::sealed::{SealedDeployKey, SealedSecret};
+use crate::threshold::ThresholdSealedDeployKey;
 use crate::transcript::labels;
 use crate::vault::VaultPublicKey;
 
 pub use crate::kinds::RepositoryRole;
 
 pub use builder::{NewRegistration, RegistrationBuilder, RepositorySetup};
-pub use open::{OpenedProject, OpenedRepository, VerifiedRegistration};
+pub use open::{OpenedProject, OpenedRepository, OpenedShare, OpenedShares, VerifiedRegistration};
 pub use verify::{OwnershipCheck, verify_registration_bytes, verify_registrations};
 
-/// Wire version of a registration.
+/// Wire version of a registration whose deploy keys are sealed whole to
+/// every recipient.
 pub const REGISTRATION_VERSION: u8 = 1;
+
+/// Wire version of a threshold registration: its deploy keys are dealt in
+/// shares to the recipients ([`ThresholdSealedDeployKey`]).
+pub const THRESHOLD_REGISTRATION_VERSION: u8 = 2;
 /// Longest project name, in bytes.
 pub const MAX_PROJECT_NAME_LEN: usize = 64;
 /// Longest repository ref, in bytes (a [`Context`] repository id).
@@ -240,15 +260,45 @@ impl fmt::Debug for ProjectId {
     }
 }
 
-/// One repository of a registration: its role, ref, deploy public key, and
-/// its sealed deploy key and webhook secret.
+/// One repository of a registration: its role, ref, deploy public key, its
+/// deploy key (sealed whole, or dealt in shares) and its sealed webhook
+/// secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RepositoryRegistration {
     role: RepositoryRole,
     repository: String,
     deploy_public_key: DeployPublicKey,
-    sealed_deploy_key: SealedDeployKey,
+    deploy_key: RegisteredDeployKey,
     sealed_webhook_secret: SealedSecret,
+}
+
+/// How a registration hands its deploy key to the vaults: version 1 seals it
+/// whole to every recipient, version 2 deals it in shares (`t` of them
+/// recover or sign).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegisteredDeployKey {
+    /// Sealed whole to every recipient (version 1).
+    Sealed(alloc::boxed::Box<SealedDeployKey>),
+    /// Dealt in shares to the recipients, in their order (version 2).
+    Dealt(alloc::boxed::Box<ThresholdSealedDeployKey>),
+}
+
+impl RegisteredDeployKey {
+    /// The deploy public key `A` the item binds.
+    pub fn deploy_public_key(&self) -> DeployPublicKey {
+        match self {
+            RegisteredDeployKey::Sealed(sealed) => sealed.deploy_public_key(),
+            RegisteredDeployKey::Dealt(dealing) => dealing.deploy_public_key(),
+        }
+    }
+
+    /// The recipients' sealing-key encodings, in order.
+    fn recipient_keys(&self) -> Vec<[u8; 32]> {
+        match self {
+            RegisteredDeployKey::Sealed(sealed) => sealed.recipients().collect(),
+            RegisteredDeployKey::Dealt(dealing) => dealing.recipients().collect(),
+        }
+    }
 }
 
 impl RepositoryRegistration {
@@ -268,9 +318,28 @@ impl RepositoryRegistration {
         self.deploy_public_key
     }
 
-    /// The sealed deploy key.
-    pub fn sealed_deploy_key(&self) -> &SealedDeployKey {
-        &self.sealed_deploy_key
+    /// The deploy key, sealed whole (version 1) or dealt in shares
+    /// (version 2).
+    pub fn deploy_key(&self) -> &RegisteredDeployKey {
+        &self.deploy_key
+    }
+
+    /// The sealed deploy key of a version 1 registration (`None` for a
+    /// threshold registration: see [`threshold_deploy_key`](Self::threshold_deploy_key)).
+    pub fn sealed_deploy_key(&self) -> Option<&SealedDeployKey> {
+        match &self.deploy_key {
+            RegisteredDeployKey::Sealed(sealed) => Some(sealed.as_ref()),
+            RegisteredDeployKey::Dealt(_) => None,
+        }
+    }
+
+    /// The dealing of a threshold registration's deploy key (`None` for
+    /// version 1).
+    pub fn threshold_deploy_key(&self) -> Option<&ThresholdSealedDeployKey> {
+        match &self.deploy_key {
+            RegisteredDeployKey::Sealed(_) => None,
+            RegisteredDeployKey::Dealt(dealing) => Some(dealing.as_ref()),
+        }
     }
 
     /// The sealed webhook secret.
@@ -319,6 +388,9 @@ pub struct ProjectRegistration {
     timestamp: u64,
     /// 1..=8, strictly increasing by `Y`.
     recipients: Vec<VaultPublicKey>,
+    /// The threshold `t` of a version 2 registration (2 ≤ t ≤ recipients);
+    /// `None` for version 1.
+    threshold: Option<u8>,
     repositories: [RepositoryRegistration; 2],
     signature: Signature,
     /// SHA-512/256 of the encoding.
@@ -335,9 +407,20 @@ impl ProjectRegistration {
         RegistrationBuilder::new(owner, project_name)
     }
 
-    /// The wire version.
+    /// The wire version: [`REGISTRATION_VERSION`] (deploy keys sealed
+    /// whole), or [`THRESHOLD_REGISTRATION_VERSION`] (dealt in shares).
     pub fn version(&self) -> u8 {
-        REGISTRATION_VERSION
+        match self.threshold {
+            None => REGISTRATION_VERSION,
+            Some(_) => THRESHOLD_REGISTRATION_VERSION,
+        }
+    }
+
+    /// The threshold `t` of a threshold registration (how many of its
+    /// recipients recover or sign with a deploy key); `None` when every
+    /// recipient holds the whole key (version 1).
+    pub fn threshold(&self) -> Option<usize> {
+        self.threshold.map(usize::from)
     }
 
     /// The owner's Ed25519 public key.

@@ -452,7 +452,7 @@ fn items_verify_under_the_documented_contexts() {
             .unwrap()
         };
         let other = if repo.role() == CONFIG { CODE } else { CONFIG };
-        let key = repo.sealed_deploy_key();
+        let key = repo.sealed_deploy_key().expect("a version 1 registration");
         key.verify(params, &context(Purpose::DeployKey, repo.role()), &mut rng(18)).unwrap();
         assert!(key.verify(params, &context(Purpose::DeployKey, other), &mut rng(18)).is_err());
         let secret = repo.sealed_webhook_secret();
@@ -510,7 +510,9 @@ fn decoding_errors() {
         edit(&mut p);
         assert_eq!(ProjectRegistration::from_bytes(&p.encode()).unwrap_err(), decode_error(why));
     };
-    check(&|p| p.version = 2, DecodeFailure::Tag);
+    check(&|p| p.version = 3, DecodeFailure::Tag);
+    // Read as version 2, the Config role byte (1) is taken for the threshold.
+    check(&|p| p.version = 2, DecodeFailure::Limit);
     check(&|p| p.repos[1].role = 3, DecodeFailure::Tag);
     check(&|p| p.repos[0].role = 0, DecodeFailure::Tag);
     check(&|p| p.recipients.reverse(), DecodeFailure::Unsorted);

@@ -20,13 +20,16 @@ use zeroize::Zeroizing;
 use super::wire::signed_message;
 use super::{
     MAX_PROJECT_NAME_LEN, MAX_REPOSITORY_REF_LEN, NONCE_LEN, ProjectId, ProjectRegistration,
-    RepositoryRegistration, RepositoryRole, is_valid_text, item_context, registration_id,
+    RegisteredDeployKey, RepositoryRegistration, RepositoryRole, is_valid_text, item_context,
+    registration_id,
 };
 use crate::context::Purpose;
 use crate::deploy_key::{DeployKey, DeployPublicKey};
 use crate::error::{Error, InvalidInput};
+use crate::limits::MIN_THRESHOLD;
 use crate::params::Params;
 use crate::sealed::{seal_deploy_key, seal_secret};
+use crate::threshold::seal_new_deploy_key_shares;
 use crate::vault::{VaultPublicKey, sorted_recipients};
 use crate::webhook::WebhookSecret;
 
@@ -39,6 +42,7 @@ pub struct RegistrationBuilder<'k> {
     recipients: Vec<VaultPublicKey>,
     repositories: Option<(String, String)>,
     timestamp: Option<u64>,
+    threshold: Option<usize>,
 }
 
 impl<'k> RegistrationBuilder<'k> {
@@ -50,6 +54,7 @@ impl<'k> RegistrationBuilder<'k> {
             recipients: Vec::new(),
             repositories: None,
             timestamp: None,
+            threshold: None,
         }
     }
 
@@ -75,6 +80,19 @@ impl<'k> RegistrationBuilder<'k> {
     #[must_use]
     pub fn timestamp(mut self, unix_seconds: u64) -> Self {
         self.timestamp = Some(unix_seconds);
+        self
+    }
+
+    /// Deal the deploy keys in shares instead of sealing them whole: any
+    /// `t` of the recipients can use a deploy key (sign with FROST, or
+    /// recover it), fewer learn nothing about it (a version 2 registration,
+    /// `docs/PROTOCOL.md` §10 and §12). `2 ≤ t ≤` the number of recipients.
+    /// The deploy keys are made inside the dealing and never exist whole.
+    /// Webhook secrets stay sealed whole to every recipient (an HMAC key
+    /// cannot be used in shares).
+    #[must_use]
+    pub fn threshold(mut self, t: usize) -> Self {
+        self.threshold = Some(t);
         self
     }
 
@@ -105,6 +123,13 @@ impl<'k> RegistrationBuilder<'k> {
         }
         let timestamp = self.timestamp.ok_or(Error::input(InvalidInput::Timestamp))?;
         let recipients = sorted_recipients(&self.recipients)?;
+        let threshold = match self.threshold {
+            None => None,
+            Some(t) if (MIN_THRESHOLD..=recipients.len()).contains(&t) => {
+                Some(u8::try_from(t).map_err(|_| Error::input(InvalidInput::Threshold))?)
+            }
+            Some(_) => return Err(Error::input(InvalidInput::Threshold)),
+        };
 
         let owner = self.owner.verifying_key();
         let project_id = ProjectId::derive_checked(&owner, &self.project_name);
@@ -113,15 +138,32 @@ impl<'k> RegistrationBuilder<'k> {
 
         let mut seal_repository = |role: RepositoryRole, repository: String| {
             let context = |purpose| item_context(&project_id, &repository, role, purpose, &owner);
-            let deploy_key = DeployKey::generate(rng);
+            // A whole key is drawn before the webhook secret (the order the
+            // known-answer vectors pin); a dealt one is made inside the dealing.
+            let whole = match threshold {
+                None => Ok(DeployKey::generate(rng)),
+                Some(t) => Err(t),
+            };
             let webhook_secret = WebhookSecret::generate(rng);
-            let sealed_deploy_key = seal_deploy_key(
-                params,
-                &recipients,
-                &context(Purpose::DeployKey)?,
-                &deploy_key,
-                rng,
-            )?;
+            let deploy_context = context(Purpose::DeployKey)?;
+            let (deploy_public_key, deploy_key) = match whole {
+                Ok(key) => {
+                    let sealed = seal_deploy_key(params, &recipients, &deploy_context, &key, rng)?;
+                    // The deploy key is dropped (zeroized) here: only the vaults hold it.
+                    (key.public_key(), RegisteredDeployKey::Sealed(alloc::boxed::Box::new(sealed)))
+                }
+                Err(t) => {
+                    // It never exists whole.
+                    let (public, dealing) = seal_new_deploy_key_shares(
+                        params,
+                        &recipients,
+                        usize::from(t),
+                        &deploy_context,
+                        rng,
+                    )?;
+                    (public, RegisteredDeployKey::Dealt(alloc::boxed::Box::new(dealing)))
+                }
+            };
             let sealed_webhook_secret = seal_secret(
                 params,
                 &recipients,
@@ -129,9 +171,6 @@ impl<'k> RegistrationBuilder<'k> {
                 webhook_secret.as_bytes(),
                 rng,
             )?;
-            let deploy_public_key = deploy_key.public_key();
-            // The deploy key is dropped (zeroized) here: only the vaults hold it.
-            drop(deploy_key);
             let setup = RepositorySetup {
                 role,
                 repository: repository.clone(),
@@ -142,7 +181,7 @@ impl<'k> RegistrationBuilder<'k> {
                 role,
                 repository,
                 deploy_public_key,
-                sealed_deploy_key,
+                deploy_key,
                 sealed_webhook_secret,
             };
             Ok::<_, Error>((entry, setup))
@@ -157,6 +196,7 @@ impl<'k> RegistrationBuilder<'k> {
             nonce,
             timestamp,
             recipients,
+            threshold,
             repositories: [config_entry, code_entry],
             signature: Signature::from_bytes(&[0; 64]),
             id: [0; 32],

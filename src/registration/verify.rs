@@ -20,8 +20,11 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use rand_core::CryptoRng;
 
 use super::open::VerifiedRegistration;
-use super::wire::{SIGNATURE_LEN, signed_message};
-use super::{ProjectRegistration, RepositoryRegistration, RepositoryRole, registration_id};
+use super::wire::{SIGNATURE_LEN, signature_label, signed_message};
+use super::{
+    ProjectRegistration, RegisteredDeployKey, RepositoryRegistration, RepositoryRole,
+    registration_id,
+};
 use crate::batch::BatchVerifier;
 use crate::context::{Context, Purpose};
 use crate::deploy_key::DeployPublicKey;
@@ -33,7 +36,7 @@ use crate::msm::{
 };
 use crate::params::Params;
 use crate::sealed::{SealedDeployKey, SealedKind, SealedSecret};
-use crate::transcript::labels;
+use crate::threshold::ThresholdSealedDeployKey;
 use crate::vault::{VaultPublicKey, VaultRecord};
 
 #[cfg(test)]
@@ -82,6 +85,8 @@ pub(crate) struct PreparedRegistration<'a> {
 enum Part<'p> {
     Record(&'p VaultRecord),
     DeployKey(RepositoryRole, &'p SealedDeployKey, &'p Context),
+    /// A threshold registration's deploy key, dealt in shares.
+    DealtDeployKey(RepositoryRole, &'p ThresholdSealedDeployKey, &'p Context),
     WebhookSecret(RepositoryRole, &'p SealedSecret, &'p Context),
 }
 
@@ -94,6 +99,7 @@ impl<'p> Part<'p> {
                 Box::new(record.proof().replay(public, fields))
             }
             Part::DeployKey(_, sealed, context) => Box::new(sealed.replay(context)?),
+            Part::DealtDeployKey(_, dealing, context) => Box::new(dealing.replay(context, None)?),
             Part::WebhookSecret(_, sealed, context) => Box::new(sealed.replay(context)?),
         })
     }
@@ -102,7 +108,7 @@ impl<'p> Part<'p> {
     fn failure(self) -> RegistrationFailure {
         match self {
             Part::Record(..) => RegistrationFailure::RecipientRecordInvalid,
-            Part::DeployKey(role, ..) => {
+            Part::DeployKey(role, ..) | Part::DealtDeployKey(role, ..) => {
                 RegistrationFailure::ItemProof { role, purpose: Purpose::DeployKey }
             }
             Part::WebhookSecret(role, ..) => {
@@ -148,7 +154,7 @@ impl<'a> PreparedRegistration<'a> {
         let message = match body {
             Some(body) => signed_message(body),
             None => {
-                let mut message = Vec::from(labels::REGISTRATION_SIGNATURE);
+                let mut message = Vec::from(signature_label(registration.version()));
                 registration.write_body(&mut message);
                 message
             }
@@ -178,12 +184,17 @@ impl<'a> PreparedRegistration<'a> {
             registration.recipients.iter().map(VaultPublicKey::sealing_key_bytes).collect();
         for repository in &registration.repositories {
             let role = repository.role;
-            if repository.deploy_public_key != repository.sealed_deploy_key.deploy_public_key() {
+            if repository.deploy_public_key != repository.deploy_key.deploy_public_key() {
                 return Err(fail(RegistrationFailure::DeployKeyMismatch { role }));
             }
-            if !repository.sealed_deploy_key.recipients().eq(recipients.iter().copied()) {
+            if repository.deploy_key.recipient_keys() != recipients {
                 let purpose = Purpose::DeployKey;
                 return Err(fail(RegistrationFailure::RecipientMismatch { role, purpose }));
+            }
+            if let RegisteredDeployKey::Dealt(dealing) = &repository.deploy_key {
+                if Some(dealing.threshold()) != registration.threshold() {
+                    return Err(fail(RegistrationFailure::ThresholdMismatch { role }));
+                }
             }
             let secret = &repository.sealed_webhook_secret;
             if !secret.recipients().eq(recipients.iter().copied()) {
@@ -226,8 +237,16 @@ impl<'a> PreparedRegistration<'a> {
         let records = self.records.iter().map(|record| Part::Record(record));
         let items = registration.repositories.iter().zip(&self.contexts).flat_map(
             |(repository, [k, w])| {
+                let deploy_key = match &repository.deploy_key {
+                    RegisteredDeployKey::Sealed(sealed) => {
+                        Part::DeployKey(repository.role, sealed, k)
+                    }
+                    RegisteredDeployKey::Dealt(dealing) => {
+                        Part::DealtDeployKey(repository.role, dealing, k)
+                    }
+                };
                 [
-                    Part::DeployKey(repository.role, &repository.sealed_deploy_key, k),
+                    deploy_key,
                     Part::WebhookSecret(repository.role, &repository.sealed_webhook_secret, w),
                 ]
             },
@@ -256,7 +275,10 @@ impl<'a> PreparedRegistration<'a> {
         let records = TermCount { ristretto: self.records.len(), edwards: 0 };
         registration.repositories.iter().fold(records, |terms, repository| {
             terms
-                + repository.sealed_deploy_key.msm_terms()
+                + match &repository.deploy_key {
+                    RegisteredDeployKey::Sealed(sealed) => sealed.msm_terms(),
+                    RegisteredDeployKey::Dealt(dealing) => dealing.msm_terms(),
+                }
                 + repository.sealed_webhook_secret.msm_terms()
         })
     }

@@ -14,13 +14,16 @@ use ed25519_dalek::Signature;
 
 use super::{
     MAX_PROJECT_NAME_LEN, MAX_REPOSITORY_REF_LEN, NONCE_LEN, ProjectId, ProjectRegistration,
-    REGISTRATION_VERSION, RepositoryRegistration, RepositoryRole, is_valid_text, registration_id,
+    REGISTRATION_VERSION, RegisteredDeployKey, RepositoryRegistration, RepositoryRole,
+    THRESHOLD_REGISTRATION_VERSION, is_valid_text, registration_id,
 };
 use crate::deploy_key::{DEPLOY_KEY_LEN, DeployPublicKey};
 use crate::encoding::RecipientCache;
 use crate::encoding::{Decode, Reader, WriteLen};
 use crate::error::{DecodeFailure, Error, Object};
+use crate::limits::MIN_THRESHOLD;
 use crate::sealed::{SealedDeployKey, SealedSecret};
+use crate::threshold::ThresholdSealedDeployKey;
 use crate::transcript::labels;
 use crate::vault::{MAX_RECIPIENTS, VAULT_PUBLIC_KEY_LEN, VaultPublicKey};
 
@@ -50,7 +53,7 @@ impl ProjectRegistration {
     /// Append everything the signature covers (the encoding without the
     /// signature).
     pub(crate) fn write_body(&self, out: &mut Vec<u8>) {
-        out.push(REGISTRATION_VERSION);
+        out.push(self.version());
         out.extend_from_slice(self.owner.as_bytes());
         // 1..=64 bytes, by construction and decoding.
         out.put_bytes_u8(self.project_name.as_bytes());
@@ -60,6 +63,9 @@ impl ProjectRegistration {
         out.put_len_u8(self.recipients.len());
         for recipient in &self.recipients {
             recipient.write(out);
+        }
+        if let Some(t) = self.threshold {
+            out.push(t);
         }
         for repository in &self.repositories {
             repository.write(out);
@@ -94,9 +100,11 @@ impl ProjectRegistration {
         cache: &mut RecipientCache,
     ) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, Object::ProjectRegistration);
-        if r.u8()? != REGISTRATION_VERSION {
-            return Err(r.error(DecodeFailure::Tag));
-        }
+        let dealt = match r.u8()? {
+            REGISTRATION_VERSION => false,
+            THRESHOLD_REGISTRATION_VERSION => true,
+            _ => return Err(r.error(DecodeFailure::Tag)),
+        };
         let owner = DeployPublicKey::read(&mut r)?.to_verifying_key();
         let project_name = read_text(&mut r, false, MAX_PROJECT_NAME_LEN)?;
         let nonce = r.array::<NONCE_LEN>()?;
@@ -108,8 +116,17 @@ impl ProjectRegistration {
         if recipients.windows(2).any(|w| w[0].sealing_key_bytes() >= w[1].sealing_key_bytes()) {
             return Err(r.error(DecodeFailure::Unsorted));
         }
-        let config = RepositoryRegistration::read(&mut r, cache)?;
-        let code = RepositoryRegistration::read(&mut r, cache)?;
+        let threshold = if dealt {
+            let t = r.u8()?;
+            if !(MIN_THRESHOLD..=v).contains(&usize::from(t)) {
+                return Err(r.error(DecodeFailure::Limit));
+            }
+            Some(t)
+        } else {
+            None
+        };
+        let config = RepositoryRegistration::read(&mut r, cache, dealt)?;
+        let code = RepositoryRegistration::read(&mut r, cache, dealt)?;
         let signature = Signature::from_bytes(&r.array::<SIGNATURE_LEN>()?);
         r.finish()?;
         let project_id = ProjectId::derive_checked(&owner, &project_name);
@@ -120,6 +137,7 @@ impl ProjectRegistration {
             nonce,
             timestamp,
             recipients,
+            threshold,
             repositories: [config, code],
             signature,
             id: registration_id(bytes),
@@ -127,13 +145,25 @@ impl ProjectRegistration {
     }
 }
 
-/// The message the owner signs: `"vaultseal-registration-v1" ‖ body`, with
-/// `body` the encoding without the signature.
+/// The message the owner signs: `"vaultseal-registration-v1" ‖ body`
+/// (version 2: `"vaultseal-registration-v2" ‖ body`), with `body` the
+/// encoding without the signature, whose first byte is the version.
 pub(crate) fn signed_message(body: &[u8]) -> Vec<u8> {
-    let mut message = Vec::with_capacity(labels::REGISTRATION_SIGNATURE.len() + body.len());
-    message.extend_from_slice(labels::REGISTRATION_SIGNATURE);
+    let label = signature_label(body.first().copied().unwrap_or(REGISTRATION_VERSION));
+    let mut message = Vec::with_capacity(label.len() + body.len());
+    message.extend_from_slice(label);
     message.extend_from_slice(body);
     message
+}
+
+/// The label the owner's signature of a registration of `version` is made
+/// under: each version signs under its own.
+pub(crate) fn signature_label(version: u8) -> &'static [u8] {
+    if version == THRESHOLD_REGISTRATION_VERSION {
+        labels::REGISTRATION_SIGNATURE_V2
+    } else {
+        labels::REGISTRATION_SIGNATURE
+    }
 }
 
 impl RepositoryRegistration {
@@ -144,12 +174,16 @@ impl RepositoryRegistration {
         // 1..=256 bytes, by construction and decoding.
         out.put_bytes_u16(self.repository.as_bytes());
         out.extend_from_slice(&self.deploy_public_key.to_bytes());
-        out.put_bytes_u16(&self.sealed_deploy_key.to_bytes());
+        match &self.deploy_key {
+            RegisteredDeployKey::Sealed(sealed) => out.put_bytes_u16(&sealed.to_bytes()),
+            RegisteredDeployKey::Dealt(dealing) => out.put_bytes_u16(&dealing.to_bytes()),
+        }
         out.put_bytes_u16(&self.sealed_webhook_secret.to_bytes());
     }
 
-    /// Read one repository entry.
-    fn read(r: &mut Reader<'_>, cache: &mut RecipientCache) -> Result<Self, Error> {
+    /// Read one repository entry (its deploy key dealt in shares when
+    /// `dealt`, sealed whole otherwise).
+    fn read(r: &mut Reader<'_>, cache: &mut RecipientCache, dealt: bool) -> Result<Self, Error> {
         let role = RepositoryRole::from_byte(r.u8()?).ok_or(r.error(DecodeFailure::Tag))?;
         let repository = read_text(r, true, MAX_REPOSITORY_REF_LEN)?;
         let key_bytes = r.array::<DEPLOY_KEY_LEN>()?;
@@ -157,16 +191,21 @@ impl RepositoryRegistration {
             Error::Decode { why, .. } => Error::decode(Object::ProjectRegistration, why),
             other => other,
         };
-        let sealed_deploy_key =
-            SealedDeployKey::from_bytes_cached(r.bytes_u16(1..=usize::from(u16::MAX))?, cache)
-                .map_err(relabel)?;
+        let deploy_key_bytes = r.bytes_u16(1..=usize::from(u16::MAX))?;
+        let deploy_key = if dealt {
+            let dealing = ThresholdSealedDeployKey::from_bytes_cached(deploy_key_bytes, cache);
+            RegisteredDeployKey::Dealt(alloc::boxed::Box::new(dealing.map_err(relabel)?))
+        } else {
+            let sealed = SealedDeployKey::from_bytes_cached(deploy_key_bytes, cache);
+            RegisteredDeployKey::Sealed(alloc::boxed::Box::new(sealed.map_err(relabel)?))
+        };
         let sealed_webhook_secret =
             SealedSecret::from_bytes_cached(r.bytes_u16(1..=usize::from(u16::MAX))?, cache)
                 .map_err(relabel)?;
         // The usual case, the key the sealed item binds (already checked:
         // canonical, not the identity, [8]A′ = A), costs a comparison; any
         // other key gets the full checks (verification refuses it anyway).
-        let bound = sealed_deploy_key.deploy_public_key();
+        let bound = deploy_key.deploy_public_key();
         let deploy_public_key = if bound.to_bytes() == key_bytes {
             bound
         } else {
@@ -177,7 +216,7 @@ impl RepositoryRegistration {
             role,
             repository,
             deploy_public_key,
-            sealed_deploy_key,
+            deploy_key,
             sealed_webhook_secret,
         })
     }

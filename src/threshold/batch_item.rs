@@ -60,6 +60,14 @@ impl ThresholdSealedDeployKey {
         Ok(Verified::after_verification(self, context))
     }
 
+    /// The terms its equations push: every share's, with `A` and the `F_u`
+    /// once (a capacity hint).
+    pub(crate) fn msm_terms(&self) -> TermCount {
+        let shares = self.shares.iter().map(|share| share.item.msm_terms(true));
+        let edwards = TermCount { ristretto: 0, edwards: self.t };
+        shares.fold(edwards, |acc, terms| acc + TermCount { edwards: 1, ..terms })
+    }
+
     /// Replay every share's transcript under `context`, or only share
     /// `only` (1-based): nothing pushed yet.
     ///
@@ -67,7 +75,7 @@ impl ThresholdSealedDeployKey {
     /// [`InvalidInput::Purpose`] for a context of another purpose;
     /// [`ThresholdFailure::ShareProof`] for a share whose replay refuses (a
     /// zero challenge).
-    pub(super) fn replay<'s>(
+    pub(crate) fn replay<'s>(
         &'s self,
         context: &'s Context,
         only: Option<usize>,
@@ -152,11 +160,8 @@ struct HeldDealing<'a> {
 }
 
 impl Equations for HeldDealing<'_> {
-    /// Every share's terms; `A` and the `F_u` once.
     fn msm_terms(&self) -> TermCount {
-        let shares = self.dealing.shares.iter().map(|share| share.item.msm_terms(true));
-        let edwards = TermCount { ristretto: 0, edwards: self.dealing.t };
-        shares.fold(edwards, |acc, terms| acc + TermCount { edwards: 1, ..terms })
+        self.dealing.msm_terms()
     }
 
     fn replay(&self, _params: &Params) -> Result<Box<dyn Replayed<'_> + '_>, Error> {

@@ -220,6 +220,8 @@ pub(crate) const HYBRID_AD_DIGEST: &[u8] = b"ad-sha256";
 /// Prefix of the message the owner signs: `label ‖ encoding without the
 /// signature`.
 pub(crate) const REGISTRATION_SIGNATURE: &[u8] = b"vaultseal-registration-v1";
+/// Registration signature prefix of a threshold registration (version 2).
+pub(crate) const REGISTRATION_SIGNATURE_V2: &[u8] = b"vaultseal-registration-v2";
 /// SHA-512/256 prefix of a registration id: `‖ full encoding`.
 pub(crate) const REGISTRATION_ID: &[u8] = b"vaultseal-registration-id-v1";
 /// SHA-512/256 prefix of a project id: `‖ owner key ‖ u8(|name|) ‖ name`.
@@ -312,6 +314,7 @@ pub(crate) const ALL: &[&[u8]] = &[
     HYBRID_KEY_COMMIT,
     HYBRID_AD_DIGEST,
     REGISTRATION_SIGNATURE,
+    REGISTRATION_SIGNATURE_V2,
     REGISTRATION_ID,
     PROJECT_ID,
     REGISTRATION_CONTEXT,

@@ -121,9 +121,9 @@ fn registration_vectors() {
         let context =
             |purpose| context_by_hand(&project_id, repo.repository(), role, purpose, owner_key);
         let (key_ctx, secret_ctx) = (context(Purpose::DeployKey), context(Purpose::WebhookSecret));
-        repo.sealed_deploy_key().verify(&params, &key_ctx, &mut seeded_rng(63)).unwrap();
+        repo.sealed_deploy_key().unwrap().verify(&params, &key_ctx, &mut seeded_rng(63)).unwrap();
         repo.sealed_webhook_secret().verify(&params, &secret_ctx, &mut seeded_rng(64)).unwrap();
-        assert_eq!(repo.deploy_public_key(), repo.sealed_deploy_key().deploy_public_key());
+        assert_eq!(repo.deploy_public_key(), repo.sealed_deploy_key().unwrap().deploy_public_key());
         contexts.push(hex::encode(key_ctx.to_bytes()));
         contexts.push(hex::encode(secret_ctx.to_bytes()));
     }
