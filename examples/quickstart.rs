@@ -16,7 +16,11 @@
 //! 4. The vault verifies the registration (one batch), checks repository
 //!    ownership, opens the keys, signs with a deploy key and checks a webhook.
 //! 5. Hybrid mode for an arbitrary payload; a single sealed secret.
-//! 6. The vault verifies many registrations in one batch.
+//! 6. A 2-of-3 threshold registration: the deploy keys are dealt in shares
+//!    to three vaults, each verifies and opens its shares, two of them sign
+//!    with FROST (checked by `ssh-keygen -Y verify` where it is installed);
+//!    no process ever holds the key.
+//! 7. The vault verifies many registrations in one batch.
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 
@@ -25,9 +29,10 @@ use std::time::{Duration, Instant};
 
 use rand_core::{Rng, UnwrapErr};
 use vaultseal::{
-    Context, DeployPublicKey, Params, ProjectId, ProjectRegistration, Purpose, SealedSecret,
-    SelectionPolicy, SigningKey, VaultFields, VaultKeypair, VaultRecord, hybrid, seal_secret,
-    select_vaults, verify_github_signature, verify_registration_bytes,
+    Context, DeployPublicKey, KeyShare, Params, ProjectId, ProjectRegistration, Purpose,
+    RepositoryRole, SealedSecret, SelectionPolicy, SigningKey, VaultFields, VaultKeypair,
+    VaultRecord, hybrid, seal_secret, select_vaults, verify_github_signature,
+    verify_registration_bytes,
 };
 
 /// Print what `f` does (before it runs, so a long step never leaves the
@@ -173,8 +178,7 @@ fn main() -> Result<(), vaultseal::Error> {
     })?;
     // The git host signs its webhook deliveries with the secret the user configured.
     let body = br#"{"ref":"refs/heads/main"}"#;
-    let header =
-        github_header(&new.repository(vaultseal::RepositoryRole::Code).webhook_secret_hex(), body);
+    let header = github_header(&new.repository(RepositoryRole::Code).webhook_secret_hex(), body);
     step("check a GitHub webhook delivery (X-Hub-Signature-256)", || {
         verify_github_signature(code.webhook_secret(), body, &header)
     })?;
@@ -203,7 +207,10 @@ fn main() -> Result<(), vaultseal::Error> {
     })?;
     assert_eq!(secret.as_bytes(), token);
 
-    println!("\n6. the vault verifies {batch_size} registrations in one batch");
+    println!("\n6. a 2-of-3 threshold registration: no vault holds a deploy key");
+    threshold_registration(&params, &owner, &vaults, &records, now, &mut rng)?;
+
+    println!("\n7. the vault verifies {batch_size} registrations in one batch");
     let (encoded, host) =
         step(&format!("{batch_size} users build their registrations (2 threads)"), || {
             build_registrations(&params, batch_size, chosen_key, now)
@@ -233,7 +240,114 @@ fn main() -> Result<(), vaultseal::Error> {
     Ok(())
 }
 
-/// Registrations built and batch-verified in step 6 by default: enough for a
+/// Step 6: a 2-of-3 threshold registration to the three vaults, verified and
+/// opened share by share by each, and a FROST signature by two of them.
+fn threshold_registration(
+    params: &Params,
+    owner: &SigningKey,
+    vaults: &[VaultKeypair],
+    records: &[VaultRecord],
+    now: u64,
+    rng: &mut UnwrapErr<getrandom::SysRng>,
+) -> Result<(), vaultseal::Error> {
+    use vaultseal::threshold::frost::{SigningCoordinator, ThresholdSigner, sign_in_process};
+    use vaultseal::threshold::{SshSigPolicy, sshsig_armor, sshsig_signed_data};
+
+    let recipients: Vec<_> = vaults.iter().map(|v| *v.public()).collect();
+    let new = step("deal both deploy keys 2-of-3, seal the webhook secrets, sign", || {
+        ProjectRegistration::builder(owner, "my-shared-project")
+            .recipients(&recipients)
+            .threshold(2)
+            .repositories("github:200000001", "github:200000002")
+            .timestamp(now)
+            .build(params, rng)
+    })?;
+    let wire = new.registration().to_bytes();
+    println!("  registration (version 2, threshold 2 of 3): {} bytes", wire.len());
+    let mut git_host = GitHost::default();
+    for setup in new.repositories() {
+        git_host.install(setup.repository(), &setup.deploy_public_key());
+    }
+    let ownership =
+        |repository: &str, key: &DeployPublicKey| git_host.is_installed(repository, key);
+    let received = ProjectRegistration::from_bytes(&wire)?;
+    let mut shares = Vec::new();
+    for (i, vault) in vaults.iter().enumerate() {
+        let verified =
+            step(&format!("vault {i}: verify (one batch: 6 shares, 2 secrets)"), || {
+                received.verify(params, vault.public(), records, &ownership, rng)
+            })?;
+        assert_eq!(verified.threshold(), Some(2));
+        let opened = step(&format!("vault {i}: open its shares and the webhook secrets"), || {
+            verified.open_shares(params, vault)
+        })?;
+        let [config, _code] = opened.repositories();
+        shares.push(KeyShare::from_bytes(&config.key_share().to_bytes())?);
+    }
+    // Two vaults sign for the config repository's key: an SSHSIG (the format
+    // of `ssh-keygen -Y sign`) in a namespace their policy allows.
+    let dealing = received.repositories()[0].threshold_deploy_key().expect("a dealing");
+    let key_ctx = received.item_context_for(RepositoryRole::Config, Purpose::DeployKey)?;
+    let coordinator = SigningCoordinator::new(&dealing.verified(params, &key_ctx, rng)?)?;
+    let signers = shares[1..]
+        .iter()
+        .map(|share| ThresholdSigner::new(share, SshSigPolicy::new("vaultseal-quickstart")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let data = b"signed by vaults 1 and 2 of 3; no process held the key\n";
+    let message = sshsig_signed_data("vaultseal-quickstart", data);
+    let signature = step("vaults 1 and 2 sign with FROST (two rounds, in process)", || {
+        sign_in_process(&coordinator, &signers.iter().collect::<Vec<_>>(), &message, rng)
+    })?;
+    let public = dealing.deploy_public_key();
+    step("verify_strict under the installed key", || public.verify(&message, &signature))?;
+    let armored = sshsig_armor(&public, "vaultseal-quickstart", &signature);
+    match ssh_keygen_verify(&public, "vaultseal-quickstart", data, &armored) {
+        Some(true) => println!("  ssh-keygen -Y verify: Good signature"),
+        Some(false) => {
+            eprintln!("ssh-keygen -Y verify refused the FROST signature");
+            return Err(vaultseal::Error::Verification);
+        }
+        None => println!("  (ssh-keygen not installed: the OpenSSH check is skipped)"),
+    }
+    Ok(())
+}
+
+/// `ssh-keygen -Y verify` of an armored SSHSIG over `data`; `None` when
+/// ssh-keygen is not installed.
+fn ssh_keygen_verify(
+    key: &DeployPublicKey,
+    namespace: &str,
+    data: &[u8],
+    armored: &str,
+) -> Option<bool> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let dir = std::env::temp_dir().join(format!("vaultseal-quickstart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let line = key.to_openssh("").ok()?;
+    std::fs::write(dir.join("allowed_signers"), format!("quickstart {line}\n")).ok()?;
+    std::fs::write(dir.join("data.sig"), armored).ok()?;
+    let child = Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-f"])
+        .arg(dir.join("allowed_signers"))
+        .args(["-I", "quickstart", "-n", namespace, "-s"])
+        .arg(dir.join("data.sig"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    let result = match child {
+        Ok(mut child) => {
+            child.stdin.take()?.write_all(data).ok()?;
+            Some(child.wait().ok()?.success())
+        }
+        Err(_) => None,
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// Registrations built and batch-verified in step 7 by default: enough for a
 /// meaningful throughput, few enough that the example takes seconds.
 const DEFAULT_REGISTRATIONS: usize = 48;
 

@@ -473,6 +473,29 @@ impl ProjectRegistration {
 
     /// The context of the item `purpose` of `repository` (see the [module
     /// documentation](self)): the sealer's and the verifier's, one function.
+    /// The context the `purpose` item of the `role` repository is sealed (or
+    /// dealt) and verified under (`docs/PROTOCOL.md` §10.2): what a vault
+    /// needs to check or use one item on its own, e.g. to verify a dealing
+    /// before threshold signing with it.
+    ///
+    /// # Errors
+    /// [`InvalidInput::Purpose`] for a purpose a registration has no item of
+    /// ([`Purpose::Secret`]).
+    pub fn item_context_for(
+        &self,
+        role: RepositoryRole,
+        purpose: Purpose,
+    ) -> Result<Context, Error> {
+        if purpose == Purpose::Secret {
+            return Err(Error::input(InvalidInput::Purpose));
+        }
+        let repository = match role {
+            RepositoryRole::Config => &self.repositories[0],
+            RepositoryRole::Code => &self.repositories[1],
+        };
+        self.item_context(repository, purpose)
+    }
+
     fn item_context(
         &self,
         repository: &RepositoryRegistration,
