@@ -93,7 +93,12 @@ pub(super) fn deal<R: CryptoRng + ?Sized>(
                 .map(|_| {
                     loop {
                         let a_u = coefficient_rng.scalar();
-                        if !bool::from(a_u.ct_eq(&Scalar::ZERO)) {
+                        // A retry has probability 2⁻²⁵²; the loop branches
+                        // on that (public) event only.
+                        let zero = a_u.ct_eq(&Scalar::ZERO);
+                        #[cfg(feature = "__ctgrind")]
+                        let zero = crate::__ctgrind::declassified_choice(zero);
+                        if !bool::from(zero) {
                             break a_u;
                         }
                     }

@@ -68,9 +68,11 @@ impl fmt::Debug for KeyShare {
     }
 }
 
-/// `s·B = P`, decided in constant time in `s` (the verdict is public).
+/// `s ≠ 0` and `s·B = P`, decided in constant time in `s`; the verdict is
+/// public (the caller gets a share or an error).
 fn ct_is_key_of(s: &Scalar, point: &EdwardsPoint) -> bool {
-    let valid = EdwardsPoint::mul_base(s).compress().ct_eq(&point.compress());
+    let valid =
+        !s.ct_eq(&Scalar::ZERO) & EdwardsPoint::mul_base(s).compress().ct_eq(&point.compress());
     #[cfg(feature = "__ctgrind")]
     let valid = crate::__ctgrind::declassified_choice(valid);
     bool::from(valid)
@@ -152,9 +154,9 @@ impl KeyShare {
     }
 
     /// Decode a stored share and check it: `2 ≤ t ≤ n ≤ 8`, `1 ≤ j ≤ n`,
-    /// `s_j` canonical and not zero, `A` and every `F_u` canonical, not the
-    /// identity and torsion-free, `A_j` neither the identity nor `A`, and
-    /// `s_j·B = A_j`.
+    /// `s_j` canonical, `A` and every `F_u` canonical, not the identity and
+    /// torsion-free, `A_j` neither the identity nor `A`, and `s_j·B = A_j`
+    /// (so `s_j ≠ 0`).
     ///
     /// # Errors
     /// [`Error::Decode`] (`Object::KeyShare`) for a malformed encoding;
@@ -175,9 +177,6 @@ impl KeyShare {
             return Err(r.error(DecodeFailure::Limit));
         }
         let s_j = Zeroizing::new(r.scalar()?);
-        if bool::from(s_j.ct_eq(&Scalar::ZERO)) {
-            return Err(r.error(DecodeFailure::Limit));
-        }
         let mut points = Vec::with_capacity(t_len);
         for _ in 0..t_len {
             let P = r.edwards()?;
@@ -199,7 +198,7 @@ impl KeyShare {
         Ok(share)
     }
 
-    /// `s_j·B = A_j`.
+    /// `s_j ≠ 0` and `s_j·B = A_j` (one constant-time verdict).
     ///
     /// # Errors
     /// [`ThresholdFailure::ShareKey`] naming the share.
@@ -279,8 +278,7 @@ impl VaultKeypair {
         bytes.copy_from_slice(payload.get(..32).ok_or(Error::Decryption)?);
         // The chunks recombine to s_j + k·ℓ: reduce, then check s_j·B = A_j.
         let s_j = Zeroizing::new(Scalar::from_bytes_mod_order(*bytes));
-        let zero = bool::from(s_j.ct_eq(&Scalar::ZERO));
-        if zero || !ct_is_key_of(&s_j, &share.A_j) {
+        if !ct_is_key_of(&s_j, &share.A_j) {
             return Err(Error::Decryption);
         }
         let n = dealing.share_count();

@@ -608,7 +608,12 @@ fn a_key_share_decoder_rechecks_its_key() {
     assert_eq!(decode(&[&bytes[..], &[0]].concat()), DecodeFailure::TrailingData);
     let mut zero = bytes.to_vec();
     zero[36..68].fill(0);
-    assert_eq!(decode(&zero), DecodeFailure::Limit);
+    // s_j = 0 is not the key of A_j (never the identity): refused by the
+    // same constant-time verdict.
+    assert_eq!(
+        threshold_error(KeyShare::from_bytes(&zero)),
+        ThresholdFailure::ShareKey { index: 2 }
+    );
     let mut torsion = bytes.to_vec();
     torsion[100..132].copy_from_slice(&curve25519_dalek::constants::EIGHT_TORSION[1].compress().0);
     assert_eq!(decode(&torsion), DecodeFailure::Torsion);
