@@ -15,7 +15,15 @@
 //!   `SSH_AGENT_FAILURE`;
 //! - everything else (adding, removing, locking, extensions):
 //!   `SSH_AGENT_FAILURE`. Keys enter the agent only through
-//!   [`Agent::add`] and never leave it.
+//!   [`Agent::add`] (and `Agent::add_threshold`) and never leave it.
+//!
+//! With the `frost` feature the agent also serves **threshold keys**
+//! (`Agent::add_threshold`): a deploy key dealt in shares
+//! ([`crate::threshold`]) that no process holds whole. Each signature runs
+//! both FROST rounds with the key's in-process share holders, each of which
+//! asks its own policy first (an SSH `publickey` request for the expected
+//! user with this key); a refusal is `SSH_AGENT_FAILURE`, logged as
+//! `vaultseal agent: refused to sign with …`.
 //!
 //! [`GitSshProbe`] uses the agent to ask a git host whether a deploy key is
 //! installed on a repository, by authenticating with the key itself
@@ -88,7 +96,9 @@ pub use git_probe::{DEFAULT_PROBE_TIMEOUT, GitSshProbe, ProbeRefused, ProbeSetup
 pub use protocol::MAX_MESSAGE_LEN;
 use protocol::{IGNORED_SIGN_FLAGS, IdentityEntry, Malformed, Reply, Request};
 
-use crate::deploy_key::{DeployKey, OPENSSH_BLOB_LEN};
+use crate::deploy_key::{DeployKey, DeployPublicKey, OPENSSH_BLOB_LEN};
+#[cfg(feature = "frost")]
+use crate::threshold::frost::InProcessThresholdKey;
 
 /// The default bound on simultaneous client connections.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
@@ -96,10 +106,32 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
 /// Where the agent writes its log lines (one per signature).
 type LogSink = Box<dyn Fn(&str) + Send + Sync>;
 
+/// What an identity signs with.
+enum IdentityKey {
+    /// A deploy key held whole; zeroized when dropped.
+    Whole(DeployKey),
+    /// A threshold key: signatures from its in-process share holders (FROST),
+    /// with the randomness of their nonces. The key is never assembled.
+    #[cfg(feature = "frost")]
+    Threshold(InProcessThresholdKey, Box<dyn rand_core::CryptoRng + Send>),
+}
+
+impl IdentityKey {
+    /// A signature of `data`, or `None` if a threshold signer refuses it
+    /// (its policy) or the rounds fail.
+    fn sign(&mut self, data: &[u8]) -> Option<ed25519_dalek::Signature> {
+        match self {
+            IdentityKey::Whole(key) => Some(key.sign(data)),
+            #[cfg(feature = "frost")]
+            IdentityKey::Threshold(key, rng) => key.sign(data, rng.as_mut()).ok(),
+        }
+    }
+}
+
 /// A key the agent holds.
 struct Identity {
-    /// The key; zeroized when the identity is dropped.
-    key: DeployKey,
+    /// What it signs with.
+    key: IdentityKey,
     /// Its OpenSSH public key blob, what clients name it by.
     key_blob: [u8; OPENSSH_BLOB_LEN],
     /// Its comment, as `ssh-add -L` shows it.
@@ -161,12 +193,40 @@ impl Agent {
     /// A key added twice is listed twice (OpenSSH clients use the first).
     pub fn add(&mut self, key: DeployKey, comment: impl Into<String>, lifetime: Option<Duration>) {
         let public = key.public_key();
+        self.push(IdentityKey::Whole(key), &public, comment.into(), lifetime);
+    }
+
+    /// Serve a threshold key that no process holds whole: each signature
+    /// runs both FROST rounds with its in-process share holders, whose
+    /// policies decide what they sign (a refusal is the agent's failure
+    /// reply); `rng` gives their nonces' randomness (the operating
+    /// system's CSPRNG). Listed and expiring as [`add`](Self::add).
+    #[cfg(feature = "frost")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "frost")))]
+    pub fn add_threshold(
+        &mut self,
+        key: InProcessThresholdKey,
+        rng: impl rand_core::CryptoRng + Send + 'static,
+        comment: impl Into<String>,
+        lifetime: Option<Duration>,
+    ) {
+        let public = key.public_key();
+        self.push(IdentityKey::Threshold(key, Box::new(rng)), &public, comment.into(), lifetime);
+    }
+
+    fn push(
+        &mut self,
+        key: IdentityKey,
+        public: &DeployPublicKey,
+        comment: String,
+        lifetime: Option<Duration>,
+    ) {
         // A lifetime too long for the clock never expires.
         let expires = lifetime.and_then(|lifetime| Instant::now().checked_add(lifetime));
         self.identities.push(Identity {
             key,
             key_blob: public.to_openssh_blob(),
-            comment: comment.into(),
+            comment,
             fingerprint: public.fingerprint(),
             expires,
         });
@@ -395,22 +455,25 @@ impl Shared {
             ),
             Request::Sign { key_blob, data, flags } => {
                 let signed = identities
-                    .iter()
+                    .iter_mut()
                     .find(|identity| identity.key_blob[..] == *key_blob)
                     .filter(|_| flags & !IGNORED_SIGN_FLAGS == 0)
                     .map(|identity| {
+                        let signature = identity.key.sign(data);
+                        let verdict =
+                            if signature.is_some() { "signed" } else { "refused to sign" };
                         let line = format!(
-                            "vaultseal agent: signed with {} ({})",
+                            "vaultseal agent: {verdict} with {} ({})",
                             identity.fingerprint, identity.comment
                         );
-                        (identity.key.sign(data), line)
+                        (signature, line)
                     });
                 // Log without holding the keys.
                 drop(identities);
                 match signed {
                     Some((signature, line)) => {
                         (self.log)(&line);
-                        Reply::Signature(signature)
+                        signature.map_or(Reply::Failure, Reply::Signature)
                     }
                     None => Reply::Failure,
                 }

@@ -445,3 +445,67 @@ fn the_fuzz_seeds_reach_the_signing_path() {
     // Cut short: the complete messages are answered, then the stream ends.
     assert_eq!(answer_types(&hook(&session[..session.len() - 1])), [IDENTITIES_ANSWER, FAILURE]);
 }
+
+/// A threshold key (2-of-3, two in-process share holders) served by the
+/// agent: a `publickey` request for `git` with this key is signed (an
+/// ordinary Ed25519 signature under `A`), anything the holders' policy
+/// refuses gets the failure reply, and the log says which.
+#[cfg(feature = "frost")]
+#[test]
+fn serves_a_threshold_key_whose_holders_sign_only_git_userauth() {
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+    use vaultseal::threshold::frost::{InProcessThresholdKey, SigningCoordinator, ThresholdSigner};
+    use vaultseal::threshold::{GitUserauthPolicy, ssh_userauth_request};
+    use vaultseal::{Context, Params, Purpose, VaultKeypair};
+
+    let params = Params::shared();
+    let mut rng = ChaCha20Rng::seed_from_u64(41);
+    let vaults: Vec<VaultKeypair> =
+        (0..3).map(|_| VaultKeypair::generate(params, &mut rng)).collect();
+    let recipients: Vec<_> = vaults.iter().map(|v| *v.public()).collect();
+    let ctx = Context::new(b"project", b"github:1", Purpose::DeployKey, [1; 32]).unwrap();
+    let (public, dealing) =
+        vaultseal::seal_new_deploy_key_shares(params, &recipients, 2, &ctx, &mut rng).unwrap();
+    let signers = vaults[1..]
+        .iter()
+        .map(|v| {
+            let share =
+                v.open_deploy_key_share(params, &dealing, &ctx, &recipients, &mut rng).unwrap();
+            ThresholdSigner::new(&share, GitUserauthPolicy::default()).unwrap()
+        })
+        .collect();
+    let coordinator =
+        SigningCoordinator::new(&dealing.verified(params, &ctx, &mut rng).unwrap()).unwrap();
+    let key = InProcessThresholdKey::new(coordinator, signers).unwrap();
+
+    let dir = TempDir::new("threshold");
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&log);
+    let mut agent = Agent::new().with_log(move |line| sink.lock().unwrap().push(line.to_owned()));
+    agent.add_threshold(key, ChaCha20Rng::seed_from_u64(42), "threshold deploy key", None);
+    let running = agent.bind(dir.join("agent/sock")).unwrap();
+    let mut client = UnixStream::connect(running.socket_path()).unwrap();
+    let blob = public.to_openssh_blob();
+    assert_eq!(identities(&mut client), vec![(blob.to_vec(), "threshold deploy key".to_owned())]);
+
+    let userauth = ssh_userauth_request(&[9; 32], "git", &public);
+    let answer = request(&mut client, &sign_request(&blob, &userauth, 0)).unwrap();
+    public.to_verifying_key().verify_strict(&userauth, &signature(&answer)).unwrap();
+
+    for refused in [ssh_userauth_request(&[9; 32], "root", &public), b"any data".to_vec()] {
+        let answer = request(&mut client, &sign_request(&blob, &refused, 0)).unwrap();
+        assert_eq!(answer, [FAILURE]);
+    }
+    let lines = log.lock().unwrap().clone();
+    let fingerprint = public.fingerprint();
+    assert_eq!(
+        lines,
+        [
+            format!("vaultseal agent: signed with {fingerprint} (threshold deploy key)"),
+            format!("vaultseal agent: refused to sign with {fingerprint} (threshold deploy key)"),
+            format!("vaultseal agent: refused to sign with {fingerprint} (threshold deploy key)"),
+        ]
+    );
+    running.shutdown();
+}

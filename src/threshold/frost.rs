@@ -413,3 +413,63 @@ pub fn sign_in_process<R: CryptoRng + ?Sized>(
         .collect::<Result<Vec<_>, _>>()?;
     coordinator.aggregate(&request, &shares)
 }
+
+/// A threshold key whose signers all run in this process (the agent's
+/// threshold identities, tests): at least `t` signers of one dealing and its
+/// coordinator. Each signature runs both FROST rounds; every signer applies
+/// its own policy. The key itself is never assembled.
+#[derive(Debug)]
+pub struct InProcessThresholdKey {
+    coordinator: SigningCoordinator,
+    signers: Vec<ThresholdSigner>,
+}
+
+impl InProcessThresholdKey {
+    /// The key of `coordinator` signed for by `signers`.
+    ///
+    /// # Errors
+    /// [`ThresholdFailure::SessionDealing`] if a signer is of another
+    /// dealing; [`ThresholdFailure::DuplicateShare`] for an index given
+    /// twice; [`ThresholdFailure::TooFewShares`] for fewer than `t` signers.
+    pub fn new(
+        coordinator: SigningCoordinator,
+        signers: Vec<ThresholdSigner>,
+    ) -> Result<Self, Error> {
+        if signers.iter().any(|signer| signer.dealing != coordinator.dealing) {
+            return Err(fail(ThresholdFailure::SessionDealing));
+        }
+        for (i, signer) in signers.iter().enumerate() {
+            if signers[..i].iter().any(|other| other.index == signer.index) {
+                return Err(fail(ThresholdFailure::DuplicateShare { index: signer.index }));
+            }
+        }
+        if signers.len() < coordinator.t {
+            return Err(fail(ThresholdFailure::TooFewShares));
+        }
+        Ok(InProcessThresholdKey { coordinator, signers })
+    }
+
+    /// The key signatures are made under (`A`).
+    pub fn public_key(&self) -> DeployPublicKey {
+        self.coordinator.public
+    }
+
+    /// The share indices of the signers.
+    pub fn indices(&self) -> impl Iterator<Item = usize> + '_ {
+        self.signers.iter().map(ThresholdSigner::index)
+    }
+
+    /// Sign `message` with every signer (both rounds, [`sign_in_process`]).
+    ///
+    /// # Errors
+    /// As [`sign_in_process`]: a signer's policy refusing the message
+    /// ([`ThresholdFailure::Policy`]) above all.
+    pub fn sign<R: CryptoRng + ?Sized>(
+        &self,
+        message: &[u8],
+        rng: &mut R,
+    ) -> Result<ed25519_dalek::Signature, Error> {
+        let signers: Vec<&ThresholdSigner> = self.signers.iter().collect();
+        sign_in_process(&self.coordinator, &signers, message, rng)
+    }
+}
