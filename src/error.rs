@@ -198,6 +198,15 @@ pub enum ThresholdFailure {
         /// The share's index `j`.
         index: u8,
     },
+    /// Two shares have the same public key (`A_j = A_m`, so `s_j = s_m`):
+    /// their holders together hold one point of the polynomial, and fewer
+    /// than `t` others would recover the key with them.
+    EqualShares {
+        /// The smaller index.
+        index: u8,
+        /// The larger index.
+        other: u8,
+    },
     /// The dealing's recipients or threshold differ from the ones expected.
     RecipientMismatch,
     /// The opening vault is not one of the dealing's recipients.
@@ -472,6 +481,9 @@ impl fmt::Display for ThresholdFailure {
             ThresholdFailure::ZeroShare { index } => write!(f, "share {index} is zero"),
             ThresholdFailure::ShareIsTheKey { index } => {
                 write!(f, "share {index} equals the key (evaluation at 0)")
+            }
+            ThresholdFailure::EqualShares { index, other } => {
+                write!(f, "shares {index} and {other} are equal")
             }
             ThresholdFailure::RecipientMismatch => {
                 f.write_str("recipients or threshold differ from the expected ones")

@@ -471,8 +471,6 @@ impl ProjectRegistration {
         self.id
     }
 
-    /// The context of the item `purpose` of `repository` (see the [module
-    /// documentation](self)): the sealer's and the verifier's, one function.
     /// The context the `purpose` item of the `role` repository is sealed (or
     /// dealt) and verified under (`docs/PROTOCOL.md` §10.2): what a vault
     /// needs to check or use one item on its own, e.g. to verify a dealing
@@ -496,6 +494,8 @@ impl ProjectRegistration {
         self.item_context(repository, purpose)
     }
 
+    /// The context of the item `purpose` of `repository` (see the [module
+    /// documentation](self)): the sealer's and the verifier's, one function.
     fn item_context(
         &self,
         repository: &RepositoryRegistration,

@@ -49,7 +49,9 @@
 //! # Verification
 //! Decoding checks `2 ≤ t ≤ n ≤ 8`, every point, `F_u ≠ 0` and every
 //! \\(A_j\\) neither the identity (\\(s_j = 0\\)) nor `A` (\\(s_j = s\\): the
-//! mark of a polynomial evaluated at 0). The proofs are one batch item:
+//! mark of a polynomial evaluated at 0) nor another \\(A_m\\) (two equal
+//! shares would let `t − 1` holders recover the key; a check this crate adds
+//! to SPEC §13). The proofs are one batch item:
 //! every equation of every share has its own weight — with one weight per
 //! dealing a dealer could move one share off the polynomial and cancel the
 //! error through another share's \\(U_1\\). The key-binding terms of all

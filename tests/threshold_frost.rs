@@ -9,7 +9,8 @@ use std::process::Command;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use vaultseal::threshold::frost::{
-    SignatureShare, SignerCommitment, SigningCoordinator, ThresholdSigner, sign_in_process,
+    SignatureShare, SignerCommitment, SigningCoordinator, SigningRequest, ThresholdSigner,
+    sign_in_process,
 };
 use vaultseal::threshold::{
     GitUserauthPolicy, SshSigPolicy, ssh_userauth_request, sshsig_armor, sshsig_signed_data,
@@ -105,6 +106,8 @@ fn one_signer_of_two_cannot_sign() {
     let result = coordinator.aggregate(&request, core::slice::from_ref(&share_1));
     assert_eq!(threshold_error(result), ThresholdFailure::Signing);
     // Nor with signer 1's share given twice, or a forged second share.
+    let result = coordinator.aggregate(&request, &[share_1.clone(), share_1.clone()]);
+    assert_eq!(threshold_error(result), ThresholdFailure::DuplicateShare { index: 1 });
     let forged = SignatureShare::from_bytes(&[&[2u8][..], &[1; 32]].concat()).unwrap();
     let result = coordinator.aggregate(&request, &[share_1, forged]);
     assert_eq!(threshold_error(result), ThresholdFailure::Signing);
@@ -155,6 +158,17 @@ fn commitments_and_signature_shares_round_trip_as_bytes() {
     let wire = |c: &SignerCommitment| SignerCommitment::from_bytes(&c.to_bytes()).unwrap();
     assert_eq!(commit_1.to_bytes().len(), 65);
     let request = coordinator.request(&message, &[wire(&commit_1), wire(&commit_2)]).unwrap();
+    // The request crosses to the signers as bytes too.
+    let request = SigningRequest::from_bytes(&request.to_bytes()).unwrap();
+    assert_eq!(request.message(), &message[..]);
+    assert!(SigningRequest::from_bytes(&request.to_bytes()[..100]).is_err());
+    let mut twice = request.to_bytes();
+    let n = twice.len();
+    twice.copy_within(n - 65.., n - 130);
+    assert_eq!(
+        threshold_error(SigningRequest::from_bytes(&twice)),
+        ThresholdFailure::DuplicateShare { index: 3 }
+    );
     let shares: Vec<SignatureShare> = [one.sign(&request, nonces_1), two.sign(&request, nonces_2)]
         .into_iter()
         .map(|s| SignatureShare::from_bytes(&s.unwrap().to_bytes()).unwrap())

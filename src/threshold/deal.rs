@@ -108,9 +108,14 @@ pub(super) fn deal<R: CryptoRng + ?Sized>(
         #[cfg(test)]
         let a = tweaks.coefficients.clone().map(Zeroizing::new).unwrap_or(a);
         let shares: Vec<Zeroizing<Scalar>> = (1..=n).map(|j| evaluate(s, &a, j)).collect();
-        let degenerate = shares.iter().fold(subtle::Choice::from(0), |acc, s_j| {
-            acc | s_j.ct_eq(&Scalar::ZERO) | s_j.ct_eq(s)
-        });
+        // A zero share, a share equal to s, or two equal shares (§12.1).
+        let mut degenerate = subtle::Choice::from(0);
+        for (j, s_j) in shares.iter().enumerate() {
+            degenerate |= s_j.ct_eq(&Scalar::ZERO) | s_j.ct_eq(s);
+            for s_m in &shares[..j] {
+                degenerate |= s_j.ct_eq(s_m);
+            }
+        }
         #[cfg(feature = "__ctgrind")]
         let degenerate = crate::__ctgrind::declassified_choice(degenerate);
         #[cfg(test)]

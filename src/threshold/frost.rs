@@ -62,6 +62,7 @@ use super::policy::SigningPolicy;
 use super::{DealingId, KeyShare, VerifiedThresholdSealedDeployKey};
 use crate::deploy_key::DeployPublicKey;
 use crate::error::{Error, ThresholdFailure};
+use crate::limits::MAX_SHARES;
 use crate::transcript::Rng06;
 
 fn fail(why: ThresholdFailure) -> Error {
@@ -123,13 +124,22 @@ pub struct SignatureShare {
 }
 
 /// A signing session: the dealing it is for, the message and every
-/// participant's commitment (frost's signing package).
+/// participant's commitment (frost's signing package, always built from this
+/// message and these commitments, on either side of the wire).
+///
+/// On the wire ([`to_bytes`](Self::to_bytes)): `dealing id (32) ‖
+/// u32_le(|message|) ‖ message ‖ u8 count ‖ count × SignerCommitment (65)`.
 #[derive(Clone, Debug)]
 pub struct SigningRequest {
     dealing: DealingId,
     message: Vec<u8>,
+    commitments: Vec<SignerCommitment>,
     package: frost::SigningPackage,
 }
+
+/// Longest message a signing request carries (an SSH userauth request or an
+/// SSHSIG signed-data block is a few hundred bytes).
+pub const MAX_SIGNING_MESSAGE_LEN: usize = 64 * 1024;
 
 /// The coordinator's side: the public key package of a verified dealing.
 #[derive(Clone, Debug)]
@@ -152,13 +162,15 @@ impl ThresholdSigner {
     pub fn new(share: &KeyShare, policy: impl SigningPolicy + 'static) -> Result<Self, Error> {
         let index = u8::try_from(share.index()).map_err(|_| fail(ThresholdFailure::Signing))?;
         let refused = || fail(ThresholdFailure::ShareKey { index });
-        let signing_share = frost::keys::SigningShare::deserialize(share.secret().as_bytes())
+        let mut signing_share = frost::keys::SigningShare::deserialize(share.secret().as_bytes())
             .map_err(|_| refused())?;
         let commitment =
             frost::keys::VerifiableSecretSharingCommitment::deserialize(share.commitments())
                 .map_err(|_| refused())?;
         let secret_share =
             frost::keys::SecretShare::new(identifier(index)?, signing_share, commitment);
+        // `SigningShare` is `Copy`: wipe this copy (the key package keeps its own).
+        zeroize::Zeroize::zeroize(&mut signing_share);
         let key_package = frost::keys::KeyPackage::try_from(secret_share).map_err(|_| refused())?;
         Ok(ThresholdSigner {
             dealing: share.dealing_id(),
@@ -277,6 +289,79 @@ impl SignatureShare {
 }
 
 impl SigningRequest {
+    /// The session for `message` with `commitments` (at least one, distinct
+    /// indices 1..=8: the coordinator checks the count against `t`).
+    fn new(
+        dealing: DealingId,
+        message: &[u8],
+        commitments: &[SignerCommitment],
+    ) -> Result<Self, Error> {
+        if message.len() > MAX_SIGNING_MESSAGE_LEN || commitments.is_empty() {
+            return Err(fail(ThresholdFailure::Signing));
+        }
+        let mut map = BTreeMap::new();
+        for commitment in commitments {
+            if !(1..=MAX_SHARES).contains(&commitment.index()) {
+                return Err(fail(ThresholdFailure::Signing));
+            }
+            let previous = map.insert(identifier(commitment.index)?, commitment.commitments);
+            if previous.is_some() {
+                return Err(fail(ThresholdFailure::DuplicateShare { index: commitment.index }));
+            }
+        }
+        Ok(SigningRequest {
+            dealing,
+            message: message.to_vec(),
+            commitments: commitments.to_vec(),
+            package: frost::SigningPackage::new(map, message),
+        })
+    }
+
+    /// The encoding (see the type's documentation), for a signer in another
+    /// process.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(37 + self.message.len() + 65 * self.commitments.len());
+        out.extend_from_slice(&self.dealing.to_bytes());
+        // At most MAX_SIGNING_MESSAGE_LEN bytes and 8 commitments, by construction.
+        out.extend_from_slice(&u32::try_from(self.message.len()).unwrap_or(u32::MAX).to_le_bytes());
+        out.extend_from_slice(&self.message);
+        out.push(u8::try_from(self.commitments.len()).unwrap_or(u8::MAX));
+        for commitment in &self.commitments {
+            out.extend_from_slice(&commitment.to_bytes());
+        }
+        out
+    }
+
+    /// Decode a request: the signer rebuilds frost's signing package from the
+    /// message it will show its policy.
+    ///
+    /// # Errors
+    /// [`ThresholdFailure::Signing`] for a malformed request (short, long,
+    /// a message over [`MAX_SIGNING_MESSAGE_LEN`], 0 or more than 8
+    /// commitments, an invalid one); [`ThresholdFailure::DuplicateShare`]
+    /// for an index given twice.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let refused = || fail(ThresholdFailure::Signing);
+        let (dealing, rest) = bytes.split_first_chunk::<32>().ok_or_else(refused)?;
+        let (len, rest) = rest.split_first_chunk::<4>().ok_or_else(refused)?;
+        let len = usize::try_from(u32::from_le_bytes(*len)).map_err(|_| refused())?;
+        if len > MAX_SIGNING_MESSAGE_LEN || rest.len() < len {
+            return Err(refused());
+        }
+        let (message, rest) = rest.split_at(len);
+        let (count, rest) = rest.split_first().ok_or_else(refused)?;
+        if !(1..=MAX_SHARES).contains(&usize::from(*count))
+            || rest.len() != 65 * usize::from(*count)
+        {
+            return Err(refused());
+        }
+        let commitments = rest
+            .chunks_exact(65)
+            .map(SignerCommitment::from_bytes)
+            .collect::<Result<Vec<_>, _>>()?;
+        Self::new(DealingId::from_bytes(*dealing), message, &commitments)
+    }
+
     /// The dealing the session is for.
     pub fn dealing_id(&self) -> DealingId {
         self.dealing
@@ -334,7 +419,8 @@ impl SigningCoordinator {
     /// # Errors
     /// [`ThresholdFailure::TooFewShares`] for fewer than `t` commitments;
     /// [`ThresholdFailure::DuplicateShare`] for an index given twice;
-    /// [`ThresholdFailure::Signing`] for an index outside `1..=n`.
+    /// [`ThresholdFailure::Signing`] for an index outside `1..=n` or a
+    /// message over [`MAX_SIGNING_MESSAGE_LEN`].
     pub fn request(
         &self,
         message: &[u8],
@@ -343,21 +429,10 @@ impl SigningCoordinator {
         if commitments.len() < self.t {
             return Err(fail(ThresholdFailure::TooFewShares));
         }
-        let mut map = BTreeMap::new();
-        for commitment in commitments {
-            if !(1..=self.n).contains(&commitment.index()) {
-                return Err(fail(ThresholdFailure::Signing));
-            }
-            let previous = map.insert(identifier(commitment.index)?, commitment.commitments);
-            if previous.is_some() {
-                return Err(fail(ThresholdFailure::DuplicateShare { index: commitment.index }));
-            }
+        if commitments.iter().any(|commitment| !(1..=self.n).contains(&commitment.index())) {
+            return Err(fail(ThresholdFailure::Signing));
         }
-        Ok(SigningRequest {
-            dealing: self.dealing,
-            message: message.to_vec(),
-            package: frost::SigningPackage::new(map, message),
-        })
+        SigningRequest::new(self.dealing, message, commitments)
     }
 
     /// Aggregate the signature shares of `request` into an RFC 8032
@@ -365,9 +440,11 @@ impl SigningCoordinator {
     /// returned.
     ///
     /// # Errors
-    /// [`ThresholdFailure::Signing`] if a share is missing, malformed or
-    /// invalid (frost names the cheater internally; the error stays opaque),
-    /// or the result does not verify.
+    /// [`ThresholdFailure::SessionDealing`] for a request of another
+    /// dealing; [`ThresholdFailure::DuplicateShare`] for an index given
+    /// twice; [`ThresholdFailure::Signing`] if a share is missing, malformed
+    /// or invalid (frost names the cheater internally; the error stays
+    /// opaque), or the result does not verify.
     pub fn aggregate(
         &self,
         request: &SigningRequest,
@@ -379,7 +456,9 @@ impl SigningCoordinator {
         }
         let mut map = BTreeMap::new();
         for share in shares {
-            map.insert(identifier(share.index)?, share.share);
+            if map.insert(identifier(share.index)?, share.share).is_some() {
+                return Err(fail(ThresholdFailure::DuplicateShare { index: share.index }));
+            }
         }
         let signature =
             frost::aggregate(&request.package, &map, &self.package).map_err(|_| refused())?;
@@ -417,7 +496,10 @@ pub fn sign_in_process<R: CryptoRng + ?Sized>(
 /// A threshold key whose signers all run in this process (the agent's
 /// threshold identities, tests): at least `t` signers of one dealing and its
 /// coordinator. Each signature runs both FROST rounds; every signer applies
-/// its own policy. The key itself is never assembled.
+/// its own policy. The key itself is never assembled, but `t` shares in one
+/// address space are the key to anyone who can read that memory: this gives
+/// no threshold protection against the compromise of this process, only
+/// the same interface as real, separate signers.
 #[derive(Debug)]
 pub struct InProcessThresholdKey {
     coordinator: SigningCoordinator,

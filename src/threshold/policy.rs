@@ -34,7 +34,13 @@ pub trait SigningPolicy: Send + Sync {
 /// message is `string session_id ‖ byte 50 (SSH_MSG_USERAUTH_REQUEST) ‖
 /// string user ‖ string "ssh-connection" ‖ string "publickey" ‖ bool TRUE ‖
 /// string "ssh-ed25519" ‖ string key blob`, with `user` the expected one
-/// (`git` for git hosts) and the blob this key's.
+/// (`git` for git hosts), the blob this key's and a session identifier of
+/// 1 to 64 bytes (an exchange hash).
+///
+/// The session identifier is the coordinator's to choose: a signature it
+/// obtains authenticates to any SSH server that trusts this key for that
+/// user, so the coordinator is trusted to that extent. OpenSSH's
+/// `publickey-hostbound-v00@openssh.com` requests are refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GitUserauthPolicy {
     user: String,
@@ -57,6 +63,10 @@ impl Default for GitUserauthPolicy {
 
 /// SSH's `SSH_MSG_USERAUTH_REQUEST`.
 const SSH_MSG_USERAUTH_REQUEST: u8 = 50;
+
+/// Longest SSH session identifier: an exchange hash (20, 32, 48 or 64
+/// bytes for SHA-1 to SHA-512).
+const MAX_SESSION_ID_LEN: usize = 64;
 
 /// A reader of SSH wire data (RFC 4251 §5): every length checked.
 struct SshReader<'a>(&'a [u8]);
@@ -97,7 +107,7 @@ impl SigningPolicy for GitUserauthPolicy {
         let mut r = SshReader(message);
         let parsed = (|| {
             let session_id = r.string()?;
-            let ok = !session_id.is_empty()
+            let ok = (1..=MAX_SESSION_ID_LEN).contains(&session_id.len())
                 && r.byte()? == SSH_MSG_USERAUTH_REQUEST
                 && r.string()? == self.user.as_bytes()
                 && r.string()? == b"ssh-connection"
@@ -224,6 +234,8 @@ mod tests {
         assert!(!policy.allows(&b, &request), "another key");
         assert!(!policy.allows(&a, &ssh_userauth_request(&[7; 32], "root", &a)), "another user");
         assert!(!policy.allows(&a, &ssh_userauth_request(&[], "git", &a)), "no session");
+        assert!(policy.allows(&a, &ssh_userauth_request(&[1; 64], "git", &a)));
+        assert!(!policy.allows(&a, &ssh_userauth_request(&[1; 65], "git", &a)), "long session");
         assert!(!policy.allows(&a, &[request.as_slice(), &[0]].concat()), "trailing data");
         assert!(!policy.allows(&a, &request[..request.len() - 1]), "truncated");
         // Every byte matters: the message type, the method, the bool.

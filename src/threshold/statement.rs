@@ -70,6 +70,7 @@ pub(super) fn share_transcript(common: &Transcript, index: usize) -> Transcript 
 /// `j·P` for a small public `j` (1..=8): double-and-add over four bits,
 /// variable time (everything here is public).
 fn mul_small(point: &EdwardsPoint, j: usize) -> EdwardsPoint {
+    debug_assert!(j < 16, "share indices are 1..=8");
     let mut acc = EdwardsPoint::identity();
     for bit in (0..4).rev() {
         acc = acc + acc;
@@ -92,31 +93,37 @@ pub(super) fn public_share(A: &EdwardsPoint, F: &[EdwardsPoint], index: usize) -
 }
 
 /// Every public share of a dealing of `n` shares, refusing a zero share
-/// (`A_j` the identity) and a share equal to the key (`A_j = A`).
+/// (`A_j` the identity), a share equal to the key (`A_j = A`) and two equal
+/// shares (`A_j = A_m`: with one of the two, `t − 1` other holders would
+/// have `t` points of the polynomial).
 ///
 /// # Errors
-/// [`ThresholdFailure::ZeroShare`] or [`ThresholdFailure::ShareIsTheKey`],
-/// naming the first such share.
+/// [`ThresholdFailure::ZeroShare`], [`ThresholdFailure::ShareIsTheKey`] or
+/// [`ThresholdFailure::EqualShares`], naming the first such share.
 #[allow(non_snake_case)]
 pub(super) fn public_shares(
     A: &EdwardsPoint,
     F: &[EdwardsPoint],
     n: usize,
 ) -> Result<alloc::vec::Vec<EdwardsPoint>, ThresholdFailure> {
-    (1..=n)
-        .map(|j| {
-            let A_j = public_share(A, F, j);
-            // 1..=8 by the callers.
-            let index = u8::try_from(j).unwrap_or(u8::MAX);
-            if A_j.is_identity() {
-                Err(ThresholdFailure::ZeroShare { index })
-            } else if A_j == *A {
-                Err(ThresholdFailure::ShareIsTheKey { index })
-            } else {
-                Ok(A_j)
-            }
-        })
-        .collect()
+    let mut shares = alloc::vec::Vec::with_capacity(n);
+    for j in 1..=n {
+        let A_j = public_share(A, F, j);
+        // 1..=8 by the callers.
+        let index = u8::try_from(j).unwrap_or(u8::MAX);
+        if A_j.is_identity() {
+            return Err(ThresholdFailure::ZeroShare { index });
+        }
+        if A_j == *A {
+            return Err(ThresholdFailure::ShareIsTheKey { index });
+        }
+        if let Some(m) = shares.iter().position(|A_m| *A_m == A_j) {
+            let m = u8::try_from(m + 1).unwrap_or(u8::MAX);
+            return Err(ThresholdFailure::EqualShares { index: m, other: index });
+        }
+        shares.push(A_j);
+    }
+    Ok(shares)
 }
 
 /// The dealing id of a dealing whose header (version through `F′_{t−1}`)

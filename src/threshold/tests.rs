@@ -219,7 +219,8 @@ fn a_share_off_the_polynomial_is_rejected_and_named() {
         failure.error_for(1),
         Some(Error::threshold(ThresholdFailure::ShareProof { index: 2 }))
     );
-    // Vault 1 opens its (honest) share of the honest dealing only.
+    // No vault opens a share of the dishonest dealing (vault 2 holds share 2:
+    // its opening verifies the whole dealing first).
     let recipients = publics(&vaults);
     let opened =
         vaults[1].open_deploy_key_share(params(), &dealing, &repo, &recipients, &mut rng(45));
@@ -239,13 +240,26 @@ fn degenerate_polynomials_are_rejected() {
     let decoded = ThresholdSealedDeployKey::from_bytes(&zero.to_bytes());
     assert_eq!(threshold_error(decoded), ThresholdFailure::ZeroShare { index: 2 });
 
-    // t = 3: a_1 = −3·a_2 gives a_1·3 + a_2·9 = 0, so s_3 = s.
+    // t = 3: a_1 = −2·a_2 gives a_1·2 + a_2·4 = 0, so s_2 = s (and no two
+    // shares are equal: s_1 = s − a_2, s_3 = s + 3·a_2).
     let a_2 = Scalar::from(5u64);
     let mut tweaks =
-        Tweaks { coefficients: Some(vec![-Scalar::from(3u64) * a_2, a_2]), ..Tweaks::default() };
+        Tweaks { coefficients: Some(vec![-Scalar::from(2u64) * a_2, a_2]), ..Tweaks::default() };
     let same = dealt(&vaults, 3, 51, &mut tweaks);
     let decoded = ThresholdSealedDeployKey::from_bytes(&same.to_bytes());
-    assert_eq!(threshold_error(decoded), ThresholdFailure::ShareIsTheKey { index: 3 });
+    assert_eq!(threshold_error(decoded), ThresholdFailure::ShareIsTheKey { index: 2 });
+
+    // t = 3, n = 5: f(X) = s + a·(X² − 6X) has f(1) = f(5) and f(2) = f(4),
+    // so vaults 1 and 2 (t − 1 of them) would know three points; the first
+    // pair found, in index order, is (2, 4) (review
+    // finding; SPEC §13 lists only the two checks above).
+    let five = self::vaults(5, 53);
+    let a = Scalar::from(77u64);
+    let mut tweaks =
+        Tweaks { coefficients: Some(vec![-Scalar::from(6u64) * a, a]), ..Tweaks::default() };
+    let equal = dealt(&five, 3, 54, &mut tweaks);
+    let decoded = ThresholdSealedDeployKey::from_bytes(&equal.to_bytes());
+    assert_eq!(threshold_error(decoded), ThresholdFailure::EqualShares { index: 2, other: 4 });
 
     // The batch reports it as the item's decoding error.
     let bytes = same.to_bytes();
@@ -255,7 +269,7 @@ fn degenerate_polynomials_are_rejected() {
     let failure = batch.verify(&mut rng(52)).unwrap_err();
     assert_eq!(
         failure.error_for(0),
-        Some(Error::threshold(ThresholdFailure::ShareIsTheKey { index: 3 }))
+        Some(Error::threshold(ThresholdFailure::ShareIsTheKey { index: 2 }))
     );
 }
 

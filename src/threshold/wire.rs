@@ -112,7 +112,8 @@ impl ThresholdSealedDeployKey {
     /// ([`DecodeFailure::Identity`]); identity commitments, handles or
     /// range-proof messages. [`Error::Threshold`] for a public share `A_j`
     /// that is the identity ([`ThresholdFailure::ZeroShare`](crate::ThresholdFailure::ZeroShare))
-    /// or equals `A` ([`ThresholdFailure::ShareIsTheKey`](crate::ThresholdFailure::ShareIsTheKey)).
+    /// or equals `A` ([`ThresholdFailure::ShareIsTheKey`](crate::ThresholdFailure::ShareIsTheKey)),
+    /// or two equal public shares ([`ThresholdFailure::EqualShares`](crate::ThresholdFailure::EqualShares)).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         Self::from_bytes_cached(bytes, &mut RecipientCache::default())
     }
