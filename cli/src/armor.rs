@@ -74,11 +74,16 @@ pub enum Kind {
     OwnerKey,
     /// `ProjectRegistration::to_bytes`.
     ProjectRegistration,
+    /// `ThresholdSealedDeployKey::to_bytes`: a deploy key dealt in shares
+    /// to several vaults.
+    ThresholdSealedDeployKey,
+    /// `KeyShare::to_bytes`: one vault's opened share of a dealing (secret).
+    KeyShare,
 }
 
 impl Kind {
     /// Every kind, in the order error messages list them.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 11] = [
         Kind::VaultSecretKey,
         Kind::VaultPublicKey,
         Kind::VaultRecord,
@@ -88,6 +93,8 @@ impl Kind {
         Kind::HybridEnvelope,
         Kind::OwnerKey,
         Kind::ProjectRegistration,
+        Kind::ThresholdSealedDeployKey,
+        Kind::KeyShare,
     ];
 
     /// The kind's name: the armor label after `VAULTSEAL `.
@@ -103,6 +110,8 @@ impl Kind {
             Kind::HybridEnvelope => "HYBRID ENVELOPE",
             Kind::OwnerKey => "OWNER KEY",
             Kind::ProjectRegistration => "PROJECT REGISTRATION",
+            Kind::ThresholdSealedDeployKey => "THRESHOLD SEALED DEPLOY KEY",
+            Kind::KeyShare => "KEY SHARE",
         }
     }
 
@@ -119,6 +128,8 @@ impl Kind {
             Kind::HybridEnvelope => "VAULTSEAL HYBRID ENVELOPE",
             Kind::OwnerKey => "VAULTSEAL OWNER KEY",
             Kind::ProjectRegistration => "VAULTSEAL PROJECT REGISTRATION",
+            Kind::ThresholdSealedDeployKey => "VAULTSEAL THRESHOLD SEALED DEPLOY KEY",
+            Kind::KeyShare => "VAULTSEAL KEY SHARE",
         }
     }
 
@@ -132,7 +143,7 @@ impl Kind {
     /// 0600, never printed).
     #[must_use]
     pub const fn is_secret(self) -> bool {
-        matches!(self, Kind::VaultSecretKey | Kind::DeployKey | Kind::OwnerKey)
+        matches!(self, Kind::VaultSecretKey | Kind::DeployKey | Kind::OwnerKey | Kind::KeyShare)
     }
 }
 

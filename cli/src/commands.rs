@@ -9,6 +9,7 @@
 
 #[cfg(unix)]
 mod agent;
+mod combine;
 mod deploy_key;
 mod inspect;
 mod open;
@@ -68,14 +69,23 @@ pub(crate) enum Command {
     /// files), for `--vault` or else as their own recipients verify them; the
     /// git-host ownership check is `verify-registration`'s.
     Verify(verify::VerifyArgs),
-    /// Verify and open a sealed item or a hybrid envelope as a vault.
+    /// Verify and open a sealed item or a hybrid envelope as a vault (a
+    /// threshold dealing opens to the vault's KEY SHARE).
     Open(open::OpenArgs),
+    /// Recover a deploy key from KEY SHARE files of one threshold dealing
+    /// (key recovery: it leaves threshold mode).
+    ///
+    /// Takes at least the dealing's threshold of shares. Writes the DEPLOY KEY file `open` writes for a sealed deploy key (mode
+    /// 0600) and prints its fingerprint on standard error. Too few shares,
+    /// shares of different dealings, a share given twice or one that does
+    /// not check: the library's reason (exit status 1).
+    Combine(combine::CombineArgs),
     /// Project owner keys (Ed25519; they sign registrations).
     #[command(subcommand)]
     Owner(owner::OwnerCommand),
     /// Build and sign a project registration: a deploy key and a webhook
-    /// secret per repository, sealed to the vaults; write what to install on
-    /// the git host.
+    /// secret per repository, sealed to the vaults (with --threshold, each
+    /// deploy key dealt in shares); write what to install on the git host.
     Register(register::RegisterArgs),
     /// Verify a project registration as a vault (owner signature, every
     /// proof in one batch, recipients, records, installed deploy keys), and
@@ -84,7 +94,9 @@ pub(crate) enum Command {
     /// Prints `OK <file>` and a summary, or `INVALID <file>: <Check>:
     /// <reason>` (exit status 1). The vault is `--vault` (verify only) or
     /// `-k` with `-o` (verify and open); the installed deploy keys are
-    /// `--ownership`, or `--assume-installed` skips their check.
+    /// `--ownership`, or `--assume-installed` skips their check. A threshold
+    /// registration (`threshold: T of N`) opens to the vault's key shares,
+    /// and refuses `--ownership ssh`, which needs whole keys.
     #[command(override_usage = verify_registration::SYNOPSIS)]
     VerifyRegistration(verify_registration::VerifyRegistrationArgs),
     /// Show what files hold (kind, recipients, fingerprints), file by file;
@@ -124,6 +136,7 @@ pub(crate) fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Seal(command) => seal::run(params(), &command, &mut rng),
         Command::Verify(args) => verify::run(params(), &args, &mut rng),
         Command::Open(args) => open::run(params(), &args, &mut rng),
+        Command::Combine(args) => combine::run(&args),
         Command::Owner(command) => owner::run(&command, &mut rng),
         Command::Register(args) => register::run(params(), &args, &mut rng),
         Command::VerifyRegistration(args) => verify_registration::run(params(), &args, &mut rng),

@@ -8,9 +8,9 @@ use clap::{Args, ValueEnum};
 use rand_core::CryptoRng;
 use vaultseal::hybrid::Envelope;
 use vaultseal::{
-    BatchVerifier, Context, DeployKey, DeployPublicKey, Params, ProjectRegistration, Purpose,
-    SealedDeployKey, SealedSecret, SigningKey, VaultKeypair, VaultPublicKey, VaultRecord,
-    VaultSecretKey,
+    BatchVerifier, Context, DeployKey, DeployPublicKey, KeyShare, Params, ProjectRegistration,
+    Purpose, SealedDeployKey, SealedSecret, SigningKey, ThresholdSealedDeployKey, VaultKeypair,
+    VaultPublicKey, VaultRecord, VaultSecretKey,
 };
 use zeroize::Zeroizing;
 
@@ -31,6 +31,11 @@ pub(crate) enum Decoded {
     /// Zeroized on drop (ed25519-dalek's `zeroize` feature).
     OwnerKey(Box<SigningKey>),
     ProjectRegistration(Box<ProjectRegistration>),
+    ThresholdSealedDeployKey(Box<ThresholdSealedDeployKey>),
+    /// Zeroized on drop. Not boxed: moving it out of a box (as `combine`
+    /// collects the shares) would leave an unwiped copy of the secret in the
+    /// freed allocation.
+    KeyShare(KeyShare),
 }
 
 impl Decoded {
@@ -45,6 +50,8 @@ impl Decoded {
             Decoded::HybridEnvelope(_) => Kind::HybridEnvelope,
             Decoded::OwnerKey(_) => Kind::OwnerKey,
             Decoded::ProjectRegistration(_) => Kind::ProjectRegistration,
+            Decoded::ThresholdSealedDeployKey(_) => Kind::ThresholdSealedDeployKey,
+            Decoded::KeyShare(_) => Kind::KeyShare,
         }
     }
 }
@@ -69,6 +76,9 @@ pub(crate) fn decode_as(kind: Kind, bytes: &[u8]) -> Result<Decoded, String> {
         Kind::ProjectRegistration => {
             ProjectRegistration::from_bytes(bytes).map(|r| Decoded::ProjectRegistration(r.into()))
         }
+        Kind::ThresholdSealedDeployKey => ThresholdSealedDeployKey::from_bytes(bytes)
+            .map(|d| Decoded::ThresholdSealedDeployKey(d.into())),
+        Kind::KeyShare => KeyShare::from_bytes(bytes).map(Decoded::KeyShare),
         Kind::OwnerKey => {
             let seed = Zeroizing::new(<[u8; 32]>::try_from(bytes).map_err(|_| {
                 format!("invalid owner key: a 32-byte Ed25519 seed, not {} bytes", bytes.len())

@@ -255,15 +255,16 @@ impl VaultKeypair {
     }
 
     /// Open this vault's share of a dealing that verification has already
-    /// accepted under its context (the caller has checked its recipients),
-    /// without verifying again.
+    /// accepted under its context, without verifying again. Crate-internal:
+    /// the caller has checked the dealing's recipients against the ones the
+    /// vault expects (a registration does, against its own list).
     ///
     /// # Errors
     /// [`ThresholdFailure::NotARecipient`] when this vault is not a
     /// recipient; [`Error::Decryption`] when the opened scalar does not
     /// match `A_j`.
     #[allow(non_snake_case)]
-    pub fn open_verified_deploy_key_share(
+    pub(crate) fn open_verified_deploy_key_share(
         &self,
         params: &Params,
         verified: &VerifiedThresholdSealedDeployKey<'_>,

@@ -207,6 +207,26 @@ fn describe(params: &Params, decoded: &Decoded, out: &mut String) {
             let _ = writeln!(out, "  public key: {}", hex(key.verifying_key().as_bytes()));
         }
         Decoded::ProjectRegistration(registration) => registration_facts(registration, out),
+        Decoded::ThresholdSealedDeployKey(dealing) => {
+            let public = dealing.deploy_public_key();
+            let (t, n) = (dealing.threshold(), dealing.share_count());
+            let _ = writeln!(out, "  threshold: {t} of {n}");
+            let _ = writeln!(out, "  deploy key: {}", public.to_openssh("").unwrap_or_default());
+            let _ = writeln!(out, "  fingerprint: {}", public.fingerprint());
+            // In share order: the j-th line is share j's vault.
+            recipients(out, dealing.recipients());
+            let _ = writeln!(out, "  proofs: not checked (use verify)");
+        }
+        Decoded::KeyShare(share) => {
+            let public = share.deploy_public_key();
+            let (t, n) = (share.threshold(), share.share_count());
+            let _ = writeln!(out, "  dealing id: {}", share.dealing_id());
+            let _ = writeln!(out, "  threshold: {t} of {n}");
+            let _ = writeln!(out, "  share index: {}", share.index());
+            let _ = writeln!(out, "  deploy key: {}", public.to_openssh("").unwrap_or_default());
+            let _ = writeln!(out, "  fingerprint: {}", public.fingerprint());
+            let _ = writeln!(out, "  public share: {}", share.public_share().fingerprint());
+        }
     }
 }
 
@@ -218,6 +238,9 @@ fn registration_facts(registration: &ProjectRegistration, out: &mut String) {
     let _ = writeln!(out, "  owner: {}", hex(registration.owner().as_bytes()));
     let _ = writeln!(out, "  registration id: {}", hex(&registration.registration_id()));
     let _ = writeln!(out, "  timestamp: {}", registration.timestamp());
+    if let Some(t) = registration.threshold() {
+        let _ = writeln!(out, "  threshold: {t} of {}", registration.recipients().len());
+    }
     let _ = writeln!(out, "  nonce: {}", hex(registration.nonce()));
     recipients(out, registration.recipients().iter().map(|k| k.sealing_key_bytes()));
     for repository in registration.repositories() {

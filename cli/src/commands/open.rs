@@ -1,10 +1,17 @@
 //! `open`: verify, then decrypt, as a vault.
+//!
+//! A threshold dealing (THRESHOLD SEALED DEPLOY KEY) opens to the vault's
+//! share of the deploy key, a KEY SHARE file, never to the key: `combine`
+//! recovers the key from enough shares. A share is only as safe as the
+//! independence of the other holders, so opening a dealing needs `--to`: its
+//! recipients are checked against those vaults (SPEC §13: the vault's
+//! expected recipient list).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use vaultseal::{Context, Params, Purpose, hybrid};
+use vaultseal::{Context, Params, Purpose, ThresholdFailure, VaultPublicKey, hybrid};
 use zeroize::Zeroizing;
 
 use super::{Rng, wrong_secret_length};
@@ -12,7 +19,8 @@ use crate::armor::Kind;
 use crate::error::CliError;
 use crate::files::{self, OutputArgs, encode_output, write_requested_secret};
 use crate::inputs::{
-    ContextArgs, Decoded, PurposeArg, decode_loaded, not_verified, read_vault_keypair,
+    ContextArgs, Decoded, PurposeArg, decode_loaded, not_verified, read_recipients,
+    read_vault_keypair,
 };
 
 #[derive(Debug, Args)]
@@ -20,11 +28,19 @@ pub(crate) struct OpenArgs {
     /// The vault's secret key file.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) key: PathBuf,
-    /// The sealed deploy key, sealed secret or hybrid envelope.
+    /// The sealed deploy key, threshold dealing, sealed secret or hybrid
+    /// envelope.
     #[arg(short, long = "in", value_name = "FILE")]
     pub(crate) input: PathBuf,
-    /// Purpose of a sealed secret or an envelope (a sealed deploy key always
-    /// opens as a deploy key).
+    /// Require the item to be sealed (a dealing: dealt) to exactly these
+    /// vaults, public key or record files; repeat for each vault. Required
+    /// for a dealing (a share is only as safe as the other holders: name
+    /// them); otherwise, without it, the item's own recipient list is taken
+    /// as it is.
+    #[arg(long = "to", visible_alias = "recipients", value_name = "FILE")]
+    pub(crate) to: Vec<PathBuf>,
+    /// Purpose of a sealed secret or an envelope (a sealed deploy key or a
+    /// dealing always opens as a deploy key).
     #[arg(long, value_enum, default_value_t = PurposeArg::Secret)]
     pub(crate) purpose: PurposeArg,
     /// Associated data of a hybrid envelope.
@@ -32,8 +48,9 @@ pub(crate) struct OpenArgs {
     pub(crate) ad: String,
     #[command(flatten)]
     pub(crate) context: ContextArgs,
-    /// Where to write what was opened (mode 0600); '-' for standard output.
-    /// Required: a secret is written only where asked.
+    /// Where to write what was opened (mode 0600): a DEPLOY KEY file, a KEY
+    /// SHARE file for a dealing, or the secret's bytes; '-' for standard
+    /// output. Required: a secret is written only where asked.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) out: PathBuf,
     /// Write a secret as lowercase hex and a line break (the form a git host
@@ -45,14 +62,38 @@ pub(crate) struct OpenArgs {
 }
 
 /// The kinds `open` takes.
-const OPEN_KINDS: [Kind; 3] = [Kind::SealedDeployKey, Kind::SealedSecret, Kind::HybridEnvelope];
+const OPEN_KINDS: [Kind; 4] = [
+    Kind::SealedDeployKey,
+    Kind::ThresholdSealedDeployKey,
+    Kind::SealedSecret,
+    Kind::HybridEnvelope,
+];
 
 /// `open --key vault.key --in FILE --out OUT`: a sealed deploy key opens to a
-/// DEPLOY KEY file; a sealed secret or an envelope to its raw bytes (or hex
-/// with `--hex`). Sealed items are verified under the context first (the
-/// library's `open_*` do it), so nothing unverified is ever decrypted.
+/// DEPLOY KEY file, a dealing to a KEY SHARE file; a sealed secret or an
+/// envelope to its raw bytes (or hex with `--hex`). Sealed items are
+/// verified under the context first (the library's `open_*` do it), so
+/// nothing unverified is ever decrypted.
 pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<ExitCode, CliError> {
     let keypair = read_vault_keypair(params, &args.key)?;
+    // `--to` files are options: any problem reading them is a usage error.
+    let expected: Vec<VaultPublicKey> =
+        read_recipients(&args.to)?.into_iter().map(|recipient| recipient.key).collect();
+    let mut expected_y: Vec<[u8; 32]> =
+        expected.iter().map(VaultPublicKey::sealing_key_bytes).collect();
+    expected_y.sort_unstable();
+    expected_y.dedup();
+    let not_expected = |listed: &mut dyn Iterator<Item = [u8; 32]>| {
+        let mut listed: Vec<[u8; 32]> = listed.collect();
+        listed.sort_unstable();
+        !expected_y.is_empty() && listed != expected_y
+    };
+    let not_to = || {
+        CliError::Invalid(format!(
+            "{}: not sealed to exactly the --to vaults",
+            args.input.display()
+        ))
+    };
     // A file that cannot be read, is not armor or holds another kind is a
     // usage error (exit 2); an item that does not decode is invalid (exit 1),
     // as `verify` reports it.
@@ -75,6 +116,14 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
         vaultseal::Error::Verification => {
             CliError::Invalid(format!("{}: {}", args.input.display(), not_verified(context)))
         }
+        // A dealing's proofs: the library names the first share that fails.
+        vaultseal::Error::Threshold { why: why @ ThresholdFailure::ShareProof { .. } } => {
+            CliError::Invalid(format!(
+                "{}: {} ({why})",
+                args.input.display(),
+                not_verified(context)
+            ))
+        }
         other => CliError::Invalid(format!("{}: cannot open: {other}", args.input.display())),
     };
     let output: Zeroizing<Vec<u8>> = match item {
@@ -85,6 +134,9 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             if !sealed.recipients().any(|y| y == own_key) {
                 return Err(not_recipient());
             }
+            if not_expected(&mut sealed.recipients()) {
+                return Err(not_to());
+            }
             let context = args.context.build(Purpose::DeployKey)?;
             let key = keypair
                 .open_deploy_key(params, &sealed, &context, rng)
@@ -92,9 +144,42 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             eprintln!("opened deploy key {}", key.public_key().fingerprint());
             encode_output(Kind::DeployKey, &key.to_bytes()[..], &args.output)?
         }
+        Decoded::ThresholdSealedDeployKey(dealing) => {
+            if args.hex {
+                return Err(CliError::usage("--hex applies to secrets, not to key shares"));
+            }
+            if !dealing.recipients().any(|y| y == own_key) {
+                return Err(not_recipient());
+            }
+            if not_expected(&mut dealing.recipients()) {
+                return Err(not_to());
+            }
+            let context = args.context.build(Purpose::DeployKey)?;
+            // A share is only as safe as the independence of the other
+            // holders: the vault says which vaults the dealing must be to.
+            if expected.is_empty() {
+                return Err(CliError::usage(
+                    "opening a key share needs --to: the vaults the dealing must be dealt to",
+                ));
+            }
+            let share = keypair
+                .open_deploy_key_share(params, &dealing, &context, &expected, rng)
+                .map_err(|error| failed(error, &context))?;
+            eprintln!(
+                "opened key share {} (threshold {} of {}) of deploy key {}",
+                share.index(),
+                share.threshold(),
+                share.share_count(),
+                share.deploy_public_key().fingerprint()
+            );
+            encode_output(Kind::KeyShare, &share.to_bytes(), &args.output)?
+        }
         Decoded::SealedSecret(sealed) => {
             if !sealed.recipients().any(|y| y == own_key) {
                 return Err(not_recipient());
+            }
+            if not_expected(&mut sealed.recipients()) {
+                return Err(not_to());
             }
             if let Some(reason) = wrong_secret_length(&sealed, args.purpose.purpose()) {
                 return Err(CliError::Invalid(format!("{}: {reason}", args.input.display())));
@@ -108,6 +193,9 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
         Decoded::HybridEnvelope(envelope) => {
             if !envelope.recipients().contains(keypair.public()) {
                 return Err(not_recipient());
+            }
+            if not_expected(&mut envelope.recipients().iter().map(|key| key.sealing_key_bytes())) {
+                return Err(not_to());
             }
             let context = args.context.build(args.purpose.purpose())?;
             let plaintext = hybrid::open(&keypair, &envelope, &context, args.ad.as_bytes())

@@ -4,9 +4,12 @@
 //! The recipients are checked first, as for `seal` (every record's proof of
 //! possession in one batch, and its expiry). The library then generates a
 //! deploy key and a webhook secret per repository, seals each to the vaults
-//! under the context it derives, and signs with the owner key. The deploy
-//! keys' secrets never leave the library (only the vaults can open them); the
-//! owner gets what to install on the git host:
+//! under the context it derives, and signs with the owner key. With
+//! `--threshold T` the registration is version 2: each deploy key is made
+//! inside a dealing of shares to every vault, `T` of which are needed to use
+//! it, and never exists whole (the webhook secrets are still sealed whole to
+//! every vault). The deploy keys' secrets never leave the library (only the
+//! vaults can open them); the owner gets what to install on the git host:
 //!
 //! - `<setup dir>/<role>.deploy-key.pub`: the deploy key's OpenSSH public
 //!   line (install it as a deploy key of the repository);
@@ -15,8 +18,9 @@
 //!   webhook's secret);
 //!
 //! and, on standard output (standard error when the registration goes to
-//! standard output), a summary: project id, registration id, and per
-//! repository its ref, public line and fingerprint — the webhook secrets
+//! standard output), a summary: project id, registration id, the threshold
+//! (`threshold: T of N`, version 2 only), and per repository its ref, public
+//! line and fingerprint — the webhook secrets
 //! only with `--show-secrets`. Existing set-up files are replaced only with
 //! `--force`; they are written before the registration, so a registration
 //! file always has its set-up beside it.
@@ -27,7 +31,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use vaultseal::registration::RepositorySetup;
-use vaultseal::{Params, ProjectRegistration};
+use vaultseal::{Error, InvalidInput, Params, ProjectRegistration};
 use zeroize::Zeroizing;
 
 use super::{Rng, create_private_dir, deploy_key_comment, hex, role_file, webhook_secret_line};
@@ -48,6 +52,12 @@ pub(crate) struct RegisterArgs {
     pub(crate) name: String,
     #[command(flatten)]
     pub(crate) recipients: RecipientArgs,
+    /// Deal each deploy key in shares to the vaults, T of them needed to use
+    /// it (2..=number of vaults): a version 2 registration, in which no
+    /// single vault holds a deploy key whole [default: seal each key whole
+    /// to every vault].
+    #[arg(long, value_name = "T")]
+    pub(crate) threshold: Option<usize>,
     /// The configuration repository's ref, as the git host knows it (e.g.
     /// github:123456789).
     #[arg(long, value_name = "REF")]
@@ -97,12 +107,19 @@ pub(super) fn run(
     let owner = read_owner_key(&args.owner_key)?;
     let recipients = check_recipients(params, &read_recipients(&args.recipients.to)?, rng)?;
     let timestamp = args.timestamp.unwrap_or_else(unix_now);
-    let new = ProjectRegistration::builder(&owner, &args.name)
+    let mut builder = ProjectRegistration::builder(&owner, &args.name)
         .recipients(&recipients)
         .repositories(&args.config_repo, &args.code_repo)
-        .timestamp(timestamp)
-        .build(params, rng)
-        .map_err(|error| CliError::usage(format!("cannot register: {error}")))?;
+        .timestamp(timestamp);
+    if let Some(t) = args.threshold {
+        builder = builder.threshold(t);
+    }
+    let new = builder.build(params, rng).map_err(|error| match (error, args.threshold) {
+        (Error::InvalidInput { what: InvalidInput::Threshold }, Some(t)) => CliError::usage(
+            format!("cannot register: --threshold {t} with {} vaults: {error}", recipients.len()),
+        ),
+        _ => CliError::usage(format!("cannot register: {error}")),
+    })?;
     drop(owner);
     let registration = new.registration();
 
@@ -116,6 +133,9 @@ pub(super) fn run(
     let _ = writeln!(summary, "owner: {}", hex(registration.owner().as_bytes()));
     let _ = writeln!(summary, "registration id: {}", hex(&registration.registration_id()));
     let _ = writeln!(summary, "timestamp: {}", registration.timestamp());
+    if let Some(t) = registration.threshold() {
+        let _ = writeln!(summary, "threshold: {t} of {}", registration.recipients().len());
+    }
     for key in registration.recipients() {
         let _ = writeln!(summary, "recipient Y: {}", hex(&key.sealing_key_bytes()));
     }

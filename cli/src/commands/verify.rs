@@ -1,5 +1,5 @@
-//! `verify`: any number of sealed items, vault records and project
-//! registrations, in ONE batch.
+//! `verify`: any number of sealed items (threshold dealings included), vault
+//! records and project registrations, in ONE batch.
 //!
 //! Every file gets one line on standard output, in the order given:
 //!
@@ -12,7 +12,9 @@
 //!   kind `verify` does not take (exit status 2).
 //!
 //! `--to` records are verified in the same batch and get their own lines
-//! first.
+//! first. A threshold dealing verifies like a sealed deploy key (purpose
+//! deploy-key, every share's proofs); when it fails, the reason names the
+//! first share whose proofs fail.
 //!
 //! # Registrations
 //! A registration is one batch item (its owner signature, structure, its
@@ -38,7 +40,7 @@ use std::process::ExitCode;
 use clap::Args;
 use vaultseal::{
     BatchVerifier, Context, Params, ProjectRegistration, Purpose, SealedDeployKey, SealedSecret,
-    VaultPublicKey, VaultRecord,
+    ThresholdFailure, ThresholdSealedDeployKey, VaultPublicKey, VaultRecord,
 };
 
 use super::{Rng, registration_reason, wrong_secret_length};
@@ -52,16 +54,16 @@ use crate::inputs::{
 
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// Sealed deploy keys, sealed secrets, vault records and project
-    /// registrations, armored or binary.
+    /// Sealed deploy keys, threshold dealings, sealed secrets, vault records
+    /// and project registrations, armored or binary.
     #[arg(value_name = "FILE", required = true)]
     pub(crate) files: Vec<PathBuf>,
     /// Verify registrations for this vault (public key or record file)
     /// [default: each as its own recipients verify it].
     #[arg(long, value_name = "FILE")]
     pub(crate) vault: Option<PathBuf>,
-    /// Purpose of the sealed secrets (sealed deploy keys always verify as
-    /// deploy keys).
+    /// Purpose of the sealed secrets (sealed deploy keys and dealings always
+    /// verify as deploy keys).
     #[arg(long, value_enum, default_value_t = PurposeArg::Secret)]
     pub(crate) purpose: PurposeArg,
     /// Require every sealed item and registration to be sealed to exactly
@@ -74,12 +76,18 @@ pub(crate) struct VerifyArgs {
 }
 
 /// The kinds `verify` takes.
-pub(crate) const VERIFY_KINDS: [Kind; 4] =
-    [Kind::SealedDeployKey, Kind::SealedSecret, Kind::VaultRecord, Kind::ProjectRegistration];
+pub(crate) const VERIFY_KINDS: [Kind; 5] = [
+    Kind::SealedDeployKey,
+    Kind::ThresholdSealedDeployKey,
+    Kind::SealedSecret,
+    Kind::VaultRecord,
+    Kind::ProjectRegistration,
+];
 
 /// A decoded item to verify, owning what the batch borrows.
 enum Item {
     SealedDeployKey(Box<SealedDeployKey>),
+    ThresholdSealedDeployKey(Box<ThresholdSealedDeployKey>),
     SealedSecret(Box<SealedSecret>),
     VaultRecord(Box<VaultRecord>),
     ProjectRegistration(Box<ProjectRegistration>),
@@ -103,6 +111,9 @@ impl Item {
     fn from_decoded(decoded: Decoded) -> Option<Item> {
         match decoded {
             Decoded::SealedDeployKey(sealed) => Some(Item::SealedDeployKey(sealed)),
+            Decoded::ThresholdSealedDeployKey(dealing) => {
+                Some(Item::ThresholdSealedDeployKey(dealing))
+            }
             Decoded::SealedSecret(sealed) => Some(Item::SealedSecret(sealed)),
             Decoded::VaultRecord(record) => Some(Item::VaultRecord(record)),
             Decoded::ProjectRegistration(registration) => {
@@ -114,7 +125,10 @@ impl Item {
 
     /// Whether the item needs the command-line context.
     fn needs_context(&self) -> bool {
-        matches!(self, Item::SealedDeployKey(_) | Item::SealedSecret(_))
+        matches!(
+            self,
+            Item::SealedDeployKey(_) | Item::ThresholdSealedDeployKey(_) | Item::SealedSecret(_)
+        )
     }
 
     /// The sealing keys `Y_j` the item is sealed to, if it is a sealed item
@@ -122,6 +136,7 @@ impl Item {
     fn recipients(&self) -> Option<Vec<[u8; 32]>> {
         match self {
             Item::SealedDeployKey(sealed) => Some(sealed.recipients().collect()),
+            Item::ThresholdSealedDeployKey(dealing) => Some(dealing.recipients().collect()),
             Item::SealedSecret(sealed) => Some(sealed.recipients().collect()),
             Item::VaultRecord(..) => None,
             Item::ProjectRegistration(registration) => Some(
@@ -140,6 +155,9 @@ impl Item {
         Some(match self {
             Item::SealedDeployKey(sealed) => {
                 batch.push_sealed_deploy_key(sealed, &contexts?.deploy_key)
+            }
+            Item::ThresholdSealedDeployKey(dealing) => {
+                batch.push_threshold_sealed_deploy_key(dealing, &contexts?.deploy_key)
             }
             Item::SealedSecret(sealed) => batch.push_sealed_secret(sealed, &contexts?.secret),
             Item::VaultRecord(record) => batch.push_vault_record(record),
@@ -173,6 +191,11 @@ impl Item {
             (Item::SealedDeployKey(_), vaultseal::Error::Verification, Some(contexts)) => {
                 not_verified(&contexts.deploy_key)
             }
+            (
+                Item::ThresholdSealedDeployKey(_),
+                vaultseal::Error::Threshold { why: why @ ThresholdFailure::ShareProof { .. } },
+                Some(contexts),
+            ) => format!("{} ({why})", not_verified(&contexts.deploy_key)),
             (Item::SealedSecret(_), vaultseal::Error::Verification, Some(contexts)) => {
                 not_verified(&contexts.secret)
             }

@@ -21,15 +21,26 @@
 //! into the directory: `<role>.deploy-key` (DEPLOY KEY, mode 0600),
 //! `<role>.deploy-key.pub` (the same line `register` wrote) and
 //! `<role>.webhook-secret` (64 hex digits and a line break, mode 0600).
+//!
+//! # Threshold registrations
+//! A version 2 registration (`register --threshold T`) deals each deploy key
+//! in shares: the summary says `threshold: T of N`, and opening writes the
+//! vault's share, `<role>.key-share` (KEY SHARE, mode 0600), instead of
+//! `<role>.deploy-key` — no vault can open the key whole; `combine` recovers
+//! it from `T` shares. `--ownership ssh` authenticates to the git host with
+//! the whole keys, so it is refused for such a registration (a usage error,
+//! before anything is verified or opened): list the installed keys in an
+//! `--ownership` file instead.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use vaultseal::registration::OpenedRepository;
+use vaultseal::registration::{OpenedRepository, OpenedShare};
 use vaultseal::{
-    DeployPublicKey, Params, ProjectRegistration, VaultKeypair, VaultPublicKey, VaultRecord,
+    DeployPublicKey, Params, ProjectRegistration, RepositoryRole, VaultKeypair, VaultPublicKey,
+    VaultRecord,
 };
 
 use super::ownership::Installed;
@@ -73,7 +84,8 @@ pub(crate) struct VerifyRegistrationArgs {
     /// comments and blank lines ignored). Or `ssh`: ask the git host (with
     /// --git-url, --known-hosts, -k and -o): after opening, each
     /// repository's key alone must let `git ls-remote` of its URL succeed
-    /// (a file named `ssh` is `./ssh`).
+    /// (a file named `ssh` is `./ssh`). `ssh` needs whole keys: it is refused
+    /// for a threshold registration, whose vaults hold only shares.
     #[arg(long, value_name = "FILE|ssh", conflicts_with = "assume_installed")]
     pub(crate) ownership: Option<PathBuf>,
     /// Do not check that the deploy keys are installed (prints a warning):
@@ -90,12 +102,14 @@ pub(crate) struct VerifyRegistrationArgs {
     #[arg(long, value_name = "FILE")]
     pub(crate) known_hosts: Option<PathBuf>,
     /// The vault's secret key, with --out: verify as this vault, then open
-    /// the registration and write each repository's deploy key and webhook
-    /// secret into --out.
+    /// the registration and write each repository's deploy key (or, for a
+    /// threshold registration, this vault's key share) and webhook secret
+    /// into --out.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) key: Option<PathBuf>,
     /// With --key: the directory for the opened keys (created if missing):
-    /// per repository `<role>.deploy-key` (DEPLOY KEY, mode 0600),
+    /// per repository `<role>.deploy-key` (DEPLOY KEY, mode 0600; for a
+    /// threshold registration `<role>.key-share`, KEY SHARE, mode 0600),
     /// `<role>.deploy-key.pub` and `<role>.webhook-secret` (64 hex digits,
     /// mode 0600).
     #[arg(short, long, value_name = "DIR")]
@@ -135,6 +149,14 @@ pub(super) fn run(
         }
         Err(reason) => return invalid(&format!("INVALID {name}: {reason}\n")),
     };
+    if let (Some(_), Some(t)) = (&ssh_probe, registration.threshold()) {
+        return Err(CliError::usage(format!(
+            "{name}: --ownership ssh needs whole deploy keys, and this registration deals them \
+             in shares ({t} of {}): no vault holds a key to probe the git host with; list the \
+             installed keys in a file (--ownership FILE)",
+            registration.recipients().len()
+        )));
+    }
 
     if let (Some(installed), Some(path)) = (&installed, &args.ownership) {
         if installed.is_empty() {
@@ -159,19 +181,29 @@ pub(super) fn run(
     let mut out = format!("OK {name}\n");
     describe(verified.registration(), args, &mut out);
     if let (Some(keypair), Some(dir)) = (&keypair, &args.out) {
-        let opened = verified.open(params, keypair).map_err(|error| {
+        let does_not_open = |error| {
             CliError::Invalid(format!("{name}: does not open: {}", registration_reason(error)))
-        })?;
-        // `--ownership ssh`: the git host's answer, before anything is written.
-        #[cfg(unix)]
-        if let Some(probe) = &ssh_probe
-            && let Err(refused) = probe.check(&opened)
-        {
-            return invalid(&format!("INVALID {name}: OwnershipRefused: {refused}\n"));
-        }
-        create_private_dir(dir)?;
-        for repository in opened.repositories() {
-            write_opened(dir, verified.registration().project_name(), repository, args)?;
+        };
+        let project_name = verified.registration().project_name();
+        if verified.threshold().is_some() {
+            let opened = verified.open_shares(params, keypair).map_err(does_not_open)?;
+            create_private_dir(dir)?;
+            for share in opened.repositories() {
+                write_opened_share(dir, project_name, share, args, &mut out)?;
+            }
+        } else {
+            let opened = verified.open(params, keypair).map_err(does_not_open)?;
+            // `--ownership ssh`: the git host's answer, before anything is written.
+            #[cfg(unix)]
+            if let Some(probe) = &ssh_probe
+                && let Err(refused) = probe.check(&opened)
+            {
+                return invalid(&format!("INVALID {name}: OwnershipRefused: {refused}\n"));
+            }
+            create_private_dir(dir)?;
+            for repository in opened.repositories() {
+                write_opened(dir, project_name, repository, args)?;
+            }
         }
         let _ = writeln!(out, "opened into: {}", dir.display());
     }
@@ -315,6 +347,9 @@ fn describe(registration: &ProjectRegistration, args: &VerifyRegistrationArgs, o
     let _ = writeln!(out, "  owner: {}", hex(registration.owner().as_bytes()));
     let _ = writeln!(out, "  registration id: {}", hex(&registration.registration_id()));
     let _ = writeln!(out, "  timestamp: {}", registration.timestamp());
+    if let Some(t) = registration.threshold() {
+        let _ = writeln!(out, "  threshold: {t} of {}", registration.recipients().len());
+    }
     let ownership = match (&args.ownership, &args.git_url) {
         (Some(_), Some(url)) => format!("installed (the git host accepted it: {url})"),
         (Some(path), None) => format!("installed (per {})", path.display()),
@@ -331,6 +366,47 @@ fn describe(registration: &ProjectRegistration, args: &VerifyRegistrationArgs, o
     }
 }
 
+/// Write one repository's files of an opened threshold registration into
+/// `dir` (the vault's key share instead of the deploy key); say which share
+/// it is in `out`.
+fn write_opened_share(
+    dir: &Path,
+    project_name: &str,
+    opened: &OpenedShare,
+    args: &VerifyRegistrationArgs,
+    out: &mut String,
+) -> Result<(), CliError> {
+    let role = opened.role();
+    let share = opened.key_share();
+    let share_file = encode_output(Kind::KeyShare, &share.to_bytes(), &args.output)?;
+    write_secret(&role_file(dir, role, "key-share"), &share_file, args.output.force)?;
+    write_deploy_key_line(dir, project_name, role, &share.deploy_public_key())?;
+    let line = webhook_secret_line(opened.webhook_secret());
+    write_secret(&role_file(dir, role, "webhook-secret"), line.as_bytes(), args.output.force)?;
+    let _ = writeln!(
+        out,
+        "  {role} key share: index {} (threshold {} of {})",
+        share.index(),
+        share.threshold(),
+        share.share_count()
+    );
+    Ok(())
+}
+
+/// `<role>.deploy-key.pub`: the deploy key's OpenSSH line, as `register`
+/// wrote it.
+fn write_deploy_key_line(
+    dir: &Path,
+    project_name: &str,
+    role: RepositoryRole,
+    public: &DeployPublicKey,
+) -> Result<(), CliError> {
+    let line = public
+        .to_openssh(&deploy_key_comment(project_name, role))
+        .map_err(|error| CliError::usage(format!("cannot write the deploy key line: {error}")))?;
+    write_public(Some(&role_file(dir, role, "deploy-key.pub")), format!("{line}\n").as_bytes())
+}
+
 /// Write one opened repository's files into `dir`.
 fn write_opened(
     dir: &Path,
@@ -342,11 +418,7 @@ fn write_opened(
     let key = repository.deploy_key();
     let key_file = encode_output(Kind::DeployKey, &key.to_bytes()[..], &args.output)?;
     write_secret(&role_file(dir, role, "deploy-key"), &key_file, args.output.force)?;
-    let line = key
-        .public_key()
-        .to_openssh(&deploy_key_comment(project_name, role))
-        .map_err(|error| CliError::usage(format!("cannot write the deploy key line: {error}")))?;
-    write_public(Some(&role_file(dir, role, "deploy-key.pub")), format!("{line}\n").as_bytes())?;
+    write_deploy_key_line(dir, project_name, role, &key.public_key())?;
     let line = webhook_secret_line(repository.webhook_secret());
     write_secret(&role_file(dir, role, "webhook-secret"), line.as_bytes(), args.output.force)
 }

@@ -971,11 +971,13 @@ fn outputs_to_devices_and_links() {
 }
 
 // Registrations (`owner keygen`, `register`, `verify-registration`, and
-// registrations in `verify`), beside this file.
+// registrations in `verify`), threshold dealings and registrations (`open`,
+// `combine`), beside this file.
 mod agent;
 mod inspect;
 mod readme;
 mod registration;
+mod threshold;
 
 /// The `VAULT PUBLIC KEY` armor of `bytes` (its base64 on one line).
 fn armored_vault_public_key(bytes: &[u8]) -> String {

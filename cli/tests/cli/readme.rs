@@ -146,7 +146,7 @@ fn matchers_match_what_they_should() {
 fn readme_session_runs_as_written() {
     let readme = include_str!("../../README.md");
     let blocks = session_blocks(readme);
-    assert_eq!(blocks.len(), 2, "the README's session is two sh blocks");
+    assert_eq!(blocks.len(), 3, "the README's session is three sh blocks");
     let steps: Vec<Step> = blocks.iter().flat_map(|block| steps(block)).collect();
     assert!(steps.len() >= 15, "{} steps", steps.len());
 
@@ -190,7 +190,14 @@ fn readme_session_runs_as_written() {
         );
     }
     // What the session says it leaves behind.
-    for file in ["opened/config.deploy-key", "opened/code.webhook-secret", "deploy.opened"] {
+    for file in [
+        "opened/config.deploy-key",
+        "opened/code.webhook-secret",
+        "deploy.opened",
+        "shares1/config.key-share",
+        "shares2/code.key-share",
+        "config.key",
+    ] {
         assert!(sandbox.path(file).exists(), "{file}");
     }
 }

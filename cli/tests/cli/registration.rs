@@ -36,13 +36,13 @@ impl Sandbox {
     }
 
     /// The deploy public key of a `.pub` line file.
-    fn public_line(&self, name: &str) -> DeployPublicKey {
+    pub(crate) fn public_line(&self, name: &str) -> DeployPublicKey {
         DeployPublicKey::from_openssh(&self.text(name)).unwrap()
     }
 
     /// An ownership file listing the config key by its line and the code
     /// key by its fingerprint (from the set-up in `dir`).
-    fn installed(&self, name: &str, dir: &str) {
+    pub(crate) fn installed(&self, name: &str, dir: &str) {
         let config = self.text(&format!("{dir}/config.deploy-key.pub")).trim().to_owned();
         let code = self.public_line(&format!("{dir}/code.deploy-key.pub")).fingerprint();
         let text = format!("# installed keys\ngithub:1001 {config}\ngithub:1002 {code}\n");
