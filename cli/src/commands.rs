@@ -142,7 +142,7 @@ pub(crate) fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::VerifyRegistration(args) => verify_registration::run(params(), &args, &mut rng),
         Command::Inspect(args) => inspect::run(params(), &args),
         #[cfg(unix)]
-        Command::Agent(args) => agent::run(&args),
+        Command::Agent(args) => agent::run(params(), &args, &mut rng),
     }
 }
 

@@ -37,10 +37,14 @@ pub trait SigningPolicy: Send + Sync {
 /// (`git` for git hosts), the blob this key's and a session identifier of
 /// 1 to 64 bytes (an exchange hash).
 ///
+/// OpenSSH's `publickey-hostbound-v00@openssh.com` form (the same request
+/// with `publickey-hostbound-v00@openssh.com` as the method and the
+/// server's host key blob after the key; OpenSSH 8.9 and later send it to
+/// servers that offer it) is accepted too.
+///
 /// The session identifier is the coordinator's to choose: a signature it
 /// obtains authenticates to any SSH server that trusts this key for that
-/// user, so the coordinator is trusted to that extent. OpenSSH's
-/// `publickey-hostbound-v00@openssh.com` requests are refused.
+/// user, so the coordinator is trusted to that extent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GitUserauthPolicy {
     user: String,
@@ -63,6 +67,10 @@ impl Default for GitUserauthPolicy {
 
 /// SSH's `SSH_MSG_USERAUTH_REQUEST`.
 const SSH_MSG_USERAUTH_REQUEST: u8 = 50;
+
+/// OpenSSH's host-bound public key method (OpenSSH 8.9 and later use it
+/// with servers that offer it): `publickey` plus the server's host key.
+const HOSTBOUND_METHOD: &[u8] = b"publickey-hostbound-v00@openssh.com";
 
 /// Longest SSH session identifier: an exchange hash (20, 32, 48 or 64
 /// bytes for SHA-1 to SHA-512).
@@ -110,12 +118,19 @@ impl SigningPolicy for GitUserauthPolicy {
             let ok = (1..=MAX_SESSION_ID_LEN).contains(&session_id.len())
                 && r.byte()? == SSH_MSG_USERAUTH_REQUEST
                 && r.string()? == self.user.as_bytes()
-                && r.string()? == b"ssh-connection"
-                && r.string()? == b"publickey"
+                && r.string()? == b"ssh-connection";
+            let hostbound = match r.string()? {
+                b"publickey" => false,
+                HOSTBOUND_METHOD => true,
+                _ => return Some(false),
+            };
+            let ok = ok
                 && r.byte()? == 1
                 && r.string()? == OPENSSH_KEY_TYPE.as_bytes()
                 && r.string()? == key.to_openssh_blob();
-            Some(ok)
+            // The hostbound method binds the server's host key (any
+            // non-empty key blob: the client has checked it).
+            Some(ok && (!hostbound || !r.string()?.is_empty()))
         })();
         parsed == Some(true) && r.is_empty()
     }

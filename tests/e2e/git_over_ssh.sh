@@ -3,7 +3,9 @@
 # 127.0.0.1 with per-repository deploy keys, and the vaultseal CLI as a user
 # and a vault use it. register -> install the printed OpenSSH lines ->
 # verify-registration --ownership ssh (verify, open, the git host probed with
-# each key) -> vaultseal agent -> git clone.
+# each key) -> vaultseal agent -> git clone; then (issue 13) a 2-of-3
+# threshold registration whose config key two vaults' shares sign for with
+# FROST in the agent -> git clone, with a key no process ever held whole.
 #
 # Usage: tests/e2e/git_over_ssh.sh [path/to/vaultseal]   (default:
 # target/release/vaultseal, or $CARGO_TARGET_DIR/release/vaultseal).
@@ -257,6 +259,81 @@ agent_pid=""
 [ ! -e "$work/agent/sock" ] && ok "agent removed its socket" || fail "socket left behind"
 [ "$(grep -c 'signed with' agent.log)" -ge 2 ] && ok "agent logged its signatures" \
   || fail "agent log: $(cat agent.log)"
+
+# ---- a 2-of-3 threshold deploy key that no process ever held whole ----
+# The owner deals the config and code keys 2-of-3 to three vaults (register
+# --threshold 2); each vault verifies and writes its KEY SHARE files; an
+# agent holding the shares of vaults 1 and 3 signs git's SSH authentication
+# with FROST (for this sshd's user only), and git clones through it.
+mkdir -m 700 shared
+for v in 1 2 3; do
+  vs vault keygen -o "shared/vault$v.key" > /dev/null 2>&1
+  vs vault record -k "shared/vault$v.key" --region local --endpoint "https://vault$v.invalid" \
+    -o "shared/vault$v.rec" 2> /dev/null
+done
+vs register --owner-key owner.key --name shared --threshold 2 \
+  --to shared/vault1.rec --to shared/vault2.rec --to shared/vault3.rec \
+  --config-repo shared/config --code-repo shared/code -o shared/reg.pem > shared/register.out
+mkdir -p repos/shared
+for repo in config code; do
+  git clone -q --bare "repos/demo/$repo.git" "repos/shared/$repo.git"
+  echo "restrict,command=\"$work/git-wrapper shared/$repo.git\" $(cat "shared/reg.pem.setup/$repo.deploy-key.pub")" \
+    >> authorized_keys
+done
+# The git host's installed keys, as the vaults read them (the ssh probe
+# needs a whole key, which no vault of a threshold registration has).
+(echo "shared/config $(cat shared/reg.pem.setup/config.deploy-key.pub)";
+ echo "shared/code $(cat shared/reg.pem.setup/code.deploy-key.pub)") > shared/installed.txt
+for v in 1 3; do
+  vs verify-registration -i shared/reg.pem --records shared/vault1.rec shared/vault2.rec \
+    shared/vault3.rec -k "shared/vault$v.key" --ownership shared/installed.txt \
+    -o "shared/opened$v" > "shared/verify$v.out" 2>&1 \
+    || fail "threshold verify-registration as vault $v: $(cat "shared/verify$v.out")"
+done
+if grep -q "threshold: 2 of 3" shared/register.out && [ -s shared/opened1/config.key-share ] \
+   && [ -s shared/opened3/config.key-share ] && [ ! -e shared/opened1/config.deploy-key ]; then
+  ok "threshold registration: each vault opened its shares, no deploy key"
+else
+  fail "threshold registration: $(cat shared/register.out shared/verify1.out)"
+fi
+mkdir -m 700 shared/agent
+timeout --foreground 600 "$vaultseal" agent --socket "$work/shared/agent/sock" \
+  --registration shared/reg.pem --share shared/opened1/config.key-share \
+  --share shared/opened3/config.key-share --ssh-user "$user" \
+  > shared/agent.env 2> shared/agent.log &
+agent_pid=$!
+for _ in $(seq 100); do [ -s shared/agent.env ] && break; sleep 0.1; done
+if SSH_AUTH_SOCK="$work/shared/agent/sock" t git clone -q "$(url shared/config)" shared/clone \
+     2> shared/clone.err \
+   && [ "$(cat shared/clone/README)" = "content of the config repository" ] \
+   && grep -q "signed with" shared/agent.log; then
+  ok "git clone with a 2-of-3 threshold key: two share holders signed with FROST"
+else
+  fail "threshold clone: $(cat shared/clone.err shared/agent.log)"
+fi
+# The holders sign only authentication as this user: ssh-keygen -Y sign
+# (an SSHSIG) is refused.
+echo "a file" > shared/message
+if SSH_AUTH_SOCK="$work/shared/agent/sock" t ssh-keygen -q -Y sign \
+     -f shared/reg.pem.setup/config.deploy-key.pub -n file shared/message 2> /dev/null; then
+  fail "the threshold holders signed an SSHSIG their policy does not allow"
+elif grep -q "refused to sign" shared/agent.log; then
+  ok "the threshold holders refuse what their policy does not allow (an SSHSIG)"
+else
+  fail "SSHSIG refusal not logged: $(cat shared/agent.log)"
+fi
+# One share is not enough to serve the key.
+if t "$vaultseal" agent --socket "$work/shared/agent/one" --registration shared/reg.pem \
+     --share shared/opened1/config.key-share > /dev/null 2> shared/one.err; then
+  fail "an agent served a threshold key from one share"
+elif grep -q "fewer shares than the threshold" shared/one.err; then
+  ok "one share of a 2-of-3 key is refused"
+else
+  fail "one share: $(cat shared/one.err)"
+fi
+kill -TERM "$agent_pid"
+wait "$agent_pid" || true
+agent_pid=""
 
 # ---- the README's commands, as written ----
 # The block of README.md's "Use the opened keys with git", run in a fresh

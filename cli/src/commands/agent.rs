@@ -1,5 +1,13 @@
 //! `agent`: serve opened deploy keys to OpenSSH and git over a Unix socket
 //! (the library's `vaultseal::agent`), until SIGINT, SIGTERM or SIGHUP.
+//!
+//! With `--registration` and `--share`, it also serves a threshold
+//! registration's deploy keys, which no process holds whole: each signature
+//! runs both FROST rounds with the given shares' holders in this process,
+//! each signing only an SSH `publickey` request for `--ssh-user` with that
+//! key. (The shares of `t` vaults in one process are the key to whoever can
+//! read its memory: this serves real git with a threshold key, it does not
+//! protect the key from this process.)
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -8,11 +16,16 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use clap::Args;
-use vaultseal::DeployPublicKey;
 use vaultseal::agent::Agent;
+use vaultseal::threshold::GitUserauthPolicy;
+use vaultseal::threshold::frost::{InProcessThresholdKey, SigningCoordinator, ThresholdSigner};
+use vaultseal::{DeployPublicKey, KeyShare, Params, Purpose};
 
+use super::Rng;
+use crate::armor::Kind;
 use crate::error::CliError;
-use crate::inputs::read_deploy_key;
+use crate::files;
+use crate::inputs::{Decoded, decode_loaded, read_deploy_key};
 
 #[derive(Debug, Args)]
 pub(crate) struct AgentArgs {
@@ -27,15 +40,30 @@ pub(crate) struct AgentArgs {
     /// DEPLOY KEY files, as `open` and `verify-registration -o` write them.
     /// Each is listed with the comment of its `KEYFILE.pub` when that file
     /// holds the same key, else with the file's name.
-    #[arg(value_name = "KEYFILE", required = true)]
+    #[arg(value_name = "KEYFILE", required_unless_present = "registration")]
     pub(crate) keys: Vec<PathBuf>,
+    /// A threshold registration whose deploy keys to serve from `--share`
+    /// files: each of its dealings is verified under its derived context,
+    /// and its key is served if at least `t` of its shares are given.
+    #[arg(long, value_name = "FILE", requires = "shares")]
+    pub(crate) registration: Option<PathBuf>,
+    /// KEY SHARE files (as `verify-registration -o` writes them for a
+    /// threshold registration) of `--registration`'s deploy keys; repeat for
+    /// each share. Their holders sign in this process.
+    #[arg(long = "share", value_name = "FILE", requires = "registration")]
+    pub(crate) shares: Vec<PathBuf>,
+    /// The SSH user the threshold keys' holders sign authentication for
+    /// (`git` on git hosts; the user of the repository URL otherwise).
+    #[arg(long, value_name = "USER", default_value = "git")]
+    pub(crate) ssh_user: String,
 }
 
-/// `agent --socket PATH [--lifetime SECS] KEYFILE...`: print
+/// `agent --socket PATH [--lifetime SECS] [KEYFILE...] [--registration FILE
+/// --share FILE... [--ssh-user USER]]`: print
 /// `SSH_AUTH_SOCK=PATH; export SSH_AUTH_SOCK;` (for `eval`), serve until a
 /// termination signal, then remove the socket, zeroize the keys and exit 0.
 /// One line per signature on standard error.
-pub(super) fn run(args: &AgentArgs) -> Result<ExitCode, CliError> {
+pub(super) fn run(params: &Params, args: &AgentArgs, rng: &mut Rng) -> Result<ExitCode, CliError> {
     let socket = std::path::absolute(&args.socket).map_err(|e| CliError::io(&args.socket, e))?;
     let quoted = shell_word(&socket)?;
     let lifetime = args.lifetime.map(Duration::from_secs);
@@ -44,6 +72,13 @@ pub(super) fn run(args: &AgentArgs) -> Result<ExitCode, CliError> {
         let key = read_deploy_key(path)?;
         let comment = comment(path, &key.public_key());
         agent.add(key, comment, lifetime);
+    }
+    let mut served = args.keys.len();
+    if let Some(registration) = &args.registration {
+        for (key, comment) in threshold_keys(params, registration, args, rng)? {
+            agent.add_threshold(key, Rng::default(), comment, lifetime);
+            served += 1;
+        }
     }
 
     // Installed before the socket exists: a signal from then on is handled.
@@ -56,7 +91,7 @@ pub(super) fn run(args: &AgentArgs) -> Result<ExitCode, CliError> {
     let running = agent.bind(&socket).map_err(|error| CliError::io(&socket, error))?;
     eprintln!(
         "vaultseal agent: serving {} deploy key(s) on {} (pid {}); stop with SIGINT or SIGTERM",
-        args.keys.len(),
+        served,
         socket.display(),
         std::process::id()
     );
@@ -71,6 +106,83 @@ pub(super) fn run(args: &AgentArgs) -> Result<ExitCode, CliError> {
     running.shutdown();
     eprintln!("vaultseal agent: stopped; {} removed", socket.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The threshold keys of `registration` that `args.shares` can sign for:
+/// per dealing, its coordinator from the dealing itself (verified under its
+/// derived context) and a signer per share of it. Every share must belong to
+/// one of the registration's dealings, and each dealing given shares must
+/// get at least `t` of them.
+fn threshold_keys(
+    params: &Params,
+    path: &Path,
+    args: &AgentArgs,
+    rng: &mut Rng,
+) -> Result<Vec<(InProcessThresholdKey, String)>, CliError> {
+    let loaded = files::load(path, &[Kind::ProjectRegistration])?;
+    let Ok(Decoded::ProjectRegistration(registration)) =
+        decode_loaded(&loaded, &[Kind::ProjectRegistration])
+    else {
+        return Err(CliError::usage(format!("{}: not a project registration", path.display())));
+    };
+    let mut shares: Vec<(PathBuf, KeyShare)> = Vec::new();
+    for share_path in &args.shares {
+        let loaded = files::load(share_path, &[Kind::KeyShare])?;
+        match decode_loaded(&loaded, &[Kind::KeyShare]) {
+            Ok(Decoded::KeyShare(share)) => shares.push((share_path.clone(), share)),
+            _ => {
+                let message = format!("{}: not a valid key share", share_path.display());
+                return Err(CliError::Invalid(message));
+            }
+        }
+    }
+    let mut keys = Vec::new();
+    for repository in registration.repositories() {
+        let Some(dealing) = repository.threshold_deploy_key() else { continue };
+        let role = repository.role();
+        let context = registration
+            .item_context_for(role, Purpose::DeployKey)
+            .map_err(|error| CliError::Invalid(format!("{}: {error}", path.display())))?;
+        let id = dealing.dealing_id(&context);
+        let mine: Vec<&KeyShare> = shares
+            .iter()
+            .map(|(_, share)| share)
+            .filter(|share| share.dealing_id() == id)
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let invalid = |error: vaultseal::Error| {
+            CliError::Invalid(format!("{}: {role} deploy key: {error}", path.display()))
+        };
+        let verified = dealing.verified(params, &context, rng).map_err(invalid)?;
+        let coordinator = SigningCoordinator::new(&verified).map_err(invalid)?;
+        let signers = mine
+            .iter()
+            .map(|share| ThresholdSigner::new(share, GitUserauthPolicy::new(&args.ssh_user)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(invalid)?;
+        let key = InProcessThresholdKey::new(coordinator, signers).map_err(invalid)?;
+        let indices: Vec<String> = key.indices().map(|j| j.to_string()).collect();
+        let comment = format!(
+            "{} ({role} deploy key, threshold {} of {}, shares {})",
+            repository.repository(),
+            dealing.threshold(),
+            dealing.share_count(),
+            indices.join(",")
+        );
+        keys.push((key, comment));
+    }
+    for (share_path, share) in &shares {
+        if !keys.iter().any(|(key, _)| key.public_key() == share.deploy_public_key()) {
+            return Err(CliError::usage(format!(
+                "{}: a share of none of {}'s threshold deploy keys",
+                share_path.display(),
+                path.display()
+            )));
+        }
+    }
+    Ok(keys)
 }
 
 /// The comment of `KEYFILE.pub` if it holds `public`, else the key file's
