@@ -103,6 +103,8 @@ pub enum Object {
     ThresholdSealedDeployKey,
     /// A [`KeyShare`](crate::KeyShare).
     KeyShare,
+    /// A [`SealedKeyShare`](crate::threshold::SealedKeyShare).
+    SealedKeyShare,
 }
 
 /// Why bytes were refused by a decoder.
@@ -343,6 +345,7 @@ impl fmt::Display for Object {
             Object::ProjectRegistration => "project registration",
             Object::ThresholdSealedDeployKey => "threshold-sealed deploy key",
             Object::KeyShare => "key share",
+            Object::SealedKeyShare => "sealed key share",
         })
     }
 }

@@ -80,6 +80,7 @@ mod policy;
 mod statement;
 #[cfg(all(test, feature = "std"))]
 mod tests;
+mod transfer;
 mod wire;
 
 use alloc::vec::Vec;
@@ -104,6 +105,7 @@ pub use policy::{
     GitUserauthPolicy, SigningPolicy, SshSigPolicy, ssh_userauth_request, sshsig_armor,
     sshsig_signed_data,
 };
+pub use transfer::SealedKeyShare;
 
 /// A deploy key dealt in shares to `n` vaults with threshold `t`, with the
 /// proofs that any `t` of them hold the key (see the

@@ -5,7 +5,9 @@
 //! the seed run every verification step; a dealing that verifies is opened
 //! by the vector's vaults, and their shares go through the `KeyShare`
 //! decoder and `combine_shares`. The same input is also decoded as a
-//! `KeyShare` (whose decoder re-checks `s_j·B = A_j`).
+//! `KeyShare` (whose decoder re-checks `s_j·B = A_j`) and as a
+//! `SealedKeyShare` (a share re-sealed to a combiner; opened by the vaults
+//! when it decodes).
 #![no_main]
 
 use std::sync::OnceLock;
@@ -13,6 +15,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
+use vaultseal::threshold::SealedKeyShare;
 use vaultseal::{
     Context, KeyShare, Params, Purpose, ThresholdSealedDeployKey, VaultKeypair, VaultPublicKey,
     combine_shares,
@@ -68,5 +71,11 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(share) = KeyShare::from_bytes(data) {
         assert_eq!(&share.to_bytes()[..], data);
+    }
+    if let Ok(sealed) = SealedKeyShare::from_bytes(data) {
+        assert_eq!(sealed.to_bytes(), data);
+        for vault in &setup.vaults {
+            let _ = vault.open_key_share(params, &sealed, &mut rng);
+        }
     }
 });

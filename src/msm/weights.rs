@@ -34,6 +34,8 @@ pub(crate) enum ItemKind {
     Registration = 4,
     /// A threshold dealing of a deploy key.
     ThresholdDealing = 5,
+    /// A key share re-sealed to a combiner.
+    ShareTransfer = 6,
 }
 
 /// An item's digest: `SHA-512("vaultseal-batch-item-v1" ‖ u8 kind ‖

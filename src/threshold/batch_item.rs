@@ -188,13 +188,14 @@ impl Equations for HeldDealing<'_> {
     }
 }
 
-/// A dealing whose shares' challenges are drawn.
+/// A dealing whose shares' challenges are drawn (or one share re-sealed to
+/// a combiner: [`SealedKeyShare`](super::SealedKeyShare)).
 #[allow(non_snake_case)]
 pub(crate) struct DealingReplay<'s> {
-    A: &'s EdwardsPoint,
-    F: &'s [EdwardsPoint],
+    pub(super) A: &'s EdwardsPoint,
+    pub(super) F: &'s [EdwardsPoint],
     /// `(j, share j replayed)`.
-    shares: Vec<(usize, SealedReplay<'s>)>,
+    pub(super) shares: Vec<(usize, SealedReplay<'s>)>,
 }
 
 impl<'s> Replayed<'s> for DealingReplay<'s> {

@@ -70,12 +70,61 @@ impl fmt::Debug for KeyShare {
 
 /// `s ≠ 0` and `s·B = P`, decided in constant time in `s`; the verdict is
 /// public (the caller gets a share or an error).
-fn ct_is_key_of(s: &Scalar, point: &EdwardsPoint) -> bool {
+pub(super) fn ct_is_key_of(s: &Scalar, point: &EdwardsPoint) -> bool {
     let valid =
         !s.ct_eq(&Scalar::ZERO) & EdwardsPoint::mul_base(s).compress().ct_eq(&point.compress());
     #[cfg(feature = "__ctgrind")]
     let valid = crate::__ctgrind::declassified_choice(valid);
     bool::from(valid)
+}
+
+/// Read `dealing id ‖ u8 j ‖ u8 t ‖ u8 n`, checking `2 ≤ t ≤ n ≤ 8` and
+/// `1 ≤ j ≤ n`.
+///
+/// # Errors
+/// [`DecodeFailure::Limit`] out of range; [`DecodeFailure::Length`] short.
+pub(super) fn read_position(r: &mut Reader<'_>) -> Result<(DealingId, u8, u8, u8), Error> {
+    let dealing = DealingId(r.array()?);
+    let (index, t, n) = (r.u8()?, r.u8()?, r.u8()?);
+    let (j, t_len, n_len) = (usize::from(index), usize::from(t), usize::from(n));
+    if !(MIN_THRESHOLD..=MAX_SHARES).contains(&n_len)
+        || !(MIN_THRESHOLD..=n_len).contains(&t_len)
+        || !(1..=n_len).contains(&j)
+    {
+        return Err(r.error(DecodeFailure::Limit));
+    }
+    Ok((dealing, index, t, n))
+}
+
+/// Read `A ‖ F_1..F_{t−1}` (each canonical, not the identity, torsion-free)
+/// and derive share `index`'s `A_j`, refusing a degenerate dealing.
+///
+/// # Errors
+/// [`Error::Decode`] for a bad point; [`Error::Threshold`] for a degenerate
+/// public share.
+#[allow(non_snake_case)]
+pub(super) fn read_commitments(
+    r: &mut Reader<'_>,
+    t: u8,
+    n: u8,
+    index: u8,
+) -> Result<(EdwardsElement, Vec<EdwardsElement>, EdwardsPoint), Error> {
+    let mut points = Vec::with_capacity(usize::from(t));
+    for _ in 0..t {
+        let P = r.edwards()?;
+        if P.point.is_identity() {
+            return Err(r.error(DecodeFailure::Identity));
+        }
+        if !P.point.is_torsion_free() {
+            return Err(r.error(DecodeFailure::Torsion));
+        }
+        points.push(P);
+    }
+    let A = points.remove(0);
+    let F_points: Vec<EdwardsPoint> = points.iter().map(|F| F.point).collect();
+    let public = public_shares(&A.point, &F_points, usize::from(n)).map_err(Error::threshold)?;
+    let A_j = public[usize::from(index) - 1];
+    Ok((A, points, A_j))
 }
 
 /// An index as a share's `u8` (1..=8 everywhere).
@@ -105,6 +154,16 @@ impl KeyShare {
         usize::from(self.n)
     }
 
+    /// `t` as stored.
+    pub(super) fn threshold_u8(&self) -> u8 {
+        self.t
+    }
+
+    /// `n` as stored.
+    pub(super) fn share_count_u8(&self) -> u8 {
+        self.n
+    }
+
     /// The deploy public key `A` the shares interpolate to.
     pub fn deploy_public_key(&self) -> DeployPublicKey {
         DeployPublicKey::from_checked_element(self.A)
@@ -130,6 +189,28 @@ impl KeyShare {
     /// (the verifiable secret sharing commitment FROST takes).
     pub fn commitments(&self) -> Vec<[u8; 32]> {
         core::iter::once(&self.A).chain(&self.F).map(|P| P.compressed.to_bytes()).collect()
+    }
+
+    /// A share from checked parts (a share re-sealed to a combiner, opened
+    /// and checked `s_j·B = A_j`).
+    #[allow(non_snake_case, clippy::too_many_arguments)]
+    pub(super) fn from_checked_parts(
+        dealing: DealingId,
+        index: u8,
+        t: u8,
+        n: u8,
+        s_j: Zeroizing<Scalar>,
+        A: EdwardsElement,
+        F: Vec<EdwardsElement>,
+        A_j: EdwardsPoint,
+    ) -> Self {
+        KeyShare { dealing, index, t, n, s_j, A, F, A_j }
+    }
+
+    /// `A` and the `F_u`, and `A_j` (crate-internal: re-sealing).
+    #[allow(non_snake_case)]
+    pub(super) fn public_parts(&self) -> (&EdwardsElement, &[EdwardsElement], &EdwardsPoint) {
+        (&self.A, &self.F, &self.A_j)
     }
 
     /// The secret `s_j` (crate-internal: signing and recovery).
@@ -167,32 +248,10 @@ impl KeyShare {
         if r.u8()? != KEY_SHARE_VERSION {
             return Err(r.error(DecodeFailure::Tag));
         }
-        let dealing = DealingId(r.array()?);
-        let (index, t, n) = (r.u8()?, r.u8()?, r.u8()?);
-        let (j, t_len, n_len) = (usize::from(index), usize::from(t), usize::from(n));
-        if !(MIN_THRESHOLD..=MAX_SHARES).contains(&n_len)
-            || !(MIN_THRESHOLD..=n_len).contains(&t_len)
-            || !(1..=n_len).contains(&j)
-        {
-            return Err(r.error(DecodeFailure::Limit));
-        }
+        let (dealing, index, t, n) = read_position(&mut r)?;
         let s_j = Zeroizing::new(r.scalar()?);
-        let mut points = Vec::with_capacity(t_len);
-        for _ in 0..t_len {
-            let P = r.edwards()?;
-            if P.point.is_identity() {
-                return Err(r.error(DecodeFailure::Identity));
-            }
-            if !P.point.is_torsion_free() {
-                return Err(r.error(DecodeFailure::Torsion));
-            }
-            points.push(P);
-        }
+        let (A, points, A_j) = read_commitments(&mut r, t, n, index)?;
         r.finish()?;
-        let A = points.remove(0);
-        let F_points: Vec<EdwardsPoint> = points.iter().map(|F| F.point).collect();
-        let public = public_shares(&A.point, &F_points, n_len).map_err(Error::threshold)?;
-        let A_j = public[j - 1];
         let share = KeyShare { dealing, index, t, n, s_j, A, F: points, A_j };
         share.check()?;
         Ok(share)

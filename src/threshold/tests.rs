@@ -20,6 +20,7 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::{SeedableRng, TryCryptoRng, TryRng};
 
 use super::deal::{Tweaks, deal};
+use super::transfer::SealedKeyShare;
 use super::*;
 use crate::batch::BatchVerifier;
 use crate::context::Purpose;
@@ -655,4 +656,62 @@ fn opening_checks_the_recipients_and_the_vault() {
         threshold_error(open(&three[0], &publics(&all))),
         ThresholdFailure::RecipientMismatch
     );
+}
+
+/// Shares re-sealed to a combiner (SPEC §13): the combiner verifies and
+/// opens each, then combines; a sealed share moved to another index,
+/// dealing or combiner fails, and it decodes strictly.
+#[test]
+fn shares_travel_to_a_combiner_sealed_and_verified() {
+    let all = vaults(4, 140);
+    let (holders, combiner) = (&all[..3], &all[3]);
+    let dealing = dealt(holders, 2, 141, &mut Tweaks::default());
+    let other = dealt(holders, 2, 143, &mut Tweaks::default());
+    let shares = open_all(holders, &dealing);
+    let sealed: Vec<SealedKeyShare> = shares[..2]
+        .iter()
+        .map(|share| share.seal_to(params(), combiner.public(), &mut rng(144)).unwrap())
+        .collect();
+    let received: Vec<SealedKeyShare> =
+        sealed.iter().map(|s| SealedKeyShare::from_bytes(&s.to_bytes()).unwrap()).collect();
+    assert_eq!(received, sealed);
+    let opened: Vec<KeyShare> = received
+        .iter()
+        .map(|s| combiner.open_key_share(params(), s, &mut rng(145)).unwrap())
+        .collect();
+    assert_eq!(opened[1].index(), 2);
+    assert_eq!(opened[0].dealing_id(), dealing.dealing_id(&ctx(b"repo")));
+    let key = combine_shares(&opened).unwrap();
+    assert_eq!(key.public_key(), dealing.deploy_public_key());
+
+    // Only the combiner opens it.
+    let result = holders[0].open_key_share(params(), &received[0], &mut rng(146));
+    assert_eq!(threshold_error(result), ThresholdFailure::NotARecipient);
+    // Another index: the byte after the dealing id (the share then claims
+    // another A_j, and the proofs were made for A_1).
+    let bytes = sealed[0].to_bytes();
+    let mut moved = bytes.clone();
+    moved[33] = 3;
+    let moved = SealedKeyShare::from_bytes(&moved).unwrap();
+    let result = combiner.open_key_share(params(), &moved, &mut rng(147));
+    assert_eq!(threshold_error(result), ThresholdFailure::ShareProof { index: 3 });
+    // Another dealing's commitments (and id) in front of this body.
+    let foreign =
+        open_all(holders, &other)[0].seal_to(params(), combiner.public(), &mut rng(148)).unwrap();
+    let mut spliced = foreign.to_bytes();
+    let body = spliced.len() - 2080;
+    spliced[body..].copy_from_slice(&bytes[body..]);
+    let spliced = SealedKeyShare::from_bytes(&spliced).unwrap();
+    let result = combiner.open_key_share(params(), &spliced, &mut rng(149));
+    assert_eq!(threshold_error(result), ThresholdFailure::ShareProof { index: 1 });
+    // Decoding: lengths, version.
+    let decode = |bytes: &[u8]| match SealedKeyShare::from_bytes(bytes) {
+        Err(Error::Decode { what: Object::SealedKeyShare, why }) => why,
+        other => panic!("expected a decoding error, got {other:?}"),
+    };
+    assert_eq!(decode(&bytes[..bytes.len() - 1]), DecodeFailure::Length);
+    assert_eq!(decode(&[bytes.as_slice(), &[0]].concat()), DecodeFailure::TrailingData);
+    let mut version = bytes;
+    version[0] = 2;
+    assert_eq!(decode(&version), DecodeFailure::Tag);
 }

@@ -13,6 +13,8 @@ pub(crate) const PROTOCOL_SEALED: &[u8] = b"vaultseal-sealed-v1";
 /// Transcript created for a threshold dealing (one per share: the common
 /// statement, then the share index).
 pub(crate) const PROTOCOL_THRESHOLD: &[u8] = b"vaultseal-threshold-v1";
+/// Transcript created for a key share re-sealed to a combiner.
+pub(crate) const PROTOCOL_SHARE_TRANSFER: &[u8] = b"vaultseal-share-transfer-v1";
 /// Transcript created for batch-verification weights.
 pub(crate) const PROTOCOL_BATCH_WEIGHTS: &[u8] = b"vaultseal-batch-weights-v1";
 /// Transcript created for the synthetic randomness of a hybrid envelope
@@ -87,6 +89,10 @@ pub(crate) const THRESHOLD_T: &[u8] = b"threshold-t";
 pub(crate) const THRESHOLD_N: &[u8] = b"threshold-n";
 /// A Feldman commitment `F′_u = (a_u·8⁻¹)·B` (u = 1..t−1).
 pub(crate) const FELDMAN_F_PRIME: &[u8] = b"feldman-F-prime";
+/// A Feldman commitment `F_u = a_u·B` (a key share's, torsion-free).
+pub(crate) const FELDMAN_F: &[u8] = b"feldman-F";
+/// A dealing id (32 bytes).
+pub(crate) const DEALING_ID_FIELD: &[u8] = b"dealing-id";
 /// The index `j` of a share (its evaluation point).
 pub(crate) const SHARE_INDEX: &[u8] = b"share-index";
 /// Dealing id: `SHA-512/256(label ‖ context ‖ dealing header)`.
@@ -237,6 +243,9 @@ pub(crate) const ALL: &[&[u8]] = &[
     PROTOCOL_BATCH_WEIGHTS,
     PROTOCOL_HYBRID_SEAL,
     PROTOCOL_THRESHOLD,
+    PROTOCOL_SHARE_TRANSFER,
+    FELDMAN_F,
+    DEALING_ID_FIELD,
     THRESHOLD_T,
     THRESHOLD_N,
     FELDMAN_F_PRIME,
