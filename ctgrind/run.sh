@@ -3,7 +3,8 @@
 # Needs valgrind and its headers (Debian: apt-get install -y valgrind).
 #  - the constant-time paths (encryption, decryption, whole sealings, vault
 #    keys and proofs of possession, hybrid sealing, deploy-key signing,
-#    opening) must produce no memcheck error (exit 0);
+#    opening, threshold dealing, share opening, key recovery, FROST signing)
+#    must produce no memcheck error (exit 0);
 #  - the control (a variable-time dlog) must produce errors (exit 42),
 #    which shows the harness can fail.
 set -euo pipefail

@@ -238,6 +238,22 @@ impl<'a> Reader<'a> {
         decode_scalar(self.array()?, self.what)
     }
 
+    /// A canonical scalar that is secret: decided in constant time; only
+    /// the verdict (an error or not) is public.
+    ///
+    /// # Errors
+    /// [`DecodeFailure::Length`], [`DecodeFailure::NonCanonical`].
+    pub(crate) fn secret_scalar(&mut self) -> Result<Scalar, Error> {
+        let candidate = Scalar::from_canonical_bytes(self.array()?);
+        let canonical = candidate.is_some();
+        #[cfg(feature = "__ctgrind")]
+        let canonical = crate::__ctgrind::declassified_choice(canonical);
+        if !bool::from(canonical) {
+            return Err(self.error(DecodeFailure::NonCanonical));
+        }
+        Ok(candidate.unwrap_or(Scalar::ZERO))
+    }
+
     /// A ristretto255 point (identity allowed).
     ///
     /// # Errors

@@ -18,26 +18,44 @@
 //! - `deploy-sign`: `DeployKey::sign` with a secret scalar;
 //! - `open`: `open_deploy_key` and `open_secret` by a vault whose keys are
 //!   secret, so the decrypted chunks and everything after them (reassembly,
-//!   the scalar, the check against `A`) are secret.
+//!   the scalar, the check against `A`) are secret;
+//! - `threshold-deal`: 2-of-3 and 3-of-5 dealings of a secret deploy key
+//!   with a secret RNG (the coefficients `a_u`, every share `s_j`, each
+//!   share's sealing);
+//! - `threshold-open`: vaults whose keys are secret open their shares of a
+//!   dealing (decryption of `s_j`, the check `s_j·B = A_j`);
+//! - `combine`: key shares decoded from encodings whose `s_j` is secret
+//!   (`KeyShare::from_bytes`), then `combine_shares` for several subsets;
+//! - `frost-sign`: FROST signing (both rounds, through `frost-ed25519`) by
+//!   signers whose shares are secret, with a secret RNG.
 //!
 //! Every RNG the provers and sealers draw from is secret too. The library
 //! declassifies only what it publishes (every message absorbed into a
 //! transcript, the inner-product argument's `l(x)`, `r(x)`, a vault's public
 //! key, and the verdicts it acts on: a zero scalar, decryption's success bit,
-//! an opened key matching `A`); the harness declassifies outputs (wire bytes,
-//! signatures) only once the operation has returned, to check them.
+//! an opened key matching `A`, a dealing's zero coefficient or degenerate
+//! polynomial, a key share matching `A_j`); the harness declassifies outputs
+//! (wire bytes, signatures) only once the operation has returned, to check
+//! them. `accepted.supp` accepts a few branches in dependencies (hpke,
+//! frost-ed25519), each justified there.
 //!
 //! `vaultseal-ctgrind control`: a deliberately variable-time discrete log
 //! (early exit) on a secret; expected: memcheck errors. This shows the
 //! harness can fail.
 
 use curve25519_dalek::constants::RISTRETTO_BASEPOINT_POINT;
+use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
 use rand_core::SeedableRng;
+use vaultseal::threshold::frost::{
+    SignatureShare, SignerCommitment, SigningCoordinator, ThresholdSigner,
+};
+use vaultseal::threshold::{SshSigPolicy, sshsig_signed_data};
 use vaultseal::{
-    __ctgrind, Context, DeployKey, DeployPublicKey, Params, Purpose, Signature, VaultKeyProof,
-    VaultKeypair, hybrid, seal_deploy_key, seal_secret,
+    __ctgrind, Context, DeployKey, DeployPublicKey, KeyShare, Params, Purpose, Signature,
+    ThresholdSealedDeployKey, VaultKeyProof, VaultKeypair, combine_shares, hybrid, seal_deploy_key,
+    seal_deploy_key_shares, seal_secret,
 };
 
 unsafe extern "C" {
@@ -297,6 +315,197 @@ fn open() {
     println!("open: a deploy key and a secret opened with a secret vault key");
 }
 
+/// The deploy-key context of the threshold cases.
+fn deploy_context() -> Context {
+    Context::new(b"ct", b"github:1", Purpose::DeployKey, [3; 32]).expect("context")
+}
+
+/// Vaults with public keys (the threshold cases that test other secrets).
+fn public_vaults(params: &Params, n: u8) -> Vec<VaultKeypair> {
+    (1..=n).map(|s| VaultKeypair::from_seed(params, &[0x10 + s; 32]).expect("seed")).collect()
+}
+
+/// Dealings with secret inputs: a 2-of-3 and a 3-of-5 dealing of a deploy
+/// key whose scalar is secret, with a secret RNG (so secret coefficients
+/// `a_u`, shares `s_j` and sealing randomness). The dealing is declassified
+/// once returned, then decoded and verified.
+fn threshold_deal() {
+    let params = Params::shared();
+    let vaults = public_vaults(params, 5);
+    let recipients: Vec<_> = vaults.iter().map(|v| *v.public()).collect();
+    let ctx = deploy_context();
+    let mut rng = SecretRng::seeded(8);
+    for (t, n) in [(2, 3), (3, 5)] {
+        let mut scalar = [0x6bu8; 32];
+        scalar[0] = n as u8;
+        scalar[31] = 0x03;
+        let public = __ctgrind::deploy_key(&scalar).public_key();
+        poison(&mut scalar);
+        let key = __ctgrind::deploy_key(&scalar);
+        let dealing = seal_deploy_key_shares(params, &recipients[..n], t, &ctx, key, &mut rng)
+            .expect("deals");
+        let mut bytes = dealing.to_bytes();
+        unpoison(&mut bytes); // published
+        let dealing = ThresholdSealedDeployKey::from_bytes(&bytes).expect("decodes");
+        dealing.verify(params, &ctx, &mut public_rng(9)).expect("verifies");
+        assert_eq!(dealing.deploy_public_key(), public, "wrong public key");
+        assert_eq!((dealing.threshold(), dealing.share_count()), (t, n));
+    }
+    println!("threshold-deal: a 2-of-3 and a 3-of-5 dealing of a secret key verified");
+}
+
+/// Where `s_j` lies in `KeyShare::to_bytes` (after the version, the dealing
+/// id and `j`, `t`, `n`).
+const S_J: core::ops::Range<usize> = 36..68;
+
+/// Vaults whose `x` and `w` are secret (derived from secret seeds).
+fn secret_vaults(params: &Params, seeds: &[u8]) -> Vec<VaultKeypair> {
+    seeds
+        .iter()
+        .map(|s| {
+            let mut seed = [*s; 32];
+            poison(&mut seed);
+            VaultKeypair::from_seed(params, &seed).expect("non-zero x")
+        })
+        .collect()
+}
+
+/// Opening of shares by vaults whose `x` and `w` are secret: verification
+/// (public), decryption of `s_j` with `x`, the reduction and the check
+/// `s_j·B = A_j`. Each `s_j` is declassified only to check it against the
+/// dealing's public share.
+#[allow(non_snake_case)]
+fn threshold_open() {
+    let params = Params::shared();
+    let vaults = secret_vaults(params, &[0x31, 0x32, 0x33]);
+    let recipients: Vec<_> = vaults.iter().map(|v| *v.public()).collect();
+    let ctx = deploy_context();
+    let mut rng = public_rng(10);
+    let key = DeployKey::generate(&mut rng);
+    let dealing =
+        seal_deploy_key_shares(params, &recipients, 2, &ctx, key, &mut rng).expect("deals");
+    let mut indices = Vec::new();
+    for vault in &vaults {
+        let share = vault
+            .open_deploy_key_share(params, &dealing, &ctx, &recipients, &mut rng)
+            .expect("opens");
+        let s_j: [u8; 32] = published(&share.to_bytes()[S_J]);
+        let s_j = Option::<Scalar>::from(Scalar::from_canonical_bytes(s_j)).expect("canonical");
+        let A_j = dealing.public_share(share.index()).expect("an index of the dealing");
+        assert_eq!(EdwardsPoint::mul_base(&s_j).compress().to_bytes(), A_j.to_bytes());
+        indices.push(share.index());
+    }
+    indices.sort_unstable();
+    assert_eq!(indices, [1, 2, 3], "wrong share indices");
+    println!("threshold-open: 3 shares of a 2-of-3 dealing opened with secret vault keys");
+}
+
+/// A `t`-of-`n` dealing of a public deploy key to `vaults`, and every
+/// vault's opened share (in index order); secret only if the vaults' keys
+/// are.
+struct Dealt {
+    dealing: ThresholdSealedDeployKey,
+    ctx: Context,
+    /// The key's scalar.
+    key: [u8; 32],
+    shares: Vec<KeyShare>,
+}
+
+impl Dealt {
+    fn new(params: &Params, vaults: &[VaultKeypair], t: usize, seed: u64) -> Self {
+        let recipients: Vec<_> = vaults.iter().map(|v| *v.public()).collect();
+        let ctx = deploy_context();
+        let mut rng = public_rng(seed);
+        let key = DeployKey::generate(&mut rng);
+        let key_bytes = *key.to_bytes();
+        let dealing =
+            seal_deploy_key_shares(params, &recipients, t, &ctx, key, &mut rng).expect("deals");
+        let mut shares: Vec<KeyShare> = vaults
+            .iter()
+            .map(|v| {
+                v.open_deploy_key_share(params, &dealing, &ctx, &recipients, &mut rng)
+                    .expect("opens")
+            })
+            .collect();
+        shares.sort_by_key(KeyShare::index);
+        Dealt { dealing, ctx, key: key_bytes, shares }
+    }
+}
+
+/// Key recovery with secret shares: each `s_j` decoded from secret bytes
+/// (`KeyShare::from_bytes`: the canonical check, `s_j·B = A_j`), then
+/// `combine_shares` (the checks, Lagrange interpolation at 0, `s·B = A`)
+/// for several subsets of a 3-of-5 dealing, one larger than `t`. The
+/// decoder branches on the public fields (version, `j`, `t`, `n`, the
+/// points), so only `s_j` is poisoned. The key is declassified once
+/// returned.
+fn combine() {
+    let params = Params::shared();
+    let dealt = Dealt::new(params, &public_vaults(params, 5), 3, 11);
+    let public = dealt.dealing.deploy_public_key().to_bytes();
+    let encodings: Vec<Vec<u8>> = dealt.shares.iter().map(|s| s.to_bytes().to_vec()).collect();
+    let secret_share = |j: usize| {
+        let mut bytes = encodings[j - 1].clone();
+        poison(&mut bytes[S_J]);
+        KeyShare::from_bytes(&bytes).expect("decodes")
+    };
+    let subsets: [&[usize]; 4] = [&[1, 2, 3], &[3, 4, 5], &[5, 1, 3], &[2, 4, 5, 1]];
+    for subset in subsets {
+        let shares: Vec<KeyShare> = subset.iter().map(|&j| secret_share(j)).collect();
+        let key = combine_shares(&shares).expect("recovers");
+        assert_eq!(published::<32>(&key.to_bytes()[..]), dealt.key, "wrong scalar");
+        assert_eq!(published::<32>(&key.public_key().to_bytes()), public, "wrong public key");
+    }
+    println!("combine: the key recovered from {} subsets of secret shares", subsets.len());
+}
+
+/// FROST signing with secret shares, opened by vaults whose keys are
+/// secret: `ThresholdSigner::new` (frost's decoding and check of `s_j`),
+/// round one (nonces from a secret RNG, hedged with `s_j`) and round two.
+/// Commitments and signature shares are declassified once returned (they
+/// are sent), then aggregated and verified.
+fn frost_sign() {
+    let params = Params::shared();
+    let dealt = Dealt::new(params, &secret_vaults(params, &[0x41, 0x42, 0x43]), 2, 12);
+    let verified = dealt.dealing.verified(params, &dealt.ctx, &mut public_rng(14));
+    let coordinator = SigningCoordinator::new(&verified.expect("verifies")).expect("coordinator");
+    let message = sshsig_signed_data("file", b"release v1.0");
+    let mut rng = SecretRng::seeded(13);
+    let subsets = [[1usize, 2], [3, 1]];
+    for subset in subsets {
+        let signers: Vec<ThresholdSigner> = subset
+            .iter()
+            .map(|&j| {
+                ThresholdSigner::new(&dealt.shares[j - 1], SshSigPolicy::new("file"))
+                    .expect("signer")
+            })
+            .collect();
+        let (nonces, commitments): (Vec<_>, Vec<_>) =
+            signers.iter().map(|signer| signer.commit(&mut rng)).unzip();
+        let commitments: Vec<_> = commitments
+            .iter()
+            .map(|c| {
+                let mut bytes = c.to_bytes();
+                unpoison(&mut bytes); // sent
+                SignerCommitment::from_bytes(&bytes).expect("decodes")
+            })
+            .collect();
+        let request = coordinator.request(&message, &commitments).expect("request");
+        let shares: Vec<_> = signers
+            .iter()
+            .zip(nonces)
+            .map(|(signer, nonces)| {
+                let mut bytes = signer.sign(&request, nonces).expect("signs").to_bytes();
+                unpoison(&mut bytes); // sent
+                SignatureShare::from_bytes(&bytes).expect("decodes")
+            })
+            .collect();
+        let signature = coordinator.aggregate(&request, &shares).expect("aggregates");
+        coordinator.public_key().verify(&message, &signature).expect("verifies");
+    }
+    println!("frost-sign: {} signatures by 2 of 3 secret shares verified", subsets.len());
+}
+
 /// A variable-time discrete log: early exit on the first match.
 fn control() {
     let mut secret = [5u8];
@@ -312,13 +521,17 @@ fn control() {
 }
 
 /// The cases a default run checks, by name.
-const CASES: [(&str, fn()); 6] = [
+const CASES: [(&str, fn()); 10] = [
     ("elgamal", elgamal),
     ("sealing", sealing),
     ("vault-key", vault_key),
     ("hybrid-seal", hybrid_seal),
     ("deploy-sign", deploy_sign),
     ("open", open),
+    ("threshold-deal", threshold_deal),
+    ("threshold-open", threshold_open),
+    ("combine", combine),
+    ("frost-sign", frost_sign),
 ];
 
 fn main() {

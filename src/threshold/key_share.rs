@@ -249,7 +249,7 @@ impl KeyShare {
             return Err(r.error(DecodeFailure::Tag));
         }
         let (dealing, index, t, n) = read_position(&mut r)?;
-        let s_j = Zeroizing::new(r.scalar()?);
+        let s_j = Zeroizing::new(r.secret_scalar()?);
         let (A, points, A_j) = read_commitments(&mut r, t, n, index)?;
         r.finish()?;
         let share = KeyShare { dealing, index, t, n, s_j, A, F: points, A_j };
