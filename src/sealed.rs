@@ -79,6 +79,8 @@ use crate::vault::VaultPublicKey;
 pub use crate::limits::MAX_SEALED_PAYLOAD_LEN as MAX_PAYLOAD_LEN;
 pub(crate) use batch_item::{SealedDeployKeyItem, SealedKind, SealedSecretItem};
 pub(crate) use proofs::SealedReplay;
+#[cfg(all(test, feature = "std"))]
+pub(crate) use proofs::reused_nonces;
 pub use verified::{Verified, VerifiedSealedDeployKey, VerifiedSealedSecret};
 pub(crate) use wire::check_cofactor_preimage;
 

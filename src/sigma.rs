@@ -299,6 +299,12 @@ pub(crate) struct SigmaReplay<'a> {
 }
 
 impl<'a> SigmaReplay<'a> {
+    /// The challenge `c` (tests: the public values an attacker sees).
+    #[cfg(all(test, feature = "std"))]
+    pub(crate) fn challenge(&self) -> Scalar {
+        self.c
+    }
+
     /// The key the key-binding proof binds (`A`, or a share's `A_j`).
     pub(crate) fn bound_key(&self) -> Option<&'a EdwardsPoint> {
         self.statement.A

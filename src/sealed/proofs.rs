@@ -167,7 +167,10 @@ impl SealedItem {
         for r_i in witness.r {
             builder = builder.witness_scalar(r_i);
         }
-        let mut rng_proof = builder.finalize(rng);
+        let rng_proof = builder.finalize(rng);
+        #[cfg(all(test, feature = "std"))]
+        let rng_proof = reused_nonces::proof_rng().unwrap_or(rng_proof);
+        let mut rng_proof = rng_proof;
         let range_proof =
             RangeProof::prove(params, &mut absorbed, witness.m, witness.r, &mut rng_proof);
         let sigma = SigmaProof::prove_tweaked(
@@ -276,6 +279,12 @@ impl<'s> Replayed<'s> for SealedReplay<'s> {
 }
 
 impl<'s> SealedReplay<'s> {
+    /// The sigma proofs' challenge `c` (tests).
+    #[cfg(all(test, feature = "std"))]
+    pub(crate) fn sigma_challenge(&self) -> Scalar {
+        self.sigma.challenge()
+    }
+
     /// Every weighted equation but the key-binding term of the bound key,
     /// whose coefficient is returned (Montgomery form; `None` for a
     /// secret): a threshold share's `A_j` is not a point of its own but a
@@ -296,5 +305,38 @@ impl<'s> SealedReplay<'s> {
             msm.push(coeff.to_scalar(), C);
         }
         key_coeff
+    }
+}
+
+/// Test-only: a prover whose proof randomness ignores the transcript and the
+/// witness, so that every item it seals on this thread reuses the same
+/// nonces (what the API never does; the threshold tests show what it would
+/// leak).
+#[cfg(all(test, feature = "std"))]
+pub(crate) mod reused_nonces {
+    use core::cell::Cell;
+
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    use crate::transcript::{ProverRng, TranscriptProtocol};
+
+    std::thread_local! {
+        static SEED: Cell<Option<u64>> = const { Cell::new(None) };
+    }
+
+    /// Seal with proof randomness from `seed` alone while `f` runs.
+    pub(crate) fn with<T>(seed: u64, f: impl FnOnce() -> T) -> T {
+        SEED.with(|cell| cell.set(Some(seed)));
+        let out = f();
+        SEED.with(|cell| cell.set(None));
+        out
+    }
+
+    /// The fixed proof RNG, when one is set.
+    pub(super) fn proof_rng() -> Option<ProverRng> {
+        let seed = SEED.with(Cell::get)?;
+        let transcript = merlin::Transcript::new(b"test-only reused nonces");
+        Some(transcript.prover_rng().finalize(&mut ChaCha20Rng::seed_from_u64(seed)))
     }
 }

@@ -17,7 +17,7 @@ use curve25519_dalek::ristretto::CompressedRistretto;
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::Identity;
 use rand_chacha::ChaCha20Rng;
-use rand_core::{SeedableRng, TryCryptoRng, TryRng};
+use rand_core::{CryptoRng, SeedableRng, TryCryptoRng, TryRng};
 
 use super::deal::{Tweaks, deal};
 use super::transfer::SealedKeyShare;
@@ -459,36 +459,40 @@ fn reused_blindings_would_leak_the_polynomial_and_the_api_never_reuses_them() {
 
 /// Shares never share a sigma nonce (each is keyed with its own transcript
 /// and `s_j`: their `U_1 = a′·B` differ, even from a repeating RNG). A
-/// test-only prover that uses one key-binding nonce `a′` for the three
-/// shares of a 2-of-3 dealing shows why: with `z_j = a′ + c_j·s_j` and
-/// `s_j = s + a·j`, the public responses and challenges give two linear
-/// equations in `(s, a)`.
+/// test-only prover whose proof randomness ignores transcript and witness
+/// (`sealed::reused_nonces`) deals a 2-of-3 dealing whose shares reuse one
+/// key-binding nonce `a′`: it verifies, and from its public responses
+/// `z_j = a′ + c_j·s_j` and challenges `c_j` alone, with `s_j = s + a·j`,
+/// anyone solves two linear equations for `(s, a)`.
 #[test]
 fn reused_sigma_nonces_would_leak_the_key_and_the_api_never_reuses_them() {
     let vaults = vaults(3, 90);
     let key = key(91);
-    let dealing = deal(
-        params(),
-        &publics(&vaults),
-        2,
-        &ctx(b"repo"),
-        &key,
-        &mut ZeroRng,
-        &mut Tweaks::default(),
-    )
-    .unwrap();
-    let U_1: Vec<_> = dealing
-        .shares
-        .iter()
-        .map(|share| share.item.sigma.binding.as_ref().unwrap().U_1.compressed)
-        .collect();
-    assert!(U_1[0] != U_1[1] && U_1[0] != U_1[2] && U_1[1] != U_1[2]);
+    let deal_with = |rng: &mut dyn CryptoRng| {
+        deal(params(), &publics(&vaults), 2, &ctx(b"repo"), &key, rng, &mut Tweaks::default())
+            .unwrap()
+    };
+    let U_1 = |dealing: &ThresholdSealedDeployKey| -> Vec<_> {
+        dealing
+            .shares
+            .iter()
+            .map(|share| share.item.sigma.binding.as_ref().unwrap().U_1.compressed)
+            .collect()
+    };
+    let honest = deal_with(&mut ZeroRng);
+    let u = U_1(&honest);
+    assert!(u[0] != u[1] && u[0] != u[2] && u[1] != u[2], "the API reused a nonce");
 
-    let shares = open_all(&vaults, &dealing);
-    let mut draw = rng(92);
-    let nonce = Scalar::random(&mut draw);
-    let c: Vec<Scalar> = (0..3).map(|_| Scalar::random(&mut draw)).collect();
-    let z: Vec<Scalar> = (0..3).map(|i| nonce + c[i] * shares[i].secret()).collect();
+    let reused = crate::sealed::reused_nonces::with(7, || deal_with(&mut rng(92)));
+    let u = U_1(&reused);
+    assert!(u[0] == u[1] && u[1] == u[2], "the test-only prover reuses a′");
+    reused.verify(params(), &ctx(b"repo"), &mut rng(93)).unwrap();
+    // Only public data from here: every z_s and every challenge c_j.
+    let context = ctx(b"repo");
+    let replay = reused.replay(&context, None).unwrap();
+    let c: Vec<Scalar> = replay.shares.iter().map(|(_, share)| share.sigma_challenge()).collect();
+    let z: Vec<Scalar> =
+        reused.shares.iter().map(|share| share.item.sigma.binding.as_ref().unwrap().z_s).collect();
     // z_1 − z_j = (c_1 − c_j)·s + (c_1·1 − c_j·j)·a, for j = 2, 3.
     let row = |j: usize| {
         let x_j = Scalar::from(j as u64);
@@ -496,7 +500,7 @@ fn reused_sigma_nonces_would_leak_the_key_and_the_api_never_reuses_them() {
     };
     let ((p, q, e), (u, v, f)) = (row(2), row(3));
     let s = (e * v - q * f) * (p * v - q * u).invert();
-    assert_eq!(s, *key.scalar(), "the responses give s");
+    assert_eq!(s, *key.scalar(), "the public responses give s");
     assert_eq!(EdwardsPoint::mul_base(&s), ED25519_BASEPOINT_POINT * key.scalar());
 }
 
