@@ -11,6 +11,7 @@ use rand_core::CryptoRng;
 
 use super::ThresholdSealedDeployKey;
 use super::statement::{DealingStatement, share_transcript};
+use super::wire::encoding_digest;
 use crate::context::{Context, Purpose};
 use crate::encoding::RecipientCache;
 use crate::error::{Error, InvalidInput, ThresholdFailure};
@@ -137,11 +138,7 @@ impl<'a> BatchItem<'a> for ThresholdItem<'a> {
     fn digest(&self) -> [u8; 64] {
         let encoding = match self.dealing {
             Source::Decoded(dealing) => dealing.encoding_digest(),
-            Source::Encoded(bytes) => {
-                let mut out = [0u8; 64];
-                out.copy_from_slice(&<sha2::Sha512 as sha2::Digest>::digest(bytes));
-                out
-            }
+            Source::Encoded(bytes) => encoding_digest(bytes),
         };
         item_digest(ItemKind::ThresholdDealing, &[&encoding, &self.context.to_bytes()])
     }

@@ -25,11 +25,11 @@ use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::scalar::Scalar;
 use merlin::Transcript;
 use rand_core::CryptoRng;
-use sha2::{Digest, Sha512};
 use zeroize::Zeroizing;
 
 use super::batch_item::DealingReplay;
 use super::key_share::{ct_is_key_of, read_commitments, read_position};
+use super::wire::encoding_digest;
 use super::{DealingId, KeyShare};
 use crate::encoding::{EdwardsElement, Reader, RecipientCache, RistrettoElement};
 use crate::error::{DecodeFailure, Error, Object, ThresholdFailure};
@@ -127,8 +127,7 @@ impl KeyShare {
             item,
             encoding_digest: [0; 64],
         };
-        let digest = Sha512::digest(sealed.to_bytes());
-        sealed.encoding_digest.copy_from_slice(&digest);
+        sealed.encoding_digest = encoding_digest(&sealed.to_bytes());
         Ok(sealed)
     }
 }
@@ -205,7 +204,7 @@ impl SealedKeyShare {
             item,
             encoding_digest: [0; 64],
         };
-        sealed.encoding_digest.copy_from_slice(&Sha512::digest(bytes));
+        sealed.encoding_digest = encoding_digest(bytes);
         Ok(sealed)
     }
 

@@ -29,6 +29,13 @@ fn share_body_len() -> usize {
     SealedItem::body_len(DEPLOY_KEY_LEN, 1, true)
 }
 
+/// SHA-512 of an encoding (the batch digest's part).
+pub(super) fn encoding_digest(encoding: &[u8]) -> [u8; 64] {
+    let mut digest = [0u8; 64];
+    digest.copy_from_slice(&Sha512::digest(encoding));
+    digest
+}
+
 /// Length of the header (version through `F′_{t−1}`) for `t` and `n`.
 fn header_len(t: usize, n: usize) -> usize {
     3 + 32 * n + 64 + 32 * (t - 1)
@@ -36,8 +43,7 @@ fn header_len(t: usize, n: usize) -> usize {
 
 #[allow(non_snake_case)]
 impl ThresholdSealedDeployKey {
-    /// The dealing from its parts (sealing, decoding), with its encoding's
-    /// digest.
+    /// The dealing from its parts (sealing), with its encoding's digest.
     pub(super) fn new(
         t: usize,
         recipients: Vec<RistrettoElement>,
@@ -57,8 +63,7 @@ impl ThresholdSealedDeployKey {
             shares,
             encoding_digest: [0; 64],
         };
-        let digest = Sha512::digest(dealing.to_bytes());
-        dealing.encoding_digest.copy_from_slice(&digest);
+        dealing.encoding_digest = encoding_digest(&dealing.to_bytes());
         dealing
     }
 
@@ -158,7 +163,8 @@ impl ThresholdSealedDeployKey {
             })
             .collect::<Result<Vec<_>, Error>>()?;
         r.finish()?;
-        let mut dealing = ThresholdSealedDeployKey {
+        let encoding_digest = encoding_digest(bytes);
+        Ok(ThresholdSealedDeployKey {
             t,
             recipients,
             A,
@@ -166,9 +172,7 @@ impl ThresholdSealedDeployKey {
             F_prime,
             F,
             shares,
-            encoding_digest: [0; 64],
-        };
-        dealing.encoding_digest.copy_from_slice(&Sha512::digest(bytes));
-        Ok(dealing)
+            encoding_digest,
+        })
     }
 }
