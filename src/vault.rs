@@ -140,10 +140,14 @@ impl VaultSecretKey {
     /// canonical or zero.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, Object::VaultSecretKey);
-        let x = r.scalar()?;
+        let x = r.secret_scalar()?;
         let w = r.array::<32>()?;
         r.finish()?;
-        if x == Scalar::ZERO {
+        // The verdict is public; the comparison is constant time.
+        let zero = x.ct_eq(&Scalar::ZERO);
+        #[cfg(feature = "__ctgrind")]
+        let zero = crate::__ctgrind::declassified_choice(zero);
+        if bool::from(zero) {
             return Err(Error::decode(Object::VaultSecretKey, DecodeFailure::Limit));
         }
         Ok(VaultSecretKey { x, w })

@@ -266,7 +266,10 @@ fn deploy_sign() {
     let mut scalar = [0xa5u8; 32];
     scalar[31] = 0x05;
     poison(&mut scalar);
-    let keys = [__ctgrind::deploy_key(&scalar), DeployKey::generate(&mut SecretRng::seeded(6))];
+    // Decoded by the strict decoder (canonicity and zero: declassified
+    // verdicts), from secret bytes.
+    let decoded = DeployKey::from_bytes(&scalar).expect("a canonical non-zero scalar");
+    let keys = [decoded, DeployKey::generate(&mut SecretRng::seeded(6))];
     let long = vec![0x3cu8; 1000];
     let messages: [&[u8]; 3] = [b"", b"git-upload-pack 'org/repo.git'", &long];
     for key in &keys {
@@ -278,7 +281,16 @@ fn deploy_sign() {
             public.verify(message, &signature).expect("verifies");
         }
     }
-    println!("deploy-sign: 2 keys, 6 signatures verified");
+    // A vault secret key decoded from secret bytes, likewise.
+    let mut stored = [0x42u8; 64];
+    stored[31] = 0x03;
+    poison(&mut stored);
+    let secret = vaultseal::VaultSecretKey::from_bytes(&stored).expect("a canonical non-zero x");
+    let public = secret.public_key(Params::shared());
+    let _ = published::<64>(&public.to_bytes());
+    println!(
+        "deploy-sign: 2 keys (one decoded from secret bytes), 6 signatures verified; a vault key decoded"
+    );
 }
 
 /// Opening by a vault whose `x` and `w` are secret (derived from a secret
