@@ -145,13 +145,15 @@ pub struct SealedDeployKey {
     encoding_digest: EncodingDigest,
 }
 
-/// SHA-512 of an item's canonical encoding: computed once, when the item is
+/// SHA-512 of an item's canonical encoding (a sealed item's, a threshold dealing's, a
+/// sealed key share's): computed once, when the item is
 /// sealed or decoded, and digested by every batch it joins.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct EncodingDigest([u8; 64]);
+pub(crate) struct EncodingDigest(pub(crate) [u8; 64]);
 
 impl EncodingDigest {
-    fn of(encoding: &[u8]) -> Self {
+    /// The digest of `encoding`.
+    pub(crate) fn of(encoding: &[u8]) -> Self {
         let mut out = [0u8; 64];
         out.copy_from_slice(&Sha512::digest(encoding));
         EncodingDigest(out)

@@ -151,7 +151,7 @@ pub struct ThresholdSealedDeployKey {
     /// The shares, in recipient order (share `j` at position `j − 1`).
     shares: Vec<Share>,
     /// SHA-512 of the encoding (kept for the batch digest).
-    encoding_digest: [u8; 64],
+    encoding_digest: crate::sealed::EncodingDigest,
 }
 
 /// One share: a one-recipient sealed deploy key of `s_j` bound to `A_j`.

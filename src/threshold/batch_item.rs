@@ -11,7 +11,6 @@ use rand_core::CryptoRng;
 
 use super::ThresholdSealedDeployKey;
 use super::statement::{DealingStatement, share_transcript};
-use super::wire::encoding_digest;
 use crate::context::{Context, Purpose};
 use crate::encoding::RecipientCache;
 use crate::error::{Error, InvalidInput, ThresholdFailure};
@@ -20,7 +19,7 @@ use crate::msm::{
     WeightSource, Weights, item_digest, push_alone, verify_one,
 };
 use crate::params::Params;
-use crate::sealed::{SealedReplay, Verified};
+use crate::sealed::{EncodingDigest, SealedReplay, Verified};
 use crate::statement::ShareStatement;
 
 /// A [`ThresholdSealedDeployKey`] verified under its context: opening a
@@ -138,7 +137,7 @@ impl<'a> BatchItem<'a> for ThresholdItem<'a> {
     fn digest(&self) -> [u8; 64] {
         let encoding = match self.dealing {
             Source::Decoded(dealing) => dealing.encoding_digest(),
-            Source::Encoded(bytes) => encoding_digest(bytes),
+            Source::Encoded(bytes) => EncodingDigest::of(bytes).0,
         };
         item_digest(ItemKind::ThresholdDealing, &[&encoding, &self.context.to_bytes()])
     }

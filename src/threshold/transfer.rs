@@ -29,14 +29,13 @@ use zeroize::Zeroizing;
 
 use super::batch_item::DealingReplay;
 use super::key_share::{ct_is_key_of, read_commitments, read_position};
-use super::wire::encoding_digest;
 use super::{DealingId, KeyShare};
 use crate::encoding::{EdwardsElement, Reader, RecipientCache, RistrettoElement};
 use crate::error::{DecodeFailure, Error, Object, ThresholdFailure};
 use crate::limits::DEPLOY_KEY_LEN;
 use crate::msm::{BatchItem, Equations, ItemKind, Replayed, TermCount, item_digest, verify_one};
 use crate::params::Params;
-use crate::sealed::SealedItem;
+use crate::sealed::{EncodingDigest, SealedItem};
 use crate::statement::ShareStatement;
 use crate::transcript::{TranscriptProtocol, labels, new_transcript};
 use crate::vault::{VaultKeypair, VaultPublicKey};
@@ -62,7 +61,7 @@ pub struct SealedKeyShare {
     A_j: EdwardsPoint,
     /// To the combiner alone (`L = 32`).
     item: SealedItem,
-    encoding_digest: [u8; 64],
+    encoding_digest: EncodingDigest,
 }
 
 /// The transcript after the transfer's statement (before the ciphertext).
@@ -125,9 +124,9 @@ impl KeyShare {
             F_points: F.iter().map(|F_u| F_u.point).collect(),
             A_j: *A_j,
             item,
-            encoding_digest: [0; 64],
+            encoding_digest: EncodingDigest([0; 64]),
         };
-        sealed.encoding_digest = encoding_digest(&sealed.to_bytes());
+        sealed.encoding_digest = EncodingDigest::of(&sealed.to_bytes());
         Ok(sealed)
     }
 }
@@ -202,9 +201,9 @@ impl SealedKeyShare {
             F_points,
             A_j,
             item,
-            encoding_digest: [0; 64],
+            encoding_digest: EncodingDigest([0; 64]),
         };
-        sealed.encoding_digest = encoding_digest(bytes);
+        sealed.encoding_digest = EncodingDigest::of(bytes);
         Ok(sealed)
     }
 
@@ -229,7 +228,7 @@ struct TransferItem<'a>(&'a SealedKeyShare);
 impl<'a> BatchItem<'a> for TransferItem<'a> {
     /// Kind 6; part: SHA-512 of the encoding.
     fn digest(&self) -> [u8; 64] {
-        item_digest(ItemKind::ShareTransfer, &[&self.0.encoding_digest])
+        item_digest(ItemKind::ShareTransfer, &[&self.0.encoding_digest.0])
     }
 
     fn prepare(&self, _cache: &mut RecipientCache) -> Result<Box<dyn Equations + 'a>, Error> {

@@ -11,14 +11,13 @@
 use alloc::vec::Vec;
 use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::traits::IsIdentity;
-use sha2::{Digest, Sha512};
 
 use super::statement::public_shares;
 use super::{Share, ThresholdSealedDeployKey};
 use crate::encoding::{EdwardsElement, Reader, RecipientCache, RistrettoElement, WriteLen};
 use crate::error::{DecodeFailure, Error, Object};
 use crate::limits::{DEPLOY_KEY_LEN, MAX_SHARES, MIN_THRESHOLD};
-use crate::sealed::{SealedItem, check_cofactor_preimage};
+use crate::sealed::{EncodingDigest, SealedItem, check_cofactor_preimage};
 
 /// Wire version of dealings.
 const DEALING_VERSION: u8 = 1;
@@ -27,13 +26,6 @@ const DEALING_VERSION: u8 = 1;
 /// ciphertext and proofs.
 fn share_body_len() -> usize {
     SealedItem::body_len(DEPLOY_KEY_LEN, 1, true)
-}
-
-/// SHA-512 of an encoding (the batch digest's part).
-pub(super) fn encoding_digest(encoding: &[u8]) -> [u8; 64] {
-    let mut digest = [0u8; 64];
-    digest.copy_from_slice(&Sha512::digest(encoding));
-    digest
 }
 
 /// Length of the header (version through `F′_{t−1}`) for `t` and `n`.
@@ -61,15 +53,15 @@ impl ThresholdSealedDeployKey {
             F_prime,
             F,
             shares,
-            encoding_digest: [0; 64],
+            encoding_digest: EncodingDigest([0; 64]),
         };
-        dealing.encoding_digest = encoding_digest(&dealing.to_bytes());
+        dealing.encoding_digest = EncodingDigest::of(&dealing.to_bytes());
         dealing
     }
 
     /// The SHA-512 of the encoding (the batch digest's part).
     pub(super) fn encoding_digest(&self) -> [u8; 64] {
-        self.encoding_digest
+        self.encoding_digest.0
     }
 
     /// The header: version through `F′_{t−1}` (what the dealing id covers).
@@ -163,7 +155,7 @@ impl ThresholdSealedDeployKey {
             })
             .collect::<Result<Vec<_>, Error>>()?;
         r.finish()?;
-        let encoding_digest = encoding_digest(bytes);
+        let encoding_digest = EncodingDigest::of(bytes);
         Ok(ThresholdSealedDeployKey {
             t,
             recipients,
