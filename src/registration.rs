@@ -179,7 +179,7 @@ use crate::vault::VaultPublicKey;
 
 pub use crate::kinds::RepositoryRole;
 
-pub use builder::{NewRegistration, RegistrationBuilder, RepositorySetup};
+pub use builder::{BUILD_STEPS, BuildStep, NewRegistration, RegistrationBuilder, RepositorySetup};
 pub use open::{OpenedProject, OpenedRepository, OpenedShare, OpenedShares, VerifiedRegistration};
 pub use verify::{OwnershipCheck, verify_registration_bytes, verify_registrations};
 

@@ -37,13 +37,16 @@
 pub mod proof;
 pub mod record;
 
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD_NO_PAD;
 use curve25519_dalek::montgomery::MontgomeryPoint;
 use curve25519_dalek::scalar::Scalar;
 use rand_core::CryptoRng;
-use sha2::{Digest, Sha512};
+use sha2::{Digest, Sha256, Sha512};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -263,6 +266,26 @@ impl VaultPublicKey {
     pub fn kem_key_bytes(&self) -> [u8; 32] {
         self.W.to_bytes()
     }
+
+    /// The key's fingerprint, for people comparing keys: `SHA256:` ‖
+    /// unpadded standard base64 of SHA-256(`Y ‖ W`), the 64-byte encoding
+    /// (the form of OpenSSH's fingerprints, `DeployPublicKey::fingerprint`).
+    ///
+    /// ```
+    /// use rand_core::UnwrapErr;
+    /// use vaultseal::{Params, VaultKeypair};
+    ///
+    /// let vault = VaultKeypair::generate(Params::shared(), &mut UnwrapErr(getrandom::SysRng));
+    /// let fingerprint = vault.public().fingerprint();
+    /// assert!(fingerprint.starts_with("SHA256:") && fingerprint.len() == 7 + 43);
+    /// ```
+    pub fn fingerprint(&self) -> String {
+        let digest = Sha256::digest(self.to_bytes());
+        let mut out = String::with_capacity(7 + 43);
+        out.push_str("SHA256:");
+        STANDARD_NO_PAD.encode_string(digest, &mut out);
+        out
+    }
 }
 
 impl Decode for VaultPublicKey {
@@ -417,6 +440,19 @@ mod tests {
         assert_eq!(kp.secret.x * kp.public.Y.point, params.H);
         let decoded = VaultPublicKey::from_bytes(&kp.public.to_bytes());
         assert_eq!(decoded, Ok(kp.public));
+    }
+
+    #[test]
+    fn fingerprint_is_sha256_of_the_encoding() {
+        let kp =
+            VaultKeypair::from_seed(&Params::new(), &[7; 32]).unwrap_or_else(|_| unreachable!());
+        // Computed outside the crate: Python's hashlib and base64 over the
+        // 64-byte encoding below.
+        assert_eq!(
+            hex::encode(kp.public.to_bytes()),
+            "b2b9aaad5ce455dcb07acd8243af26c8c997a4a44150663758e9c24031116b29dae6ebc74d3218e8610c0a254d4c494acf11038d1027aee67192d270e497012c"
+        );
+        assert_eq!(kp.public.fingerprint(), "SHA256:1J0gSgDDUGDPbyeraIh5lHBVHbhT19bBmHRMqDdhkt0");
     }
 
     #[test]

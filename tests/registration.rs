@@ -789,3 +789,41 @@ fn serde_round_trip() {
     let bad = format!("\"{}\"", hex::encode(p.encode()));
     assert!(serde_json::from_str::<ProjectRegistration>(&bad).is_err());
 }
+
+/// `build_with_progress` reports the five steps, in order, each once, and
+/// builds what `build` builds from the same randomness, for both versions.
+#[test]
+fn build_with_progress_reports_each_step_and_builds_the_same() {
+    use vaultseal::registration::{BUILD_STEPS, BuildStep};
+    let v = vaults();
+    let owner = alice();
+    for threshold in [None, Some(2)] {
+        let builder = || {
+            let builder = ProjectRegistration::builder(&owner, "progress")
+                .recipients(&v.recipients())
+                .repositories("github:10", "github:11")
+                .timestamp(1_700_000_000);
+            match threshold {
+                Some(t) => builder.threshold(t),
+                None => builder,
+            }
+        };
+        let mut steps = Vec::new();
+        let reported = builder()
+            .build_with_progress(Params::shared(), &mut rng(40), &mut |step| steps.push(step))
+            .unwrap();
+        assert_eq!(
+            steps,
+            [
+                BuildStep::DeployKey(CONFIG),
+                BuildStep::WebhookSecret(CONFIG),
+                BuildStep::DeployKey(CODE),
+                BuildStep::WebhookSecret(CODE),
+                BuildStep::Signature,
+            ]
+        );
+        assert_eq!(steps.len(), BUILD_STEPS);
+        let plain = builder().build(Params::shared(), &mut rng(40)).unwrap();
+        assert_eq!(reported.registration().to_bytes(), plain.registration().to_bytes());
+    }
+}

@@ -146,7 +146,7 @@ pub(crate) fn read_owner_key(path: &Path) -> Result<Box<SigningKey>, CliError> {
     }
 }
 
-fn unexpected(path: &Path, found: &Decoded, expected: Kind) -> CliError {
+pub(crate) fn unexpected(path: &Path, found: &Decoded, expected: Kind) -> CliError {
     CliError::WrongKind { path: path.into(), found: found.kind(), expected: vec![expected] }
 }
 

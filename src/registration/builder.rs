@@ -111,6 +111,23 @@ impl<'k> RegistrationBuilder<'k> {
         params: &Params,
         rng: &mut R,
     ) -> Result<NewRegistration, Error> {
+        self.build_with_progress(params, rng, &mut |_| {})
+    }
+
+    /// [`build`](Self::build), calling `progress` as each of its
+    /// [`BUILD_STEPS`] steps is done, in this order: the configuration
+    /// repository's deploy key then webhook secret, the code repository's,
+    /// then the owner's signature. For a progress indicator: the work and
+    /// the result are those of `build`.
+    ///
+    /// # Errors
+    /// As [`build`](Self::build).
+    pub fn build_with_progress<R: CryptoRng + ?Sized>(
+        self,
+        params: &Params,
+        rng: &mut R,
+        progress: &mut dyn FnMut(BuildStep),
+    ) -> Result<NewRegistration, Error> {
         if !is_valid_text(&self.project_name, MAX_PROJECT_NAME_LEN) {
             return Err(Error::input(InvalidInput::ProjectName));
         }
@@ -164,6 +181,7 @@ impl<'k> RegistrationBuilder<'k> {
                     (public, RegisteredDeployKey::Dealt(alloc::boxed::Box::new(dealing)))
                 }
             };
+            progress(BuildStep::DeployKey(role));
             let sealed_webhook_secret = seal_secret(
                 params,
                 &recipients,
@@ -171,6 +189,7 @@ impl<'k> RegistrationBuilder<'k> {
                 webhook_secret.as_bytes(),
                 rng,
             )?;
+            progress(BuildStep::WebhookSecret(role));
             let setup = RepositorySetup {
                 role,
                 repository: repository.clone(),
@@ -205,9 +224,28 @@ impl<'k> RegistrationBuilder<'k> {
         registration.write_body(&mut body);
         registration.signature = self.owner.sign(&signed_message(&body));
         registration.id = registration_id(&registration.to_bytes());
+        progress(BuildStep::Signature);
         Ok(NewRegistration { registration, repositories: [config_setup, code_setup] })
     }
 }
+
+/// A step of [`RegistrationBuilder::build_with_progress`], reported when it
+/// is done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildStep {
+    /// The repository's deploy key is made and sealed (or dealt) to the
+    /// vaults.
+    DeployKey(RepositoryRole),
+    /// The repository's webhook secret is made and sealed to the vaults.
+    WebhookSecret(RepositoryRole),
+    /// The owner has signed the registration.
+    Signature,
+}
+
+/// How many [`BuildStep`]s a registration takes: a deploy key and a webhook
+/// secret per repository, and the signature.
+pub const BUILD_STEPS: usize = 5;
 
 /// A new registration and what its owner installs on the git host.
 #[derive(Debug)]

@@ -116,8 +116,9 @@ impl VaultFields {
         Ok(VaultFields { region, endpoint, key_epoch, expires_at })
     }
 
-    /// Whether the key has expired at `now` (Unix seconds).
-    pub(crate) fn expired_at(&self, now: u64) -> bool {
+    /// Whether the key has expired at `now` (Unix seconds): `expires_at` is
+    /// not 0 (never) and not after `now`.
+    pub fn expired_at(&self, now: u64) -> bool {
         self.expires_at != 0 && self.expires_at <= now
     }
 }

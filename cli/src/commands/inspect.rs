@@ -162,15 +162,18 @@ fn describe(params: &Params, decoded: &Decoded, out: &mut String) {
             let keypair = VaultKeypair::from_secret(params, secret.clone());
             let _ = writeln!(out, "  public Y: {}", hex(&keypair.public().sealing_key_bytes()));
             let _ = writeln!(out, "  public W: {}", hex(&keypair.public().kem_key_bytes()));
+            let _ = writeln!(out, "  fingerprint: {}", keypair.public().fingerprint());
         }
         Decoded::VaultPublicKey(key) => {
             let _ = writeln!(out, "  Y: {}", hex(&key.sealing_key_bytes()));
             let _ = writeln!(out, "  W: {}", hex(&key.kem_key_bytes()));
+            let _ = writeln!(out, "  fingerprint: {}", key.fingerprint());
         }
         Decoded::VaultRecord(record) => {
             let fields = record.fields();
             let _ = writeln!(out, "  Y: {}", hex(&record.public_key().sealing_key_bytes()));
             let _ = writeln!(out, "  W: {}", hex(&record.public_key().kem_key_bytes()));
+            let _ = writeln!(out, "  fingerprint: {}", record.public_key().fingerprint());
             let _ = writeln!(out, "  region: {}", fields.region().escape_debug());
             let _ = writeln!(out, "  endpoint: {}", fields.endpoint().escape_debug());
             let _ = writeln!(out, "  key epoch: {}", fields.key_epoch());

@@ -1,4 +1,4 @@
-//! `vault keygen` and `vault record`.
+//! `vault keygen`, `vault record` and `vault metrics`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +11,7 @@ use crate::armor::Kind;
 use crate::error::CliError;
 use crate::expiry;
 use crate::files::{OutputArgs, public_out, write_object};
-use crate::inputs::read_vault_keypair;
+use crate::inputs::{Decoded, read_decoded, read_vault_keypair, unexpected};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum VaultCommand {
@@ -20,9 +20,13 @@ pub(crate) enum VaultCommand {
     /// Make the vault's directory record: public key, stable fields and a
     /// proof of possession over them.
     Record(RecordArgs),
+    /// Set a record's network figures, reputation and free capacity (what
+    /// the network's directory publishes, not covered by the proof: a vault
+    /// cannot assert them). Vault selection needs both above zero.
+    Metrics(MetricsArgs),
 }
 
-/// `vault keygen` or `vault record`.
+/// `vault keygen`, `vault record` or `vault metrics`.
 pub(super) fn run(
     params: &Params,
     command: &VaultCommand,
@@ -31,6 +35,7 @@ pub(super) fn run(
     match command {
         VaultCommand::Keygen(args) => keygen(params, args, rng),
         VaultCommand::Record(args) => record(params, args, rng),
+        VaultCommand::Metrics(args) => metrics(args),
     }
 }
 
@@ -89,6 +94,40 @@ fn keygen(params: &Params, args: &KeygenArgs, rng: &mut Rng) -> Result<ExitCode,
         hex(&keypair.public().sealing_key_bytes()),
         hex(&keypair.public().kem_key_bytes()),
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The arguments of `vault metrics`.
+#[derive(Debug, Args)]
+pub(crate) struct MetricsArgs {
+    /// The record file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) record: PathBuf,
+    /// Reputation (0..=1000).
+    #[arg(long)]
+    pub(crate) reputation: u16,
+    /// Free capacity.
+    #[arg(long)]
+    pub(crate) capacity: u64,
+    /// The new record file [default: standard output].
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+/// `vault metrics`: the record with the network's figures set. The proof of
+/// possession is not checked here (`verify` does that) and stays valid: it
+/// covers the key and the stable fields only.
+fn metrics(args: &MetricsArgs) -> Result<ExitCode, CliError> {
+    let record = match read_decoded(&args.record, &[Kind::VaultRecord])? {
+        Decoded::VaultRecord(record) => record,
+        other => return Err(unexpected(&args.record, &other, Kind::VaultRecord)),
+    };
+    let record = (*record)
+        .with_network_metrics(args.reputation, args.capacity)
+        .map_err(|_| CliError::usage("--reputation must be 0..=1000"))?;
+    write_object(args.out.as_deref(), Kind::VaultRecord, &record.to_bytes(), &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
 

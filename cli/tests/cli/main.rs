@@ -1057,3 +1057,45 @@ fn sealed_webhook_secret_of_the_wrong_length_is_named() {
     let out = sb.ok(&with(&["open", "-k", "v.key", "-i", "s31", "-o", "-"], &ctx(&[])));
     assert_eq!(out.stdout, [7u8; 31]);
 }
+
+/// `vault metrics` sets the network's figures of a record: the proof still
+/// verifies (it covers the key and stable fields only), `inspect` shows the
+/// figures and the vault key's fingerprint (the one the web page shows), and
+/// a reputation above 1000 or a file that is not a record is refused.
+#[test]
+fn vault_metrics_sets_the_network_figures() {
+    let sb = Sandbox::new("metrics");
+    sb.vault("v", &[]);
+    sb.ok(&[
+        "vault",
+        "metrics",
+        "--record",
+        "v.rec",
+        "--reputation",
+        "900",
+        "--capacity",
+        "4096",
+        "-o",
+        "rated.rec",
+    ]);
+    let out = sb.ok(&["verify", "rated.rec"]);
+    assert_eq!(stdout(&out), "OK rated.rec\n");
+    let text = stdout(&sb.ok(&["inspect", "rated.rec", "v.key.pub"]));
+    assert!(text.contains("  reputation: 900\n  free capacity: 4096\n"), "{text}");
+    let fingerprints: Vec<&str> =
+        text.lines().filter_map(|line| line.strip_prefix("  fingerprint: ")).collect();
+    assert_eq!(fingerprints.len(), 2, "{text}");
+    assert_eq!(fingerprints[0], fingerprints[1]);
+    assert!(fingerprints[0].starts_with("SHA256:"), "{text}");
+
+    let out = sb.expect(
+        2,
+        &["vault", "metrics", "--record", "v.rec", "--reputation", "1001", "--capacity", "1"],
+    );
+    assert!(stderr(&out).contains("--reputation must be 0..=1000"), "{}", stderr(&out));
+    let out = sb.expect(
+        2,
+        &["vault", "metrics", "--record", "v.key.pub", "--reputation", "1", "--capacity", "1"],
+    );
+    assert!(stderr(&out).contains("v.key.pub"), "{}", stderr(&out));
+}
