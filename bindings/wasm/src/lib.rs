@@ -11,6 +11,7 @@
 //! | `verifyVaultRecords(records)` | each record's proof of possession (one batch) and expiry: `[{ ok, region, endpoint, epoch, fingerprint, error?, errorKind? }]` |
 //! | `selectVaults({ records, projectName, ownerPublicKey, count, regions?, minReputation?, minCapacity? })` | the chosen records (armored), best first, as `select_vaults` ranks them; invalid or expired records are never chosen |
 //! | `generateOwnerKey()` | `{ secretKey, publicKey }`: the `OWNER KEY` armor and 64 hex digits |
+//! | `ownerPublicKey(ownerKey)` | the public key (64 hex digits) of an `OWNER KEY` armor |
 //! | `createRegistration({ ownerKey, projectName, configRepository, codeRepository, vaults, timestamp?, onProgress? })` | `{ registration, projectId, registrationId, config, code, millis }`, each repository `{ repository, deployKeyOpenssh, fingerprint, webhookSecret }` |
 //! | `verify({ items, projectName?, project?, owner?, repository?, purpose?, extra?, vault? })` | `[{ kind, ok, error?, errorKind? }]`, one batch, as `vaultseal verify` |
 //!
@@ -179,6 +180,18 @@ fn owner_public_key(hex: &str) -> Result<VerifyingKey, Failure> {
 #[wasm_bindgen(js_name = generateOwnerKey)]
 pub fn generate_owner_key() -> Result<JsValue, JsValue> {
     to_js(&registration::generate_owner_key(&mut rng()))
+}
+
+/// `ownerPublicKey(ownerKey: string)`: the public key (64 hex digits) of
+/// an `OWNER KEY` armor, for a page that loads an existing key.
+///
+/// # Errors
+/// Throws `kind: "armor"`, `"wrong-kind"` or `"decode"` for text that is not
+/// an owner key.
+#[wasm_bindgen(js_name = ownerPublicKey)]
+pub fn owner_public_key_js(owner_key: &str) -> Result<String, JsValue> {
+    let key = armored::owner_key(owner_key)?;
+    Ok(base16ct::lower::encode_string(key.verifying_key().as_bytes()))
 }
 
 /// `createRegistration({ ownerKey, projectName, configRepository,
