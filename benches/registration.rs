@@ -154,6 +154,21 @@ fn registration(c: &mut Criterion) {
     g.sampling_mode(SamplingMode::Flat).sample_size(10);
 
     g.throughput(Throughput::Elements(1));
+    // Making one (two deploy keys and two webhook secrets sealed to two
+    // vaults, and the owner's signature): the native side of the browser
+    // comparison (`web/bench/registration.mjs` does the same in Chromium).
+    let two_vaults = [*vault, *VaultKeypair::from_seed(params, &[0x5b; 32]).unwrap().public()];
+    let owner = SigningKey::from_bytes(&[7; 32]);
+    g.bench_function("build_one_to_2_vaults", |b| {
+        b.iter(|| {
+            ProjectRegistration::builder(&owner, "bench-build")
+                .recipients(&two_vaults)
+                .repositories("github:1", "github:2")
+                .timestamp(1_700_000_000)
+                .build(params, &mut rng)
+                .unwrap()
+        })
+    });
     g.bench_function("decode_one", |b| {
         b.iter(|| ProjectRegistration::from_bytes(black_box(&setup.encoded[0])).unwrap())
     });
