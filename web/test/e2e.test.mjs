@@ -133,13 +133,25 @@ test("a registration created in the page passes the native verify-registration",
   assert.equal((inspect.match(/recipient Y: /g) ?? []).length, 2);
   assert.ok(!inspect.includes(sealingKeyOf(middle.key)), "the forged vault is a recipient");
 
-  // 7. The Verify tab checks the downloaded registration with its records offline.
+  // 7. The Verify tab checks the downloaded registration with its records,
+  // dropped on it, offline.
   await page.click("#tab-verify");
-  await page.setInputFiles("#verify-file", [registration, north.record, south.record, forged]);
+  const dropped = [registration, north.record, south.record, forged].map((path) => ({
+    name: path.split("/").pop(),
+    text: readFileSync(path, "utf8"),
+  }));
+  await page.evaluate((files) => {
+    const transfer = new DataTransfer();
+    for (const { name, text } of files) transfer.items.add(new File([text], name));
+    const zone = document.querySelector("#dropzone");
+    zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, dropped);
   const verdicts = page.locator("#verify-results tbody tr");
   await assertCount(verdicts, 4);
   const statuses = await verdicts.locator(".status").allInnerTexts();
   assert.deepEqual(statuses.map((s) => s.split(":")[0]), ["valid", "valid", "valid", "invalid"]);
+  const names = await verdicts.locator("td:first-child").allInnerTexts();
+  assert.deepEqual(names, dropped.map((f) => f.name));
 
   assert.deepEqual(errors, [], "the page logged errors");
   assert.deepEqual(outside, [], "the page reached beyond its origin");

@@ -52,6 +52,7 @@ use rand_core::UnwrapErr;
 use serde::Serialize;
 use vaultseal::{Params, ProjectId, SelectionPolicy, VaultPublicKey, VerifyingKey, select_vaults};
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
 use crate::failure::{Failure, kinds};
 use crate::options::Options;
@@ -189,8 +190,13 @@ pub fn generate_owner_key() -> Result<JsValue, JsValue> {
 /// Throws `kind: "armor"`, `"wrong-kind"` or `"decode"` for text that is not
 /// an owner key.
 #[wasm_bindgen(js_name = ownerPublicKey)]
-pub fn owner_public_key_js(owner_key: &str) -> Result<String, JsValue> {
-    let key = armored::owner_key(owner_key)?;
+pub fn owner_public_key_js(owner_key: JsValue) -> Result<String, JsValue> {
+    // Taken as a value, not `&str`: the glue's copy of a `&str` argument is
+    // freed unwiped, this `String` is ours to wipe.
+    let text = Zeroizing::new(
+        owner_key.as_string().ok_or_else(|| Failure::options("'ownerKey' must be a string"))?,
+    );
+    let key = armored::owner_key(&text)?;
     Ok(base16ct::lower::encode_string(key.verifying_key().as_bytes()))
 }
 
@@ -231,7 +237,8 @@ pub fn create_registration(options: JsValue) -> Result<JsValue, JsValue> {
             "onProgress",
         ],
     )?;
-    let owner = armored::owner_key(&options.required_string("ownerKey")?).map_err(|failure| {
+    let owner_text = Zeroizing::new(options.required_string("ownerKey")?);
+    let owner = armored::owner_key(&owner_text).map_err(|failure| {
         Failure::new(failure.kind(), alloc::format!("ownerKey: {}", failure.message()))
     })?;
     let project_name = options.required_string("projectName")?;

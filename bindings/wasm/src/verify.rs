@@ -21,6 +21,7 @@ use vaultseal::{
     SealedSecret, ThresholdSealedDeployKey, VaultPublicKey, VaultRecord, VerifyingKey,
 };
 use vaultseal_armor::Kind;
+use zeroize::Zeroizing;
 
 use crate::armored;
 use crate::failure::{Failure, kinds};
@@ -159,7 +160,9 @@ pub fn verify<R: CryptoRng + ?Sized>(
     now: u64,
     rng: &mut R,
 ) -> Result<Vec<ItemReport>, Failure> {
-    let texts = options.required_strings("items")?;
+    // Wiped when done: an item may be a secret kind given by mistake.
+    let texts: Vec<Zeroizing<String>> =
+        options.required_strings("items")?.into_iter().map(Zeroizing::new).collect();
     let vault = match options.string("vault")? {
         Some(text) => Some(armored::vault_key(&text).map_err(|failure| {
             Failure::new(failure.kind(), format!("vault: {}", failure.message()))

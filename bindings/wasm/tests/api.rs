@@ -512,11 +512,15 @@ fn verify_options_are_checked() {
 
 #[wasm_bindgen_test]
 fn owner_public_key_reads_the_cli_owner_key() {
-    assert_eq!(vaultseal_wasm::owner_public_key_js(OWNER).unwrap(), OWNER_PUB.trim());
+    assert_eq!(vaultseal_wasm::owner_public_key_js(OWNER.into()).unwrap(), OWNER_PUB.trim());
     let kind = |text: &str| {
-        let error = vaultseal_wasm::owner_public_key_js(text).unwrap_err();
+        let error = vaultseal_wasm::owner_public_key_js(text.into()).unwrap_err();
         string(&error, "kind")
     };
+    assert_eq!(
+        thrown_kind(vaultseal_wasm::owner_public_key_js(JsValue::from(7)).map(JsValue::from)),
+        "options"
+    );
     assert_eq!(kind(A), "wrong-kind");
     assert_eq!(kind("x"), "armor");
     assert_eq!(kind(&encode(Kind::OwnerKey, &[1; 31]).unwrap()), "decode");
