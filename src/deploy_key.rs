@@ -75,19 +75,19 @@ use alloc::string::String;
 use core::fmt;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::IsIdentity;
 use ed25519_dalek::hazmat::{ExpandedSecretKey, raw_sign};
 use ed25519_dalek::{Signature, VerifyingKey};
 use rand_core::CryptoRng;
-use sha2::{Digest, Sha256, Sha512};
+use sha2::{Digest, Sha512};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::encoding::Decode;
-use crate::encoding::{EdwardsElement, Reader};
+use crate::encoding::{EdwardsElement, Reader, sha256_fingerprint};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 use crate::transcript::labels;
 
@@ -402,11 +402,7 @@ impl DeployPublicKey {
     /// of SHA-256(blob): the same string `ssh-keygen -l -f key.pub` prints
     /// (its full output is `256 SHA256:… comment (ED25519)`).
     pub fn fingerprint(&self) -> String {
-        let digest = Sha256::digest(self.to_openssh_blob());
-        let mut out = String::with_capacity(7 + 43);
-        out.push_str("SHA256:");
-        STANDARD_NO_PAD.encode_string(digest, &mut out);
-        out
+        sha256_fingerprint(&self.to_openssh_blob())
     }
 
     /// Parse an OpenSSH public key line: `ssh-ed25519 <base64 blob>

@@ -17,12 +17,17 @@
 //!
 //! Wire integers are little-endian.
 
+use alloc::string::String;
 use alloc::vec::Vec;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD_NO_PAD;
 
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::IsIdentity;
+use sha2::{Digest, Sha256};
 
 use crate::error::{DecodeFailure, Error, Object};
 
@@ -66,6 +71,15 @@ impl EdwardsElement {
     pub(crate) fn from_point(point: EdwardsPoint) -> Self {
         EdwardsElement { compressed: point.compress(), point }
     }
+}
+
+/// A key's fingerprint in OpenSSH's form: `SHA256:` ‖ unpadded standard
+/// base64 of SHA-256(`bytes`) (50 characters).
+pub(crate) fn sha256_fingerprint(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(7 + 43);
+    out.push_str("SHA256:");
+    STANDARD_NO_PAD.encode_string(Sha256::digest(bytes), &mut out);
+    out
 }
 
 /// Decode a canonical scalar.

@@ -41,17 +41,15 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD_NO_PAD;
 use curve25519_dalek::montgomery::MontgomeryPoint;
 use curve25519_dalek::scalar::Scalar;
 use rand_core::CryptoRng;
-use sha2::{Digest, Sha256, Sha512};
+use sha2::{Digest, Sha512};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::encoding::Decode;
-use crate::encoding::{Reader, RistrettoElement};
+use crate::encoding::{Reader, RistrettoElement, sha256_fingerprint};
 use crate::error::{DecodeFailure, Error, InvalidInput, Object};
 use crate::params::Params;
 use crate::transcript::labels;
@@ -280,11 +278,7 @@ impl VaultPublicKey {
     /// assert!(fingerprint.starts_with("SHA256:") && fingerprint.len() == 7 + 43);
     /// ```
     pub fn fingerprint(&self) -> String {
-        let digest = Sha256::digest(self.to_bytes());
-        let mut out = String::with_capacity(7 + 43);
-        out.push_str("SHA256:");
-        STANDARD_NO_PAD.encode_string(digest, &mut out);
-        out
+        sha256_fingerprint(&self.to_bytes())
     }
 }
 
