@@ -525,3 +525,37 @@ fn owner_public_key_reads_the_cli_owner_key() {
     assert_eq!(kind("x"), "armor");
     assert_eq!(kind(&encode(Kind::OwnerKey, &[1; 31]).unwrap()), "decode");
 }
+
+#[wasm_bindgen_test]
+fn threshold_dealings_verify_as_deploy_keys_and_fail_with_their_kind() {
+    let params = Params::shared();
+    let owner = vaultseal::SigningKey::from_bytes(&[3; 32]).verifying_key();
+    let owner_hex = base16ct::lower::encode_string(owner.as_bytes());
+    let recipients = [*keypair(A_KEY).public(), *keypair(B_KEY).public(), *keypair(C_KEY).public()];
+    let context = vaultseal::Context::new(
+        b"dealt",
+        b"github:9",
+        vaultseal::Purpose::DeployKey,
+        owner.to_bytes(),
+    )
+    .unwrap();
+    let (_, dealing) =
+        vaultseal::seal_new_deploy_key_shares(params, &recipients, 2, &context, &mut rng())
+            .unwrap();
+    let text = encode(Kind::ThresholdSealedDeployKey, &dealing.to_bytes()).unwrap().to_string();
+    let check = |repository: &str| {
+        let options = object(&[
+            ("items", strings(&[&text])),
+            ("project", "dealt".into()),
+            ("owner", owner_hex.as_str().into()),
+            ("repository", repository.into()),
+            // Ignored for dealings: they always verify as deploy keys.
+            ("purpose", "secret".into()),
+        ]);
+        let report = &list(&verify(options).unwrap())[0];
+        assert_eq!(string(report, "kind"), "THRESHOLD SEALED DEPLOY KEY");
+        (boolean(report, "ok"), get(report, "errorKind").as_string().unwrap_or_default())
+    };
+    assert_eq!(check("github:9"), (true, String::new()));
+    assert_eq!(check("github:10"), (false, "threshold".into()));
+}
