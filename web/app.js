@@ -5,6 +5,14 @@ const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "modu
 let nextId = 0;
 const pending = new Map();
 
+// A worker that fails to load (or crashes) fails every pending call.
+worker.onerror = (event) => {
+  event.preventDefault?.();
+  const error = Object.assign(new Error(`the worker failed: ${event.message ?? "it did not load"}`), { kind: "other" });
+  for (const call of pending.values()) call.reject(error);
+  pending.clear();
+};
+
 worker.onmessage = (event) => {
   const { id, progress, result, error } = event.data;
   const call = pending.get(id);
@@ -85,8 +93,9 @@ function renderRecords() {
     box.setAttribute("aria-label", `use vault ${i + 1}`);
     box.addEventListener("change", () => (record.chosen = box.checked));
     const status = report.ok ? "valid" : `invalid: ${report.error}`;
+    const figures = report.reputation === undefined ? "—" : `${report.reputation} · ${report.freeCapacity}`;
     const cells = [box, report.region ?? "—", report.endpoint ?? "—", report.epoch ?? "—",
-      report.fingerprint ?? "—", status];
+      report.fingerprint ?? "—", figures, status];
     for (const content of cells) {
       const cell = document.createElement("td");
       if (content instanceof Node) cell.append(content);
@@ -114,6 +123,7 @@ let ownerKey = null;
 let ownerPublicKey = null;
 
 function setOwner(secretKey, publicKey) {
+  clearSelection();
   ownerKey = secretKey;
   ownerPublicKey = publicKey;
   $("#owner-public").textContent = publicKey;
@@ -124,8 +134,12 @@ function setOwner(secretKey, publicKey) {
 }
 
 $("#owner-generate").addEventListener("click", async () => {
-  const key = await call("generateOwnerKey", {});
-  setOwner(key.secretKey, key.publicKey);
+  try {
+    const key = await call("generateOwnerKey", {});
+    setOwner(key.secretKey, key.publicKey);
+  } catch (error) {
+    showError("#create-status")(error);
+  }
 });
 $("#owner-file").addEventListener("change", async (event) => {
   const file = event.target.files[0];
@@ -140,6 +154,15 @@ $("#owner-file").addEventListener("change", async (event) => {
 });
 
 // ---- selection ----
+/** The selection ranks for one owner and project: changing either clears it. */
+function clearSelection() {
+  if (!records.some((r) => r.chosen)) return;
+  for (const record of records) record.chosen = false;
+  renderRecords();
+  $("#select-status").textContent = "";
+}
+$("#project-name").addEventListener("input", clearSelection);
+
 function policy() {
   const regions = $("#policy-regions").value.split(",").map((r) => r.trim()).filter(Boolean);
   return {
@@ -261,8 +284,15 @@ function showError(selector) {
 
 // ---- verify tab ----
 async function verifyFiles(files) {
-  const texts = await Promise.all(files.map((file) => file.text()));
-  const reports = await call("verify", { items: texts });
+  let reports;
+  try {
+    const texts = await Promise.all(files.map((file) => file.text()));
+    reports = await call("verify", { items: texts });
+  } catch (error) {
+    showError("#verify-status")(error);
+    return;
+  }
+  $("#verify-status").textContent = "";
   const body = $("#verify-results tbody");
   body.replaceChildren();
   files.forEach((file, i) => {

@@ -52,6 +52,7 @@ test("a registration created in the page passes the native verify-registration",
   for (const [row, vault] of [[0, north], [2, south]]) {
     const shown = await rows.nth(row).locator("td").nth(4).innerText();
     assert.equal(shown, fingerprintOf(vault.key));
+    assert.equal(await rows.nth(row).locator("td").nth(5).innerText(), "900 · 1048576");
   }
 
   // 2. Owner and project.

@@ -78,12 +78,16 @@ pub fn vault_key(text: &str) -> Result<(VaultPublicKey, Option<Box<VaultRecord>>
 /// As [`decode_kind`], or [`kinds::DECODE`] for a body that is not 32 bytes.
 pub fn owner_key(text: &str) -> Result<Box<SigningKey>, Failure> {
     let bytes = decode_kind(text, Kind::OwnerKey)?;
-    let seed = Zeroizing::new(<[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
-        Failure::new(
+    if bytes.len() != 32 {
+        return Err(Failure::new(
             kinds::DECODE,
             format!("invalid owner key: a 32-byte Ed25519 seed, not {} bytes", bytes.len()),
-        )
-    })?);
+        ));
+    }
+    // Copied into a wiped buffer (no unwiped temporary), the key built in
+    // place on the heap.
+    let mut seed = Zeroizing::new([0u8; 32]);
+    seed.copy_from_slice(&bytes);
     Ok(Box::new(SigningKey::from_bytes(&seed)))
 }
 

@@ -8,7 +8,7 @@
 //!
 //! | JS | does |
 //! |----|------|
-//! | `verifyVaultRecords(records)` | each record's proof of possession (one batch) and expiry: `[{ ok, region, endpoint, epoch, fingerprint, error?, errorKind? }]` |
+//! | `verifyVaultRecords(records)` | each record's proof of possession (one batch) and expiry: `[{ ok, region, endpoint, epoch, fingerprint, reputation, freeCapacity, error?, errorKind? }]` |
 //! | `selectVaults({ records, projectName, ownerPublicKey, count, regions?, minReputation?, minCapacity? })` | the chosen records (armored), best first, as `select_vaults` ranks them; invalid or expired records are never chosen |
 //! | `generateOwnerKey()` | `{ secretKey, publicKey }`: the `OWNER KEY` armor and 64 hex digits |
 //! | `ownerPublicKey(ownerKey)` | the public key (64 hex digits) of an `OWNER KEY` armor |
@@ -21,7 +21,8 @@
 //! # Secrets in JavaScript
 //! Two results hold secrets: `generateOwnerKey().secretKey` and each
 //! repository's `webhookSecret`. Rust wipes every copy of its own (the seed,
-//! the armor, the hex) before the call returns; the JS strings it hands over
+//! the armor, the hex; its heap buffers, and the stack the call used:
+//! [`scrub`]) before the call returns; the JS strings it hands over
 //! are the only copies that leave Rust. JavaScript strings are immutable and
 //! garbage-collected: **JS cannot wipe them**, only drop every reference and
 //! let the collector reclaim the memory at some later time. Keep them in as
@@ -43,10 +44,12 @@ pub mod failure;
 pub mod options;
 pub mod records;
 pub mod registration;
+pub mod scrub;
 pub mod verify;
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use rand_core::UnwrapErr;
 use serde::Serialize;
@@ -58,6 +61,7 @@ use crate::failure::{Failure, kinds};
 use crate::options::Options;
 use crate::records::CheckedRecords;
 use crate::registration::RegistrationInput;
+use crate::scrub::StackScrub;
 
 /// The system's CSPRNG: `crypto.getRandomValues` in a browser or Node.
 fn rng() -> UnwrapErr<getrandom::SysRng> {
@@ -129,12 +133,12 @@ pub fn select_vaults_js(options: JsValue) -> Result<JsValue, JsValue> {
     let project_name = options.required_string("projectName")?;
     let owner = owner_public_key(&options.required_string("ownerPublicKey")?)?;
     let count =
-        options.integer("count", 8)?.ok_or_else(|| Failure::options("'count' is required"))?;
+        options.integer("count", 1, 8)?.ok_or_else(|| Failure::options("'count' is required"))?;
     let policy = SelectionPolicy {
         allowed_regions: options.strings("regions")?.unwrap_or_default(),
-        min_reputation: u16::try_from(options.integer("minReputation", 1000)?.unwrap_or(0))
+        min_reputation: u16::try_from(options.integer("minReputation", 0, 1000)?.unwrap_or(0))
             .unwrap_or(u16::MAX),
-        min_capacity: options.integer("minCapacity", u64::MAX)?.unwrap_or(0),
+        min_capacity: options.integer("minCapacity", 0, u64::MAX)?.unwrap_or(0),
         now: Some(now()),
     };
     let project_id = ProjectId::derive(&owner, &project_name)
@@ -144,7 +148,7 @@ pub fn select_vaults_js(options: JsValue) -> Result<JsValue, JsValue> {
     let mut rng = rng();
     let checked = CheckedRecords::check(params, &texts, now(), &mut rng);
     let (positions, valid): (Vec<usize>, Vec<_>) =
-        checked.valid().map(|(i, record)| (i, record.clone())).unzip();
+        checked.valid().into_iter().map(|(i, record)| (i, record.clone())).unzip();
     let count = usize::try_from(count).unwrap_or(usize::MAX);
     let chosen = select_vaults(params, &valid, &policy, project_id.as_bytes(), count, &mut rng)
         .map_err(|error| Failure::from_crate(error, "cannot select vaults"))?;
@@ -180,6 +184,7 @@ fn owner_public_key(hex: &str) -> Result<VerifyingKey, Failure> {
 /// Never in practice (the conversion to JS values).
 #[wasm_bindgen(js_name = generateOwnerKey)]
 pub fn generate_owner_key() -> Result<JsValue, JsValue> {
+    let _scrub = StackScrub;
     to_js(&registration::generate_owner_key(&mut rng()))
 }
 
@@ -191,6 +196,7 @@ pub fn generate_owner_key() -> Result<JsValue, JsValue> {
 /// an owner key.
 #[wasm_bindgen(js_name = ownerPublicKey)]
 pub fn owner_public_key_js(owner_key: JsValue) -> Result<String, JsValue> {
+    let _scrub = StackScrub;
     // Taken as a value, not `&str`: the glue's copy of a `&str` argument is
     // freed unwiped, this `String` is ours to wipe.
     let text = Zeroizing::new(
@@ -224,6 +230,10 @@ pub fn owner_public_key_js(owner_key: JsValue) -> Result<String, JsValue> {
 /// name, refs or vault list the crate refuses.
 #[wasm_bindgen(js_name = createRegistration)]
 pub fn create_registration(options: JsValue) -> Result<JsValue, JsValue> {
+    let _scrub = StackScrub;
+    // `onProgress` runs inside the call: calling back in would nest without
+    // bound (and blow the stack).
+    let _running = Running::enter()?;
     let started = millis();
     let options = Options::new(
         &options,
@@ -245,7 +255,7 @@ pub fn create_registration(options: JsValue) -> Result<JsValue, JsValue> {
     let config_repository = options.required_string("configRepository")?;
     let code_repository = options.required_string("codeRepository")?;
     let vault_texts = options.required_strings("vaults")?;
-    let timestamp = options.integer("timestamp", u64::MAX)?.unwrap_or_else(now);
+    let timestamp = options.integer("timestamp", 0, u64::MAX)?.unwrap_or_else(now);
     let on_progress = options.function("onProgress")?;
 
     let params = Params::shared();
@@ -264,6 +274,30 @@ pub fn create_registration(options: JsValue) -> Result<JsValue, JsValue> {
     let mut out = registration::create(params, &input, on_progress.as_ref(), &mut rng)?;
     out.millis = millis() - started;
     to_js(&out)
+}
+
+/// `createRegistration` is running (set and cleared by [`Running`]).
+static CREATING: AtomicBool = AtomicBool::new(false);
+
+/// Marks `createRegistration` as running until dropped.
+struct Running;
+
+impl Running {
+    /// Enter, unless a call is already running.
+    fn enter() -> Result<Running, Failure> {
+        if CREATING.swap(true, Ordering::Acquire) {
+            return Err(Failure::options(
+                "createRegistration cannot be called from its own onProgress",
+            ));
+        }
+        Ok(Running)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        CREATING.store(false, Ordering::Release);
+    }
 }
 
 /// `verify({ items, projectName?, project?, owner?, repository?, purpose?,
@@ -285,6 +319,8 @@ pub fn create_registration(options: JsValue) -> Result<JsValue, JsValue> {
 /// an item's own failure (including a missing context) is in its report.
 #[wasm_bindgen]
 pub fn verify(options: JsValue) -> Result<JsValue, JsValue> {
+    // An item may be a secret kind given by mistake.
+    let _scrub = StackScrub;
     let options = Options::new(&options, &verify::KNOWN)?;
     let reports = verify::verify(Params::shared(), &options, now(), &mut rng())?;
     to_js(&reports)

@@ -6,7 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use rand_core::CryptoRng;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use vaultseal::{BatchVerifier, Params, VaultRecord};
 
 use crate::armored;
@@ -27,16 +27,40 @@ pub struct RecordReport {
     pub endpoint: Option<String>,
     /// The key epoch (when it decodes).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub epoch: Option<u64>,
+    pub epoch: Option<JsNumber>,
     /// The vault key's fingerprint, `SHA256:…` (when it decodes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
+    /// The network's reputation figure (when it decodes): not covered by
+    /// the proof, anyone can change it in transit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reputation: Option<u16>,
+    /// The network's free capacity figure (when it decodes): not covered by
+    /// the proof either.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub free_capacity: Option<JsNumber>,
     /// Why it is not ok.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The stable kind of `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_kind: Option<&'static str>,
+}
+
+/// A `u64` from an untrusted record, for JS: a number when JS holds it
+/// exactly (up to 2⁵³ − 1), otherwise its decimal string (never a rounded
+/// number, never a failed conversion).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsNumber(pub u64);
+
+impl Serialize for JsNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0 < (1 << 53) {
+            serializer.serialize_u64(self.0)
+        } else {
+            serializer.collect_str(&self.0)
+        }
+    }
 }
 
 /// Records checked together: each decoded record with its verdict.
@@ -100,8 +124,10 @@ impl CheckedRecords {
                     ok: verdict.is_ok(),
                     region: record.as_ref().map(|r| r.fields().region().into()),
                     endpoint: record.as_ref().map(|r| r.fields().endpoint().into()),
-                    epoch: record.as_ref().map(|r| r.fields().key_epoch()),
+                    epoch: record.as_ref().map(|r| JsNumber(r.fields().key_epoch())),
                     fingerprint: record.as_ref().map(|r| r.public_key().fingerprint()),
+                    reputation: record.as_ref().map(VaultRecord::reputation),
+                    free_capacity: record.as_ref().map(|r| JsNumber(r.free_capacity())),
                     error: failure.map(|f| f.message().into()),
                     error_kind: failure.map(Failure::kind),
                 }
@@ -109,12 +135,21 @@ impl CheckedRecords {
             .collect()
     }
 
-    /// The valid records with their input positions.
-    pub fn valid(&self) -> impl Iterator<Item = (usize, &VaultRecord)> {
-        self.entries.iter().enumerate().filter_map(|(i, (record, verdict))| {
-            verdict.is_ok().then_some(())?;
-            Some((i, record.as_ref()?))
-        })
+    /// The valid records with their input positions, each vault key once
+    /// (its first valid record: the same record twice, or re-wrapped, must
+    /// not be chosen as two vaults).
+    pub fn valid(&self) -> Vec<(usize, &VaultRecord)> {
+        let mut seen: Vec<[u8; 64]> = Vec::new();
+        let mut valid = Vec::new();
+        for (i, (record, verdict)) in self.entries.iter().enumerate() {
+            let (Some(record), Ok(())) = (record, verdict) else { continue };
+            let key = record.public_key().to_bytes();
+            if !seen.contains(&key) {
+                seen.push(key);
+                valid.push((i, record));
+            }
+        }
+        valid
     }
 
     /// Every record, valid or [the first failure](Failure), named by its

@@ -14,6 +14,7 @@ use vaultseal_armor::{Kind, decode, encode};
 use vaultseal_wasm::{
     create_registration, generate_owner_key, select_vaults_js, verify, verify_vault_records,
 };
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -558,4 +559,148 @@ fn threshold_dealings_verify_as_deploy_keys_and_fail_with_their_kind() {
     };
     assert_eq!(check("github:9"), (true, String::new()));
     assert_eq!(check("github:10"), (false, "threshold".into()));
+}
+
+// ---- hardening ----
+
+/// How many times the bytes (given in JS: `hex`, or an armor's body) occur
+/// in this module's linear memory. The needle is built in JS, never in wasm
+/// memory, so the count is that of the module's own copies.
+fn copies_in_memory(needle: &JsValue, is_armor: bool) -> f64 {
+    let search = Function::new_with_args(
+        "memory, needle, isArmor",
+        "let bytes;
+         if (isArmor) {
+           const body = needle.split('\\n').filter(l => l && !l.startsWith('-----')).join('');
+           bytes = Uint8Array.from(atob(body), c => c.charCodeAt(0));
+         } else {
+           bytes = Uint8Array.from(needle.match(/../g), h => parseInt(h, 16));
+         }
+         const m = new Uint8Array(memory.buffer);
+         let count = 0;
+         outer: for (let i = 0; i + bytes.length <= m.length; i++) {
+           if (m[i] !== bytes[0]) continue;
+           for (let j = 1; j < bytes.length; j++) if (m[i + j] !== bytes[j]) continue outer;
+           count++;
+         }
+         return count;",
+    );
+    search
+        .call3(&JsValue::NULL, &wasm_bindgen::memory(), needle, &JsValue::from_bool(is_armor))
+        .unwrap()
+        .as_f64()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+fn no_secret_is_left_in_wasm_memory() {
+    // A fresh owner key: its seed (decoded only in JS here).
+    let key = generate_owner_key().unwrap();
+    let armor = get(&key, "secretKey");
+    assert_eq!(copies_in_memory(&armor, true), 0.0, "owner seed after generateOwnerKey");
+    assert!(vaultseal_wasm::owner_public_key_js(armor.clone()).is_ok());
+    assert_eq!(copies_in_memory(&armor, true), 0.0, "owner seed after ownerPublicKey");
+
+    // A registration: the owner seed and both webhook secrets.
+    let out =
+        create_registration(registration_options(&[A, B], &[("ownerKey", armor.clone())])).unwrap();
+    assert_eq!(copies_in_memory(&armor, true), 0.0, "owner seed after createRegistration");
+    for role in ["config", "code"] {
+        let secret = get(&get(&out, role), "webhookSecret");
+        assert_eq!(copies_in_memory(&secret, false), 0.0, "{role} webhook secret");
+    }
+
+    // A failure after the owner key was read (no vaults given).
+    let options = object(&[
+        ("ownerKey", armor.clone()),
+        ("projectName", "p".into()),
+        ("configRepository", "a".into()),
+        ("codeRepository", "b".into()),
+    ]);
+    assert_eq!(thrown_kind(create_registration(options)), "options");
+    assert_eq!(copies_in_memory(&armor, true), 0.0, "owner seed after a failed call");
+
+    // A `vaults` array whose element read throws, after the owner key.
+    let throwing = js_sys::eval(
+        "new Proxy([], { get(t, k) { if (k === 'length') return 1; throw new Error('boom'); } })",
+    )
+    .unwrap();
+    let options = registration_options(&[], &[("ownerKey", armor.clone()), ("vaults", throwing)]);
+    assert_eq!(thrown_kind(create_registration(options)), "options");
+    assert_eq!(copies_in_memory(&armor, true), 0.0, "owner seed after a throwing input");
+}
+
+#[wasm_bindgen_test]
+fn throwing_getters_and_proxies_are_options_failures() {
+    let getter = js_sys::eval(
+        "({ records: [], projectName: 'p', ownerPublicKey: '00', count: 1, \
+           get regions() { throw new Error('no') } })",
+    )
+    .unwrap();
+    assert_eq!(thrown_kind(select_vaults_js(getter)), "options");
+    let revoked = js_sys::eval(
+        "(() => { const p = Proxy.revocable([], {}); p.revoke(); return p.proxy; })()",
+    )
+    .unwrap();
+    assert_eq!(thrown_kind(verify_vault_records(revoked.clone())), "options");
+    assert_eq!(thrown_kind(verify(revoked)), "options");
+}
+
+#[wasm_bindgen_test]
+fn oversized_inputs_are_refused_before_they_are_copied() {
+    let many: JsValue = (0..=4096).map(|_| JsValue::from_str("x")).collect::<Array>().into();
+    assert_eq!(thrown_kind(verify_vault_records(many)), "options");
+    let long = js_sys::eval("['x'.repeat((1 << 20) + 1)]").unwrap();
+    assert_eq!(thrown_kind(verify_vault_records(long)), "options");
+    let total = js_sys::eval("Array(65).fill('x'.repeat(1 << 20))").unwrap();
+    assert_eq!(thrown_kind(verify_vault_records(total)), "options");
+}
+
+#[wasm_bindgen_test]
+fn a_vault_is_selected_once_however_often_its_record_is_given() {
+    let rewrapped = A.replace('\n', "\r\n");
+    assert_eq!(thrown_kind(select(&[("count", 3.into())], &[A, A, B])), "invalid-input");
+    assert_eq!(thrown_kind(select(&[("count", 3.into())], &[A, &rewrapped, B])), "invalid-input");
+    let mut chosen: Vec<String> =
+        list(&select(&[("count", 2.into())], &[A, &rewrapped, B]).unwrap())
+            .iter()
+            .map(|v| v.as_string().unwrap())
+            .collect();
+    chosen.sort();
+    let mut expected = vec![A.to_string(), B.to_string()];
+    expected.sort();
+    assert_eq!(chosen, expected);
+}
+
+#[wasm_bindgen_test]
+fn create_registration_cannot_be_entered_from_its_own_progress() {
+    let inner = Array::new();
+    let callback = Function::new_with_args(
+        "inner, create, options, event",
+        "if (event.done === 1) { try { create(options) } catch (e) { inner.push(e.kind) } }",
+    );
+    // The export itself, called from JS.
+    let options = registration_options(&[A], &[]);
+    let reenter = Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(create_registration);
+    let bound = callback.bind3(&JsValue::NULL, &inner, reenter.as_ref().unchecked_ref(), &options);
+    let outer = create_registration(registration_options(&[A], &[("onProgress", bound.into())]));
+    assert!(outer.is_ok());
+    assert_eq!(inner.iter().map(|k| k.as_string().unwrap()).collect::<Vec<_>>(), ["options"]);
+}
+
+#[wasm_bindgen_test]
+fn reports_carry_the_network_figures_and_large_numbers_as_strings() {
+    let report = &list(&verify_vault_records(strings(&[A])).unwrap())[0];
+    assert_eq!(get(report, "reputation").as_f64(), Some(900.0));
+    assert_eq!(get(report, "freeCapacity").as_f64(), Some(1_048_576.0));
+    // A record whose epoch and capacity JS numbers cannot hold exactly.
+    let vault = keypair(A_KEY);
+    let fields = vaultseal::VaultFields::new("eu-west", "https://big.example", 1 << 60, 0).unwrap();
+    let big =
+        VaultRecord::new(&vault, fields, &mut rng()).with_network_metrics(1, u64::MAX).unwrap();
+    let text = encode(Kind::VaultRecord, &big.to_bytes()).unwrap().to_string();
+    let report = &list(&verify_vault_records(strings(&[&text])).unwrap())[0];
+    assert!(boolean(report, "ok"));
+    assert_eq!(string(report, "epoch"), "1152921504606846976");
+    assert_eq!(string(report, "freeCapacity"), "18446744073709551615");
 }
