@@ -92,8 +92,11 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// `verifyVaultRecords(records: string[])`: each armored `VAULT RECORD`
 /// decoded, its proof of possession verified (all in one batch) and its
 /// expiry checked against the JS clock. One report per record, in order:
-/// `{ ok, region, endpoint, epoch, fingerprint, error?, errorKind? }`
-/// (`region` … `fingerprint` whenever the record decodes, valid or not).
+/// `{ ok, region, endpoint, epoch, fingerprint, reputation, freeCapacity,
+/// error?, errorKind? }` (all but `ok` and the error whenever the record
+/// decodes, valid or not; `reputation` and `freeCapacity` are the network's
+/// figures, outside the proof; numbers above 2⁵³ − 1 come as decimal
+/// strings).
 ///
 /// # Errors
 /// Throws `kind: "options"` if `records` is not an array of strings.
@@ -109,7 +112,8 @@ pub fn verify_vault_records(records: JsValue) -> Result<JsValue, JsValue> {
 /// project (its id derived from `ownerPublicKey`, 64 hex digits, and
 /// `projectName`), best first, as `select_vaults` ranks them, returned as
 /// the armored strings given. Records that do not decode, whose proof fails
-/// or that have expired are never chosen.
+/// or that have expired are never chosen, and a vault key given in several
+/// records counts once (its first valid record).
 ///
 /// # Errors
 /// Throws `kind: "options"` for a malformed options object, and
