@@ -321,4 +321,10 @@ dropzone.addEventListener("drop", (event) => {
   dropzone.classList.remove("over");
   verifyFiles([...event.dataTransfer.files]);
 });
+dropzone.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" || event.key === " ") {
+    event.preventDefault();
+    $("#verify-file").click();
+  }
+});
 $("#verify-file").addEventListener("change", (event) => verifyFiles([...event.target.files]));
