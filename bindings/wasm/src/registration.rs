@@ -127,7 +127,9 @@ pub fn create<R: CryptoRng + ?Sized>(
         let (step, role) = match step {
             BuildStep::DeployKey(role) => ("deploy-key", Some(role_name(role))),
             BuildStep::WebhookSecret(role) => ("webhook-secret", Some(role_name(role))),
-            _ => ("signature", None),
+            BuildStep::Signature => ("signature", None),
+            // `BuildStep` is non-exhaustive: a step this package does not know.
+            _ => ("step", None),
         };
         if let Some(callback) = on_progress {
             let event = ProgressOut { step, role, done, total: BUILD_STEPS };
