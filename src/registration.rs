@@ -292,11 +292,11 @@ impl RegisteredDeployKey {
         }
     }
 
-    /// The recipients' sealing-key encodings, in order.
-    fn recipient_keys(&self) -> Vec<[u8; 32]> {
+    /// Whether its recipients' sealing-key encodings are `keys`, in order.
+    fn is_sealed_to(&self, keys: &[[u8; 32]]) -> bool {
         match self {
-            RegisteredDeployKey::Sealed(sealed) => sealed.recipients().collect(),
-            RegisteredDeployKey::Dealt(dealing) => dealing.recipients().collect(),
+            RegisteredDeployKey::Sealed(sealed) => sealed.recipients().eq(keys.iter().copied()),
+            RegisteredDeployKey::Dealt(dealing) => dealing.recipients().eq(keys.iter().copied()),
         }
     }
 }

@@ -187,7 +187,7 @@ impl<'a> PreparedRegistration<'a> {
             if repository.deploy_public_key != repository.deploy_key.deploy_public_key() {
                 return Err(fail(RegistrationFailure::DeployKeyMismatch { role }));
             }
-            if repository.deploy_key.recipient_keys() != recipients {
+            if !repository.deploy_key.is_sealed_to(&recipients) {
                 let purpose = Purpose::DeployKey;
                 return Err(fail(RegistrationFailure::RecipientMismatch { role, purpose }));
             }
