@@ -154,14 +154,9 @@ impl KeyShare {
         usize::from(self.n)
     }
 
-    /// `t` as stored.
-    pub(super) fn threshold_u8(&self) -> u8 {
-        self.t
-    }
-
-    /// `n` as stored.
-    pub(super) fn share_count_u8(&self) -> u8 {
-        self.n
+    /// `(dealing id, j, t, n)` as stored (crate-internal: re-sealing).
+    pub(super) fn position(&self) -> (DealingId, u8, u8, u8) {
+        (self.dealing, self.index, self.t, self.n)
     }
 
     /// The deploy public key `A` the shares interpolate to.

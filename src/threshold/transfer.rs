@@ -103,8 +103,7 @@ impl KeyShare {
         rng: &mut R,
     ) -> Result<SealedKeyShare, Error> {
         let (A, F, A_j) = self.public_parts();
-        let (dealing, index) = (self.dealing_id(), u8::try_from(self.index()).unwrap_or(u8::MAX));
-        let (t, n) = (self.threshold_u8(), self.share_count_u8());
+        let (dealing, index, t, n) = self.position();
         let recipient = [combiner.Y];
         let header = ShareStatement {
             transcript: transfer_transcript(&dealing, index, t, n, A, F, &combiner.Y),
