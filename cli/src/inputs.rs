@@ -191,6 +191,52 @@ pub(crate) fn read_recipients(paths: &[PathBuf]) -> Result<Vec<Recipient>, CliEr
         .collect()
 }
 
+/// The vaults an item must be sealed to exactly (`verify --to`, `open
+/// --to`): each vault once, however often it is named.
+pub(crate) struct ExpectedRecipients {
+    /// Sorted sealing keys `Y`, each once.
+    keys: Vec<[u8; 32]>,
+    /// The vaults, each once, in the order first named.
+    vaults: Vec<VaultPublicKey>,
+}
+
+/// Why an item is refused for `--to`.
+pub(crate) const NOT_SEALED_TO_EXPECTED: &str = "not sealed to exactly the --to vaults";
+
+impl ExpectedRecipients {
+    /// The distinct vaults of `recipients`.
+    pub(crate) fn new(recipients: &[Recipient]) -> Self {
+        let mut vaults: Vec<VaultPublicKey> = Vec::with_capacity(recipients.len());
+        for recipient in recipients {
+            if !vaults.contains(&recipient.key) {
+                vaults.push(recipient.key);
+            }
+        }
+        let mut keys: Vec<[u8; 32]> =
+            vaults.iter().map(VaultPublicKey::sealing_key_bytes).collect();
+        keys.sort_unstable();
+        ExpectedRecipients { keys, vaults }
+    }
+
+    /// Whether no vault was named (then every item is admitted).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The distinct vaults.
+    pub(crate) fn vaults(&self) -> &[VaultPublicKey] {
+        &self.vaults
+    }
+
+    /// Whether an item listing the sealing keys `listed` is sealed to
+    /// exactly these vaults (any order); true when none were named.
+    pub(crate) fn admits(&self, listed: impl Iterator<Item = [u8; 32]>) -> bool {
+        let mut listed: Vec<[u8; 32]> = listed.collect();
+        listed.sort_unstable();
+        self.is_empty() || listed == self.keys
+    }
+}
+
 /// Check the recipients before sealing to them: every record's proof of
 /// possession (one batch) and expiry. A vault key whose proof does not verify,
 /// or whose record has expired, is never used as a recipient (exit 1: an

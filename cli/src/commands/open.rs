@@ -19,8 +19,8 @@ use crate::armor::Kind;
 use crate::error::CliError;
 use crate::files::{self, OutputArgs, encode_output, write_requested_secret};
 use crate::inputs::{
-    ContextArgs, Decoded, PurposeArg, decode_loaded, not_verified, read_recipients,
-    read_vault_keypair,
+    ContextArgs, Decoded, ExpectedRecipients, NOT_SEALED_TO_EXPECTED, PurposeArg, decode_loaded,
+    not_verified, read_recipients, read_vault_keypair,
 };
 
 #[derive(Debug, Args)]
@@ -77,23 +77,9 @@ const OPEN_KINDS: [Kind; 4] = [
 pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<ExitCode, CliError> {
     let keypair = read_vault_keypair(params, &args.key)?;
     // `--to` files are options: any problem reading them is a usage error.
-    let expected: Vec<VaultPublicKey> =
-        read_recipients(&args.to)?.into_iter().map(|recipient| recipient.key).collect();
-    let mut expected_y: Vec<[u8; 32]> =
-        expected.iter().map(VaultPublicKey::sealing_key_bytes).collect();
-    expected_y.sort_unstable();
-    expected_y.dedup();
-    let not_expected = |listed: &mut dyn Iterator<Item = [u8; 32]>| {
-        let mut listed: Vec<[u8; 32]> = listed.collect();
-        listed.sort_unstable();
-        !expected_y.is_empty() && listed != expected_y
-    };
-    let not_to = || {
-        CliError::Invalid(format!(
-            "{}: not sealed to exactly the --to vaults",
-            args.input.display()
-        ))
-    };
+    let expected = ExpectedRecipients::new(&read_recipients(&args.to)?);
+    let not_to =
+        || CliError::Invalid(format!("{}: {NOT_SEALED_TO_EXPECTED}", args.input.display()));
     // A file that cannot be read, is not armor or holds another kind is a
     // usage error (exit 2); an item that does not decode is invalid (exit 1),
     // as `verify` reports it.
@@ -134,7 +120,7 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             if !sealed.recipients().any(|y| y == own_key) {
                 return Err(not_recipient());
             }
-            if not_expected(&mut sealed.recipients()) {
+            if !expected.admits(sealed.recipients()) {
                 return Err(not_to());
             }
             let context = args.context.build(Purpose::DeployKey)?;
@@ -151,7 +137,7 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             if !dealing.recipients().any(|y| y == own_key) {
                 return Err(not_recipient());
             }
-            if not_expected(&mut dealing.recipients()) {
+            if !expected.admits(dealing.recipients()) {
                 return Err(not_to());
             }
             let context = args.context.build(Purpose::DeployKey)?;
@@ -163,7 +149,7 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
                 ));
             }
             let share = keypair
-                .open_deploy_key_share(params, &dealing, &context, &expected, rng)
+                .open_deploy_key_share(params, &dealing, &context, expected.vaults(), rng)
                 .map_err(|error| failed(error, &context))?;
             eprintln!(
                 "opened key share {} (threshold {} of {}) of deploy key {}",
@@ -178,7 +164,7 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             if !sealed.recipients().any(|y| y == own_key) {
                 return Err(not_recipient());
             }
-            if not_expected(&mut sealed.recipients()) {
+            if !expected.admits(sealed.recipients()) {
                 return Err(not_to());
             }
             if let Some(reason) = wrong_secret_length(&sealed, args.purpose.purpose()) {
@@ -194,7 +180,8 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             if !envelope.recipients().contains(keypair.public()) {
                 return Err(not_recipient());
             }
-            if not_expected(&mut envelope.recipients().iter().map(|key| key.sealing_key_bytes())) {
+            if !expected.admits(envelope.recipients().iter().map(VaultPublicKey::sealing_key_bytes))
+            {
                 return Err(not_to());
             }
             let context = args.context.build(args.purpose.purpose())?;

@@ -49,7 +49,8 @@ use crate::error::{CliError, files_exit_status};
 use crate::expiry;
 use crate::files;
 use crate::inputs::{
-    ContextArgs, Decoded, PurposeArg, decode_loaded, not_verified, read_recipients,
+    ContextArgs, Decoded, ExpectedRecipients, NOT_SEALED_TO_EXPECTED, PurposeArg, decode_loaded,
+    not_verified, read_recipients,
 };
 
 #[derive(Debug, Args)]
@@ -218,10 +219,7 @@ enum Entry {
 pub(super) fn run(params: &Params, args: &VerifyArgs, rng: &mut Rng) -> Result<ExitCode, CliError> {
     // `--to` files are options: any problem reading them is a usage error.
     let recipients = read_recipients(&args.to)?;
-    let mut expected: Vec<[u8; 32]> =
-        recipients.iter().map(|r| r.key.sealing_key_bytes()).collect();
-    expected.sort_unstable();
-    expected.dedup();
+    let expected = ExpectedRecipients::new(&recipients);
 
     // Every `--to` record, then every file.
     let mut names: Vec<PathBuf> = Vec::new();
@@ -313,7 +311,7 @@ pub(super) fn run(params: &Params, args: &VerifyArgs, rng: &mut Rng) -> Result<E
 
 /// Load and decode one file; with `--to`, check its recipient list; a
 /// sealed secret must have the length `purpose` fixes.
-fn load(path: &std::path::Path, expected: &[[u8; 32]], purpose: Purpose) -> Entry {
+fn load(path: &std::path::Path, expected: &ExpectedRecipients, purpose: Purpose) -> Entry {
     let loaded = match files::load(path, &VERIFY_KINDS) {
         Ok(loaded) => loaded,
         Err(error) => return Entry::Error(error.reason()),
@@ -328,12 +326,9 @@ fn load(path: &std::path::Path, expected: &[[u8; 32]], purpose: Purpose) -> Entr
             return Entry::Invalid(reason);
         }
     }
-    if !expected.is_empty() {
-        if let Some(mut listed) = item.recipients() {
-            listed.sort_unstable();
-            if listed != expected {
-                return Entry::Invalid("not sealed to exactly the --to vaults".into());
-            }
+    if let Some(listed) = item.recipients() {
+        if !expected.admits(listed.into_iter()) {
+            return Entry::Invalid(NOT_SEALED_TO_EXPECTED.into());
         }
     }
     Entry::Item(item)

@@ -370,6 +370,12 @@ fn open_dealing_writes_a_key_share() {
     assert!(!sb.path("c.share").exists());
     let out = open("c", &["--to", "a.rec", "--to", "b.rec", "--to", "c.rec"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A vault named twice (a record and its public key) counts once, as for
+    // every other kind.
+    let twice = ["--to", "a.rec", "--to", "a.key.pub", "--to", "b.rec", "--to", "c.rec", "--force"];
+    let out = open("c", &twice);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    sb.ok(&with(&with(&["verify", "dealing.pem"], &twice[..8]), &ctx(&[])));
 
     // Refusals: other recipients expected, another vault, another context,
     // --hex; nothing written.
