@@ -138,6 +138,18 @@ pub(crate) fn read_deploy_key(path: &Path) -> Result<DeployKey, CliError> {
     }
 }
 
+/// A KEY SHARE file (`combine --share`, `agent --share`): not readable, not
+/// armor or another kind is a usage error (exit 2); a share that does not
+/// decode or check is invalid (exit 1), as `open` treats its input.
+pub(crate) fn read_key_share(path: &Path) -> Result<KeyShare, CliError> {
+    let loaded = files::load(path, &[Kind::KeyShare])?;
+    match decode_loaded(&loaded, &[Kind::KeyShare]) {
+        Ok(Decoded::KeyShare(share)) => Ok(share),
+        Ok(other) => Err(unexpected(path, &other, Kind::KeyShare)),
+        Err(reason) => Err(CliError::Invalid(format!("{}: {reason}", path.display()))),
+    }
+}
+
 /// The owner's signing key from an OWNER KEY file.
 pub(crate) fn read_owner_key(path: &Path) -> Result<Box<SigningKey>, CliError> {
     match read_decoded(path, &[Kind::OwnerKey])? {
@@ -146,6 +158,7 @@ pub(crate) fn read_owner_key(path: &Path) -> Result<Box<SigningKey>, CliError> {
     }
 }
 
+/// The error for a file that decoded as another kind than `expected`.
 pub(crate) fn unexpected(path: &Path, found: &Decoded, expected: Kind) -> CliError {
     CliError::WrongKind { path: path.into(), found: found.kind(), expected: vec![expected] }
 }

@@ -24,8 +24,7 @@ use vaultseal::{DeployPublicKey, KeyShare, Params, Purpose};
 use super::Rng;
 use crate::armor::Kind;
 use crate::error::CliError;
-use crate::files;
-use crate::inputs::{Decoded, decode_loaded, read_deploy_key};
+use crate::inputs::{Decoded, read_decoded, read_deploy_key, read_key_share, unexpected};
 
 #[derive(Debug, Args)]
 pub(crate) struct AgentArgs {
@@ -43,8 +42,9 @@ pub(crate) struct AgentArgs {
     #[arg(value_name = "KEYFILE", required_unless_present = "registration")]
     pub(crate) keys: Vec<PathBuf>,
     /// A threshold registration whose deploy keys to serve from `--share`
-    /// files: each of its dealings is verified under its derived context,
-    /// and its key is served if at least `t` of its shares are given.
+    /// files: each of its dealings given shares is verified under its
+    /// derived context and served; fewer than `t` shares of a dealing is an
+    /// error.
     #[arg(long, value_name = "FILE", requires = "shares")]
     pub(crate) registration: Option<PathBuf>,
     /// KEY SHARE files (as `verify-registration -o` writes them for a
@@ -119,23 +119,17 @@ fn threshold_keys(
     args: &AgentArgs,
     rng: &mut Rng,
 ) -> Result<Vec<(InProcessThresholdKey, String)>, CliError> {
-    let loaded = files::load(path, &[Kind::ProjectRegistration])?;
-    let Ok(Decoded::ProjectRegistration(registration)) =
-        decode_loaded(&loaded, &[Kind::ProjectRegistration])
-    else {
-        return Err(CliError::usage(format!("{}: not a project registration", path.display())));
+    let registration = match read_decoded(path, &[Kind::ProjectRegistration])? {
+        Decoded::ProjectRegistration(registration) => registration,
+        other => return Err(unexpected(path, &other, Kind::ProjectRegistration)),
     };
-    let mut shares: Vec<(PathBuf, KeyShare)> = Vec::new();
+    // Allocated once at its final size: a growing vector would move the
+    // shares and free the old buffer unwiped.
+    let mut shares: Vec<KeyShare> = Vec::with_capacity(args.shares.len());
     for share_path in &args.shares {
-        let loaded = files::load(share_path, &[Kind::KeyShare])?;
-        match decode_loaded(&loaded, &[Kind::KeyShare]) {
-            Ok(Decoded::KeyShare(share)) => shares.push((share_path.clone(), share)),
-            _ => {
-                let message = format!("{}: not a valid key share", share_path.display());
-                return Err(CliError::Invalid(message));
-            }
-        }
+        shares.push(read_key_share(share_path)?);
     }
+    let mut used = vec![false; shares.len()];
     let mut keys = Vec::new();
     for repository in registration.repositories() {
         let Some(dealing) = repository.threshold_deploy_key() else { continue };
@@ -144,11 +138,13 @@ fn threshold_keys(
             .item_context_for(role, Purpose::DeployKey)
             .map_err(|error| CliError::Invalid(format!("{}: {error}", path.display())))?;
         let id = dealing.dealing_id(&context);
-        let mine: Vec<&KeyShare> = shares
-            .iter()
-            .map(|(_, share)| share)
-            .filter(|share| share.dealing_id() == id)
-            .collect();
+        let mut mine: Vec<&KeyShare> = Vec::new();
+        for (share, used) in shares.iter().zip(used.iter_mut()) {
+            if share.dealing_id() == id {
+                mine.push(share);
+                *used = true;
+            }
+        }
         if mine.is_empty() {
             continue;
         }
@@ -173,14 +169,12 @@ fn threshold_keys(
         );
         keys.push((key, comment));
     }
-    for (share_path, share) in &shares {
-        if !keys.iter().any(|(key, _)| key.public_key() == share.deploy_public_key()) {
-            return Err(CliError::usage(format!(
-                "{}: a share of none of {}'s threshold deploy keys",
-                share_path.display(),
-                path.display()
-            )));
-        }
+    if let Some(unused) = used.iter().position(|used| !used) {
+        return Err(CliError::usage(format!(
+            "{}: a share of none of {}'s threshold deploy keys",
+            args.shares[unused].display(),
+            path.display()
+        )));
     }
     Ok(keys)
 }

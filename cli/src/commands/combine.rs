@@ -19,16 +19,15 @@
 //! invalid (exit status 1) with the library's reason; a file that cannot be
 //! read or holds another kind is a usage error (exit status 2).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use vaultseal::KeyShare;
 
 use crate::armor::Kind;
 use crate::error::CliError;
-use crate::files::{self, OutputArgs, encode_output, write_requested_secret};
-use crate::inputs::{Decoded, decode_loaded};
+use crate::files::{OutputArgs, encode_output, write_requested_secret};
+use crate::inputs::read_key_share;
 
 #[derive(Debug, Args)]
 pub(crate) struct CombineArgs {
@@ -50,7 +49,7 @@ pub(super) fn run(args: &CombineArgs) -> Result<ExitCode, CliError> {
     // shares and free the old buffer unwiped.
     let mut shares = Vec::with_capacity(args.shares.len());
     for path in &args.shares {
-        shares.push(read_share(path)?);
+        shares.push(read_key_share(path)?);
     }
     let key = vaultseal::combine_shares(&shares).map_err(|error| {
         let given = match shares.first() {
@@ -77,20 +76,4 @@ pub(super) fn run(args: &CombineArgs) -> Result<ExitCode, CliError> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// One `--share` file: not readable, not armor or another kind is a usage
-/// error (exit 2); a share that does not decode or check is invalid (exit
-/// 1), as `open` treats its input.
-fn read_share(path: &Path) -> Result<KeyShare, CliError> {
-    let loaded = files::load(path, &[Kind::KeyShare])?;
-    match decode_loaded(&loaded, &[Kind::KeyShare]) {
-        Ok(Decoded::KeyShare(share)) => Ok(share),
-        Ok(other) => Err(CliError::WrongKind {
-            path: path.into(),
-            found: other.kind(),
-            expected: vec![Kind::KeyShare],
-        }),
-        Err(reason) => Err(CliError::Invalid(format!("{}: {reason}", path.display()))),
-    }
 }
