@@ -8,7 +8,7 @@
 //!
 //! - `commands`: the command line, one module per command (or group of
 //!   subcommands) with its `#[derive(Args)]` struct next to its handler;
-//! - `armor`: the PEM armor (RFC 7468, through `pem-rfc7468`);
+//! - `armor`: the PEM armor (RFC 7468), the `vaultseal-armor` crate re-exported;
 //! - `files`: bounded, zeroizing reads and atomic writes (secret files with
 //!   mode 0600);
 //! - `inputs`: files decoded into the library's types; contexts, owners,
