@@ -199,6 +199,27 @@ fn deploy_key_comment(project_name: &str, role: RepositoryRole) -> String {
     format!("vaultseal {project_name} {role}")
 }
 
+/// Write `<dir>/<role>.deploy-key.pub`, the deploy key's OpenSSH line with
+/// [`deploy_key_comment`] (`register` and `verify-registration -o` write the
+/// same file); the line.
+fn write_deploy_key_line(
+    dir: &Path,
+    project_name: &str,
+    role: RepositoryRole,
+    public: &vaultseal::DeployPublicKey,
+) -> Result<String, CliError> {
+    // Names have no control characters (the builder and the decoder
+    // checked), so the comment is accepted.
+    let line = public
+        .to_openssh(&deploy_key_comment(project_name, role))
+        .map_err(|error| CliError::usage(format!("cannot write the deploy key line: {error}")))?;
+    crate::files::write_public(
+        Some(&role_file(dir, role, "deploy-key.pub")),
+        format!("{line}\n").as_bytes(),
+    )?;
+    Ok(line)
+}
+
 /// Create `dir` (and its parents) if missing, mode 0700 on Unix: it receives
 /// secrets.
 fn create_private_dir(dir: &Path) -> Result<(), CliError> {

@@ -34,11 +34,11 @@ use vaultseal::registration::RepositorySetup;
 use vaultseal::{Error, InvalidInput, Params, ProjectRegistration};
 use zeroize::Zeroizing;
 
-use super::{Rng, create_private_dir, deploy_key_comment, hex, role_file, webhook_secret_line};
+use super::{Rng, create_private_dir, hex, role_file, webhook_secret_line, write_deploy_key_line};
 use crate::armor::Kind;
 use crate::error::CliError;
 use crate::expiry::unix_now;
-use crate::files::{self, OutputArgs, write_object, write_public, write_secret};
+use crate::files::{self, OutputArgs, write_object, write_secret};
 use crate::inputs::{RecipientArgs, check_recipients, read_owner_key, read_recipients};
 
 #[derive(Debug, Args)]
@@ -175,16 +175,11 @@ fn write_setup(
 ) -> Result<(), CliError> {
     let role = setup.role();
     let public = setup.deploy_public_key();
-    // Names have no control characters (the builder checked), so the
-    // comment is accepted.
-    let line = public
-        .to_openssh(&deploy_key_comment(project_name, role))
-        .map_err(|error| CliError::usage(format!("cannot write the deploy key line: {error}")))?;
     let public_file = role_file(dir, role, "deploy-key.pub");
     let secret_file = role_file(dir, role, "webhook-secret");
     let secret_line = webhook_secret_line(setup.webhook_secret());
     write_secret(&secret_file, secret_line.as_bytes(), args.output.force)?;
-    write_public(Some(&public_file), format!("{line}\n").as_bytes())?;
+    let line = write_deploy_key_line(dir, project_name, role, &public)?;
 
     let _ = writeln!(summary, "{role} repository: {}", setup.repository());
     let _ = writeln!(summary, "  deploy key: {line}");

@@ -39,19 +39,18 @@ use std::process::ExitCode;
 use clap::Args;
 use vaultseal::registration::{OpenedRepository, OpenedShare};
 use vaultseal::{
-    DeployPublicKey, Params, ProjectRegistration, RepositoryRole, VaultKeypair, VaultPublicKey,
-    VaultRecord,
+    DeployPublicKey, Params, ProjectRegistration, VaultKeypair, VaultPublicKey, VaultRecord,
 };
 
 use super::ownership::Installed;
 use super::{
-    Rng, create_private_dir, deploy_key_comment, hex, registration_reason, role_file,
-    webhook_secret_line,
+    Rng, create_private_dir, hex, registration_reason, role_file, webhook_secret_line,
+    write_deploy_key_line,
 };
 use crate::armor::Kind;
 use crate::error::{CliError, EXIT_INVALID};
 use crate::expiry;
-use crate::files::{self, OutputArgs, encode_output, write_public, write_secret};
+use crate::files::{self, OutputArgs, encode_output, write_secret};
 use crate::inputs::{Decoded, decode_loaded, read_decoded, read_recipients, read_vault_keypair};
 #[cfg(unix)]
 use vaultseal::agent::{GitSshProbe, ProbeSetupError};
@@ -391,20 +390,6 @@ fn write_opened_share(
         share.share_count()
     );
     Ok(())
-}
-
-/// `<role>.deploy-key.pub`: the deploy key's OpenSSH line, as `register`
-/// wrote it.
-fn write_deploy_key_line(
-    dir: &Path,
-    project_name: &str,
-    role: RepositoryRole,
-    public: &DeployPublicKey,
-) -> Result<(), CliError> {
-    let line = public
-        .to_openssh(&deploy_key_comment(project_name, role))
-        .map_err(|error| CliError::usage(format!("cannot write the deploy key line: {error}")))?;
-    write_public(Some(&role_file(dir, role, "deploy-key.pub")), format!("{line}\n").as_bytes())
 }
 
 /// Write one opened repository's files into `dir`.
