@@ -29,10 +29,9 @@ use std::time::{Duration, Instant};
 
 use rand_core::{Rng, UnwrapErr};
 use vaultseal::{
-    Context, DeployPublicKey, KeyShare, Params, ProjectId, ProjectRegistration, Purpose,
-    RepositoryRole, SealedSecret, SelectionPolicy, SigningKey, VaultFields, VaultKeypair,
-    VaultRecord, hybrid, seal_secret, select_vaults, verify_github_signature,
-    verify_registration_bytes,
+    Context, DeployPublicKey, Params, ProjectId, ProjectRegistration, Purpose, RepositoryRole,
+    SealedSecret, SelectionPolicy, SigningKey, VaultFields, VaultKeypair, VaultRecord, hybrid,
+    seal_secret, select_vaults, verify_github_signature, verify_registration_bytes,
 };
 
 /// Print what `f` does (before it runs, so a long step never leaves the
@@ -271,7 +270,7 @@ fn threshold_registration(
     let ownership =
         |repository: &str, key: &DeployPublicKey| git_host.is_installed(repository, key);
     let received = ProjectRegistration::from_bytes(&wire)?;
-    let mut shares = Vec::new();
+    let mut opened_by_vault = Vec::new();
     for (i, vault) in vaults.iter().enumerate() {
         let verified =
             step(&format!("vault {i}: verify (one batch: 6 shares, 2 secrets)"), || {
@@ -281,17 +280,19 @@ fn threshold_registration(
         let opened = step(&format!("vault {i}: open its shares and the webhook secrets"), || {
             verified.open_shares(params, vault)
         })?;
-        let [config, _code] = opened.repositories();
-        shares.push(KeyShare::from_bytes(&config.key_share().to_bytes())?);
+        opened_by_vault.push(opened);
     }
     // Two vaults sign for the config repository's key: an SSHSIG (the format
     // of `ssh-keygen -Y sign`) in a namespace their policy allows.
     let dealing = received.repositories()[0].threshold_deploy_key().expect("a dealing");
     let key_ctx = received.item_context_for(RepositoryRole::Config, Purpose::DeployKey)?;
     let coordinator = SigningCoordinator::new(&dealing.verified(params, &key_ctx, rng)?)?;
-    let signers = shares[1..]
+    let signers = opened_by_vault[1..]
         .iter()
-        .map(|share| ThresholdSigner::new(share, SshSigPolicy::new("vaultseal-quickstart")))
+        .map(|opened| {
+            let share = opened.config().key_share();
+            ThresholdSigner::new(share, SshSigPolicy::new("vaultseal-quickstart"))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let data = b"signed by vaults 1 and 2 of 3; no process held the key\n";
     let message = sshsig_signed_data("vaultseal-quickstart", data);
@@ -320,10 +321,24 @@ fn ssh_keygen_verify(
     data: &[u8],
     armored: &str,
 ) -> Option<bool> {
+    let dir = std::env::temp_dir().join(format!("vaultseal-quickstart-{}", std::process::id()));
+    // `create_dir` (not `_all`): refuses a path someone else made first.
+    std::fs::create_dir(&dir).ok()?;
+    let result = run_ssh_keygen_verify(&dir, key, namespace, data, armored);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// [`ssh_keygen_verify`] in the scratch directory `dir`.
+fn run_ssh_keygen_verify(
+    dir: &std::path::Path,
+    key: &DeployPublicKey,
+    namespace: &str,
+    data: &[u8],
+    armored: &str,
+) -> Option<bool> {
     use std::io::Write as _;
     use std::process::{Command, Stdio};
-    let dir = std::env::temp_dir().join(format!("vaultseal-quickstart-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).ok()?;
     let line = key.to_openssh("").ok()?;
     std::fs::write(dir.join("allowed_signers"), format!("quickstart {line}\n")).ok()?;
     std::fs::write(dir.join("data.sig"), armored).ok()?;
@@ -336,15 +351,13 @@ fn ssh_keygen_verify(
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn();
-    let result = match child {
+    match child {
         Ok(mut child) => {
             child.stdin.take()?.write_all(data).ok()?;
             Some(child.wait().ok()?.success())
         }
         Err(_) => None,
-    };
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    }
 }
 
 /// Registrations built and batch-verified in step 7 by default: enough for a
