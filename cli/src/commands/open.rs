@@ -94,6 +94,17 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             args.key.display()
         ))
     };
+    // A sealed item (or dealing) listing the sealing keys `listed`: this
+    // vault among them, and exactly the `--to` vaults if any.
+    let check_recipients = |listed: Vec<[u8; 32]>| {
+        if !listed.contains(&own_key) {
+            return Err(not_recipient());
+        }
+        if !expected.admits(listed.into_iter()) {
+            return Err(not_to());
+        }
+        Ok(())
+    };
     let failed = |error: vaultseal::Error, context: &Context| match error {
         // A purpose that does not fit the item: the command line is wrong.
         vaultseal::Error::InvalidInput { .. } => {
@@ -117,12 +128,7 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             if args.hex {
                 return Err(CliError::usage("--hex applies to secrets, not to deploy keys"));
             }
-            if !sealed.recipients().any(|y| y == own_key) {
-                return Err(not_recipient());
-            }
-            if !expected.admits(sealed.recipients()) {
-                return Err(not_to());
-            }
+            check_recipients(sealed.recipients().collect())?;
             let context = args.context.build(Purpose::DeployKey)?;
             let key = keypair
                 .open_deploy_key(params, &sealed, &context, rng)
@@ -134,12 +140,7 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             if args.hex {
                 return Err(CliError::usage("--hex applies to secrets, not to key shares"));
             }
-            if !dealing.recipients().any(|y| y == own_key) {
-                return Err(not_recipient());
-            }
-            if !expected.admits(dealing.recipients()) {
-                return Err(not_to());
-            }
+            check_recipients(dealing.recipients().collect())?;
             let context = args.context.build(Purpose::DeployKey)?;
             // A share is only as safe as the independence of the other
             // holders: the vault says which vaults the dealing must be to.
@@ -161,12 +162,7 @@ pub(super) fn run(params: &Params, args: &OpenArgs, rng: &mut Rng) -> Result<Exi
             encode_output(Kind::KeyShare, &share.to_bytes(), &args.output)?
         }
         Decoded::SealedSecret(sealed) => {
-            if !sealed.recipients().any(|y| y == own_key) {
-                return Err(not_recipient());
-            }
-            if !expected.admits(sealed.recipients()) {
-                return Err(not_to());
-            }
+            check_recipients(sealed.recipients().collect())?;
             if let Some(reason) = wrong_secret_length(&sealed, args.purpose.purpose()) {
                 return Err(CliError::Invalid(format!("{}: {reason}", args.input.display())));
             }
