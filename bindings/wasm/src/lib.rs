@@ -320,7 +320,11 @@ impl Drop for Running {
 ///
 /// # Errors
 /// Throws `kind: "options"` for a malformed options object or `vault`;
-/// an item's own failure (including a missing context) is in its report.
+/// an item's own failure (including a missing or malformed context) is in
+/// its report. Context fields given with no sealed item among `items` are
+/// still checked: a malformed one is thrown (`options`, or
+/// `invalid-input` for a complete context the crate refuses), never
+/// ignored.
 #[wasm_bindgen]
 pub fn verify(options: JsValue) -> Result<JsValue, JsValue> {
     // An item may be a secret kind given by mistake.

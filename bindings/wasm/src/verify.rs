@@ -110,43 +110,112 @@ fn purpose(name: &str) -> Result<Purpose, Failure> {
     }
 }
 
-/// The contexts from the options, or why there are none.
-fn contexts(options: &Options) -> Result<Contexts, Failure> {
-    let missing = |what: &str| Failure::options(format!("sealed items need '{what}'"));
-    let owner_hex = options.string("owner")?.ok_or_else(|| missing("owner"))?;
-    let owner_bytes: [u8; 32] = base16ct::mixed::decode_vec(owner_hex.trim())
-        .ok()
-        .and_then(|bytes| bytes.try_into().ok())
-        .ok_or_else(|| Failure::options("'owner' must be 64 hex digits"))?;
-    let project = match (options.string("project")?, options.string("projectName")?) {
-        (Some(_), Some(_)) => {
-            return Err(Failure::options("give 'project' or 'projectName', not both"));
-        }
-        (Some(project), None) => project,
-        (None, Some(name)) => {
-            let owner = VerifyingKey::from_bytes(&owner_bytes)
-                .map_err(|_| Failure::options("'owner' is not an Ed25519 public key"))?;
-            ProjectId::derive(&owner, &name)
-                .map_err(|error| Failure::from_crate(error, "projectName"))?
-                .as_str()
-                .into()
-        }
-        (None, None) => return Err(missing("project' or 'projectName")),
-    };
-    let repository = options.string("repository")?.ok_or_else(|| missing("repository"))?;
-    let secret_purpose = purpose(options.string("purpose")?.as_deref().unwrap_or("secret"))?;
-    let extra = options.string("extra")?;
-    let context = |purpose| {
-        let context = Context::new(project.as_bytes(), repository.as_bytes(), purpose, owner_bytes)
-            .map_err(|error| Failure::from_crate(error, "context"))?;
-        match &extra {
-            Some(extra) => context
-                .with_extra(extra.as_bytes())
-                .map_err(|error| Failure::from_crate(error, "extra")),
-            None => Ok(context),
-        }
-    };
-    Ok(Contexts { deploy_key: context(Purpose::DeployKey)?, secret: context(secret_purpose)? })
+/// The context fields as given, each of a valid form (`owner` 64 hex
+/// digits, `purpose` a name `verify` knows, not both `project` and
+/// `projectName`, a `projectName` that derives an id with `owner`); a
+/// field may still be missing.
+struct ContextFields {
+    owner: Option<[u8; 32]>,
+    /// The project id, or the name whose id needs the missing `owner`.
+    project: Option<Project>,
+    repository: Option<String>,
+    secret_purpose: Purpose,
+    extra: Option<String>,
+}
+
+/// `project`, or `projectName` before `owner` is known.
+enum Project {
+    Id(String),
+    Name,
+}
+
+impl ContextFields {
+    /// Read the fields: a malformed one is an options failure.
+    fn parse(options: &Options) -> Result<Self, Failure> {
+        let owner = match options.string("owner")? {
+            Some(hex) => Some(
+                base16ct::mixed::decode_vec(hex.trim())
+                    .ok()
+                    .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+                    .ok_or_else(|| Failure::options("'owner' must be 64 hex digits"))?,
+            ),
+            None => None,
+        };
+        let project = match (options.string("project")?, options.string("projectName")?) {
+            (Some(_), Some(_)) => {
+                return Err(Failure::options("give 'project' or 'projectName', not both"));
+            }
+            (Some(project), None) => Some(Project::Id(project)),
+            (None, Some(name)) => Some(match &owner {
+                Some(owner_bytes) => {
+                    let owner = VerifyingKey::from_bytes(owner_bytes)
+                        .map_err(|_| Failure::options("'owner' is not an Ed25519 public key"))?;
+                    let id = ProjectId::derive(&owner, &name)
+                        .map_err(|error| Failure::from_crate(error, "projectName"))?;
+                    Project::Id(id.as_str().into())
+                }
+                None => Project::Name,
+            }),
+            (None, None) => None,
+        };
+        let secret_purpose = purpose(options.string("purpose")?.as_deref().unwrap_or("secret"))?;
+        Ok(ContextFields {
+            owner,
+            project,
+            repository: options.string("repository")?,
+            secret_purpose,
+            extra: options.string("extra")?,
+        })
+    }
+
+    /// Whether every field a context needs is given.
+    fn is_complete(&self) -> bool {
+        self.owner.is_some()
+            && matches!(self.project, Some(Project::Id(_)))
+            && self.repository.is_some()
+    }
+
+    /// The contexts, or the field that is missing or refused.
+    fn contexts(&self) -> Result<Contexts, Failure> {
+        let missing = |what: &str| Failure::options(format!("sealed items need '{what}'"));
+        let owner = self.owner.ok_or_else(|| missing("owner"))?;
+        let project = match &self.project {
+            Some(Project::Id(project)) => project,
+            Some(Project::Name) => return Err(missing("owner")),
+            None => return Err(missing("project' or 'projectName")),
+        };
+        let repository = self.repository.as_ref().ok_or_else(|| missing("repository"))?;
+        let context = |purpose| {
+            let context = Context::new(project.as_bytes(), repository.as_bytes(), purpose, owner)
+                .map_err(|error| Failure::from_crate(error, "context"))?;
+            match &self.extra {
+                Some(extra) => context
+                    .with_extra(extra.as_bytes())
+                    .map_err(|error| Failure::from_crate(error, "extra")),
+                None => Ok(context),
+            }
+        };
+        Ok(Contexts {
+            deploy_key: context(Purpose::DeployKey)?,
+            secret: context(self.secret_purpose)?,
+        })
+    }
+}
+
+/// The contexts sealed items verify under, if any item needs them (a
+/// missing or malformed field is then each such item's failure). Without
+/// such an item, a malformed field, or a complete set of fields that makes
+/// no context, is the options' failure: given fields are never ignored.
+fn contexts(options: &Options, needed: bool) -> Result<Option<Result<Contexts, Failure>>, Failure> {
+    let fields = ContextFields::parse(options);
+    if needed {
+        return Ok(Some(fields.and_then(|fields| fields.contexts())));
+    }
+    let fields = fields?;
+    if fields.is_complete() {
+        fields.contexts()?;
+    }
+    Ok(None)
 }
 
 /// Verify `options.items` in one batch.
@@ -179,7 +248,7 @@ pub fn verify<R: CryptoRng + ?Sized>(
                 | Item::SealedSecret(_))
         )
     });
-    let contexts = if needs_context { Some(contexts(options)) } else { None };
+    let contexts = contexts(options, needs_context)?;
     let mut directory: Vec<VaultRecord> = decoded
         .iter()
         .filter_map(|(_, item)| match item {

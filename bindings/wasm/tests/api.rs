@@ -509,6 +509,34 @@ fn verify_options_are_checked() {
         thrown_kind(verify(object(&[("items", strings(&[A])), ("vault", OWNER.into())]))),
         "wrong-kind"
     );
+    // Context fields given with no sealed item to carry their failure: a
+    // malformed one is thrown, never ignored; a partial, well-formed set is
+    // no failure (nothing needs it).
+    let records_with = |fields: &[(&str, JsValue)]| {
+        let mut all = vec![("items", strings(&[A]))];
+        all.extend(fields.iter().cloned());
+        verify(object(&all))
+    };
+    let owner_hex = "11".repeat(32);
+    for (malformed, kind) in [
+        (vec![("owner", JsValue::from("abcd"))], "options"),
+        (vec![("purpose", "secrets".into())], "options"),
+        (vec![("project", "x".into()), ("projectName", "y".into())], "options"),
+        // A complete set whose context the crate refuses (an empty
+        // repository), as it would be in a sealed item's report.
+        (
+            vec![
+                ("owner", owner_hex.as_str().into()),
+                ("project", "demo".into()),
+                ("repository", "".into()),
+            ],
+            "invalid-input",
+        ),
+    ] {
+        assert_eq!(thrown_kind(records_with(&malformed)), kind, "{malformed:?}");
+    }
+    let reports = records_with(&[("owner", owner_hex.as_str().into())]).unwrap();
+    assert!(boolean(&list(&reports)[0], "ok"));
 }
 
 #[wasm_bindgen_test]
