@@ -141,7 +141,6 @@ use crate::msm::{MontgomeryScalar, Msm, Weights};
 use crate::params::Params;
 use crate::statement::AbsorbedStatement;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels};
-pub(crate) use inner_product::GeneratorTable;
 use inner_product::{InnerProductProof, doubling_products};
 use poly::{VecPoly1, powers, sum_of_powers};
 
@@ -264,9 +263,7 @@ impl RangeProof {
     /// fails verification.
     ///
     /// Constant time in the values and blindings (see the module
-    /// documentation). `table` ([`RangeProof::generator_table`] for `k`)
-    /// makes the inner-product argument cheaper for a prover of several
-    /// proofs; the proof is the same without it.
+    /// documentation).
     #[allow(non_snake_case)]
     pub(crate) fn prove(
         params: &Params,
@@ -274,7 +271,6 @@ impl RangeProof {
         values: &[Scalar],
         blindings: &[Scalar],
         rng: &mut ProverRng,
-        table: Option<&GeneratorTable>,
     ) -> RangeProof {
         let k = statement.commitments().len();
         debug_assert!((1..=MAX_VALUES).contains(&k));
@@ -359,18 +355,8 @@ impl RangeProof {
             &h_factors,
             l_poly.eval(&x),
             r_poly.eval(&x),
-            table,
         );
         RangeProof { A, S, T_1, T_2, t_x_blinding, e_blinding, t_x, ipp }
-    }
-
-    /// Precomputed tables of the generators a proof for `k` commitments
-    /// uses (its \\( 16 M \\) first `G_vec`, `H_vec`), for a prover that makes
-    /// several such proofs: about 5 MiB and the work of 40 % of one proof
-    /// for \\( k = 16 \\), and each proof's inner-product argument about a
-    /// quarter cheaper on them.
-    pub(crate) fn generator_table(params: &Params, k: usize) -> GeneratorTable {
-        GeneratorTable::new(params, RANGE_BITS * padded_values(k))
     }
 
     /// Replay the verifier's transcript: every challenge drawn, the

@@ -59,24 +59,15 @@
 //! \\( n \\) from 16 to 1024; for \\( n = 256 \\) it needs about 140k group
 //! operations against about 240k for generator folding.
 //!
-//! A prover that makes several arguments of the same length (the `n`
-//! shares of a threshold dealing) can build a [`GeneratorTable`] once: the
-//! rounds over `G_vec`, `H_vec` themselves then run on dalek's precomputed
-//! variable-time Straus (NAF lookup tables of width 8 for every generator),
-//! about 28 additions per term instead of Pippenger's ~50. The tables cost
-//! about 64 additions and 10 KiB per generator to build, so they pay from
-//! the second argument on. The points computed, and so the proofs, are the
-//! same either way.
-//!
 //! Crate-internal like its parent module: public only in the rendered
 //! documentation (`cfg(doc)`), for the mathematics above.
 
 use alloc::vec;
 use alloc::vec::Vec;
 
-use curve25519_dalek::ristretto::{RistrettoPoint, VartimeRistrettoPrecomputation};
+use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::{VartimeMultiscalarMul, VartimePrecomputedMultiscalarMul};
+use curve25519_dalek::traits::VartimeMultiscalarMul;
 use merlin::Transcript;
 use zeroize::Zeroizing;
 
@@ -141,36 +132,6 @@ struct Base<'p> {
     g_coef: Vec<Scalar>,
     /// \\( \eta_t \\) (including the factors \\( c_t \\) of \\( H^\prime_t \\)).
     h_coef: Vec<Scalar>,
-    /// Tables of \\( B^G, B^H \\) while they are `G_vec`, `H_vec` and a
-    /// [`GeneratorTable`] of their length was given.
-    table: Option<&'p GeneratorTable>,
-}
-
-/// Precomputed variable-time tables of `G_vec[..n]` and `H_vec[..n]`, for
-/// provers that run several arguments of length `n` (see "Prover cost" in
-/// the module documentation).
-pub(crate) struct GeneratorTable {
-    /// The argument length the tables cover.
-    n: usize,
-    /// `G_vec[0..n]`, then `H_vec[0..n]`.
-    table: VartimeRistrettoPrecomputation,
-}
-
-impl GeneratorTable {
-    /// Tables for arguments of length `n` (at most the number of
-    /// generators; clamped to it).
-    pub(crate) fn new(params: &Params, n: usize) -> Self {
-        let n = n.min(params.G_vec.len()).min(params.H_vec.len());
-        let table =
-            VartimeRistrettoPrecomputation::new(params.G_vec[..n].iter().chain(&params.H_vec[..n]));
-        GeneratorTable { n, table }
-    }
-}
-
-impl core::fmt::Debug for GeneratorTable {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("GeneratorTable").field("n", &self.n).finish_non_exhaustive()
-    }
 }
 
 impl InnerProductProof {
@@ -179,9 +140,7 @@ impl InnerProductProof {
     /// and `Q = w·G`, appending every message to `transcript`.
     ///
     /// Variable time in `a`, `b` (see the module documentation); the vectors
-    /// are still wiped when dropped. `table`, if it covers length \\( n \\),
-    /// serves the rounds over the generators themselves (same proof, less
-    /// work).
+    /// are still wiped when dropped.
     #[allow(non_snake_case)]
     pub(crate) fn prove(
         params: &Params,
@@ -190,7 +149,6 @@ impl InnerProductProof {
         h_factors: &[Scalar],
         mut a: Zeroizing<Vec<Scalar>>,
         mut b: Zeroizing<Vec<Scalar>>,
-        table: Option<&GeneratorTable>,
     ) -> Self {
         // `a`, `b` are l(x), r(x): public-safe (see the module documentation);
         // the secret-taint harness declassifies them here.
@@ -212,7 +170,6 @@ impl InnerProductProof {
             h: params.H_vec.get(..n).unwrap_or(&params.H_vec),
             g_coef: vec![Scalar::ONE; n],
             h_coef: h_factors.to_vec(),
-            table: table.filter(|table| table.n == n),
         };
         let mut L_vec = Vec::with_capacity(rounds);
         let mut R_vec = Vec::with_capacity(rounds);
@@ -230,7 +187,6 @@ impl InnerProductProof {
                     h: &folded.1,
                     g_coef: vec![Scalar::ONE; len],
                     h_coef: vec![Scalar::ONE; len],
-                    table: None,
                 };
             }
             let half = len / 2;
@@ -296,9 +252,6 @@ impl Base<'_> {
     ) -> (RistrettoPoint, RistrettoPoint) {
         let half = a_lo.len();
         let mask = 2 * half - 1;
-        if let Some(table) = self.table {
-            return self.table_cross_terms(table, params, [a_lo, a_hi, b_lo, b_hi], c_L, c_R);
-        }
         let mut l_terms = Vec::with_capacity(1 + self.g.len());
         let mut r_terms = Vec::with_capacity(1 + self.g.len());
         l_terms.push((c_L, &params.G));
@@ -315,44 +268,6 @@ impl Base<'_> {
             }
         }
         (vartime_msm(&l_terms), vartime_msm(&r_terms))
-    }
-
-    /// [`Base::vartime_cross_terms`] over `G_vec`, `H_vec` themselves, on
-    /// their precomputed `table`: the same terms, as one scalar per static
-    /// point (0 for a point a term does not use) and `G` as the one dynamic
-    /// point.
-    #[allow(non_snake_case)]
-    fn table_cross_terms(
-        &self,
-        table: &GeneratorTable,
-        params: &Params,
-        [a_lo, a_hi, b_lo, b_hi]: [&[Scalar]; 4],
-        c_L: Scalar,
-        c_R: Scalar,
-    ) -> (RistrettoPoint, RistrettoPoint) {
-        let n = table.n;
-        debug_assert!(self.g.len() == n && self.h.len() == n);
-        let half = a_lo.len();
-        let mask = 2 * half - 1;
-        // Static points: G_vec[0..n] at t, H_vec[0..n] at n + t.
-        let mut l_static = vec![Scalar::ZERO; 2 * n];
-        let mut r_static = vec![Scalar::ZERO; 2 * n];
-        let coefs = self.g_coef.iter().zip(&self.h_coef);
-        for (t, (gamma, eta)) in coefs.enumerate() {
-            let i = t & mask;
-            if i >= half {
-                l_static[t] = a_lo[i - half] * gamma;
-                r_static[n + t] = b_lo[i - half] * eta;
-            } else {
-                l_static[n + t] = b_hi[i] * eta;
-                r_static[t] = a_hi[i] * gamma;
-            }
-        }
-        let G = [params.G];
-        (
-            table.table.vartime_mixed_multiscalar_mul(&l_static, [c_L], G),
-            table.table.vartime_mixed_multiscalar_mul(&r_static, [c_R], G),
-        )
     }
 
     /// After round \\( j \\) (current length `len`) with challenge \\( u \\):
@@ -527,24 +442,8 @@ mod tests {
                 &h_factors,
                 Zeroizing::new(a.clone()),
                 Zeroizing::new(b.clone()),
-                None,
             );
             assert_eq!(proof.L_vec.len(), n.trailing_zeros() as usize);
-            // The same proof on precomputed tables of the generators; tables
-            // of another length are not used.
-            for table_n in [n, 2 * n] {
-                let table = GeneratorTable::new(&params, table_n);
-                let with_table = InnerProductProof::prove(
-                    &params,
-                    &mut new_transcript(labels::PROTOCOL_SEALED),
-                    &w,
-                    &h_factors,
-                    Zeroizing::new(a.clone()),
-                    Zeroizing::new(b.clone()),
-                    Some(&table),
-                );
-                assert_eq!(with_table, proof, "n = {n}, table of {table_n}");
-            }
 
             let mut verifier = new_transcript(labels::PROTOCOL_SEALED);
             assert!(naive_verify(&params, &mut verifier, &proof, P, &w, &h_factors), "n = {n}");
@@ -575,7 +474,6 @@ mod tests {
             &h_factors,
             Zeroizing::new(a),
             Zeroizing::new(b),
-            None,
         );
         let end = prover.challenge_scalar(b"end");
 

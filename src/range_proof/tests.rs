@@ -56,7 +56,7 @@ fn prove_values(values: &[Scalar], seed: u64) -> Proved {
         builder = builder.witness_scalar(v).witness_scalar(g);
     }
     let mut prover_rng = builder.finalize(&mut rng);
-    let proof = RangeProof::prove(params, &mut t, values, &blindings, &mut prover_rng, None);
+    let proof = RangeProof::prove(params, &mut t, values, &blindings, &mut prover_rng);
     let end = t.transcript().challenge_scalar(b"end");
     Proved { proof, commitments, end }
 }

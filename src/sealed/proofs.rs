@@ -15,7 +15,7 @@ use crate::encoding::RistrettoElement;
 use crate::error::{Error, InvalidInput};
 use crate::msm::{MontgomeryScalar, Msm, Replayed, TermCount, Weights};
 use crate::params::Params;
-use crate::range_proof::{GeneratorTable, RangeProof, RangeReplay};
+use crate::range_proof::{RangeProof, RangeReplay};
 use crate::sigma::{SigmaProof, SigmaReplay};
 use crate::statement::{KeyStatement, Statement, StatementHeader};
 use crate::transcript::TranscriptProtocol;
@@ -78,15 +78,13 @@ impl SealedItem {
     ) -> Result<Self, Error> {
         let recipients = sorted_recipients(recipients)?;
         let header = statement(context, payload.len(), &recipients, key).absorb_header();
-        Self::seal_under(params, header, payload, rng, None, tweak)
+        Self::seal_under(params, header, payload, rng, tweak)
     }
 
     /// Seal `payload` under a statement header (a sealed item's, or a
     /// threshold share's): the blindings `r_i` from a prover RNG keyed with
     /// the header's transcript and the payload, then the ciphertext to the
     /// header's recipients and its proofs ([`SealedItem::prove_under`]).
-    /// `table`: the range proof's generator tables, when the caller seals
-    /// several items of this length ([`RangeProof::generator_table`]).
     ///
     /// # Errors
     /// [`InvalidInput::PayloadLength`] for a payload outside 1..=128 bytes or
@@ -96,7 +94,6 @@ impl SealedItem {
         header: StatementHeader<'_>,
         payload: &[u8],
         rng: &mut R,
-        table: Option<&GeneratorTable>,
         tweak: impl FnOnce(&mut crate::sigma::FirstMove<'_>),
     ) -> Result<Self, Error> {
         if !(1..=MAX_PAYLOAD_LEN).contains(&payload.len()) || payload.len() != header.len() {
@@ -108,7 +105,7 @@ impl SealedItem {
         let (ciphertext, r) =
             ChunkedCiphertext::encrypt_with_rng(params, &chunks, header.recipients(), &mut rng_r)?;
         let witness = Witness { payload, m: &m, r: r.as_slice() };
-        Ok(Self::prove_under(params, header, ciphertext, witness, rng, table, tweak))
+        Ok(Self::prove_under(params, header, ciphertext, witness, rng, tweak))
     }
 
     /// Absorb the statement (header, then ciphertext) and prove the range
@@ -148,7 +145,7 @@ impl SealedItem {
         tweak: impl FnOnce(&mut crate::sigma::FirstMove<'_>),
     ) -> Self {
         let header = statement(context, len, &recipients, key).absorb_header();
-        Self::prove_under(params, header, ciphertext, witness, rng, None, tweak)
+        Self::prove_under(params, header, ciphertext, witness, rng, tweak)
     }
 
     /// Absorb `ciphertext` after `header` and prove the range and sigma
@@ -160,7 +157,6 @@ impl SealedItem {
         ciphertext: ChunkedCiphertext,
         witness: Witness<'_>,
         rng: &mut R,
-        table: Option<&GeneratorTable>,
         tweak: impl FnOnce(&mut crate::sigma::FirstMove<'_>),
     ) -> Self {
         let (len, recipients) = (header.len(), header.recipients().to_vec());
@@ -176,7 +172,7 @@ impl SealedItem {
         let rng_proof = reused_nonces::proof_rng().unwrap_or(rng_proof);
         let mut rng_proof = rng_proof;
         let range_proof =
-            RangeProof::prove(params, &mut absorbed, witness.m, witness.r, &mut rng_proof, table);
+            RangeProof::prove(params, &mut absorbed, witness.m, witness.r, &mut rng_proof);
         let sigma = SigmaProof::prove_tweaked(
             params,
             &mut absorbed,

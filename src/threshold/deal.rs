@@ -12,12 +12,10 @@ use super::statement::{DealingStatement, share_transcript};
 use super::{Share, ThresholdSealedDeployKey};
 use crate::context::{Context, Purpose};
 use crate::deploy_key::DeployKey;
-use crate::elgamal::chunks::chunk_count;
 use crate::encoding::{EdwardsElement, RistrettoElement};
 use crate::error::{Error, InvalidInput};
 use crate::limits::{MAX_SHARES, MIN_THRESHOLD};
 use crate::params::Params;
-use crate::range_proof::RangeProof;
 use crate::sealed::SealedItem;
 use crate::statement::ShareStatement;
 use crate::transcript::TranscriptProtocol;
@@ -133,11 +131,6 @@ pub(super) fn deal<R: CryptoRng + ?Sized>(
     let F: Vec<EdwardsPoint> = F_prime.iter().map(|F| F.point.mul_by_cofactor()).collect();
     let common = statement.absorb_with_commitments(&F_prime);
 
-    // Every share's range proof has the same length: its generators' tables
-    // are built once for all `n` (the same proofs, less work from the
-    // second share on).
-    const SHARE_LEN: usize = 32; // a share's payload: its scalar's encoding
-    let table = RangeProof::generator_table(params, chunk_count(SHARE_LEN));
     let mut sealed_shares = Vec::with_capacity(n);
     for (position, s_j) in shares.iter().enumerate() {
         let index = position + 1;
@@ -163,7 +156,7 @@ pub(super) fn deal<R: CryptoRng + ?Sized>(
                 }
             }
         };
-        let item = SealedItem::seal_under(params, header, &payload[..], rng, Some(&table), tweak)?;
+        let item = SealedItem::seal_under(params, header, &payload[..], rng, tweak)?;
         sealed_shares.push(Share { A_j, item });
     }
     Ok(ThresholdSealedDeployKey::new(t, recipients, A, A_prime, F_prime, F, sealed_shares))

@@ -112,7 +112,7 @@ impl KeyShare {
         }
         .absorb_header();
         let payload = Zeroizing::new(self.secret().to_bytes());
-        let item = SealedItem::seal_under(params, header, &payload[..], rng, None, |_| {})?;
+        let item = SealedItem::seal_under(params, header, &payload[..], rng, |_| {})?;
         let mut sealed = SealedKeyShare {
             dealing,
             index,
