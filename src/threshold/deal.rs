@@ -8,7 +8,7 @@ use rand_core::CryptoRng;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::statement::{DealingStatement, share_transcript};
+use super::statement::{DealingStatement, public_share, share_transcript};
 use super::{Share, ThresholdSealedDeployKey};
 use crate::context::{Context, Purpose};
 use crate::deploy_key::DeployKey;
@@ -134,7 +134,9 @@ pub(super) fn deal<R: CryptoRng + ?Sized>(
     let mut sealed_shares = Vec::with_capacity(n);
     for (position, s_j) in shares.iter().enumerate() {
         let index = position + 1;
-        let A_j = params.mul_B(s_j);
+        // `s_j·B`, from the public commitments as every verifier derives it
+        // (a few small-integer doublings, no fixed-base multiplication).
+        let A_j = public_share(&A.point, &F, index);
         #[cfg(test)]
         let s_j = match tweaks.off_polynomial {
             Some((j, delta)) if j == index => Zeroizing::new(**s_j + delta),
