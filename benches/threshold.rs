@@ -154,7 +154,7 @@ fn summary(n: usize) {
         );
     }
     if let Some(r) = bracketed("vaultseal/threshold_deal", "3_of_5", "seal_1_vault") {
-        println!("  3-of-5 dealing ÷ one-vault sealing: {r:.2} (target ≤ 5)");
+        println!("  3-of-5 dealing ÷ one-vault sealing: {r:.3} (target ≤ 5)");
     }
     if let Some(r) = ratio("vaultseal/threshold_sign", "frost_3_signers", "deploy_key_sign") {
         println!("  FROST, 3 in-process signers ÷ DeployKey::sign: {r:.1}");
