@@ -2,12 +2,16 @@
 //! the same run, with the ratios printed at the end:
 //!
 //! - `vaultseal/threshold_batch/dealings_3_of_5` — 256 encoded 3-of-5
-//!   dealings in one batch, against `.../sealed_x5` — 1 280 encoded
+//!   dealings in one batch, against `.../sealed_x5_{before,after}` — 1 280 encoded
 //!   one-vault sealed deploy keys (five per dealing) in one batch. Target:
 //!   ratio ≤ 1.1;
 //! - `vaultseal/threshold_deal/3_of_5` against
-//!   `vaultseal/threshold_deal/seal_1_vault` (a one-vault sealing). Target:
+//!   `vaultseal/threshold_deal/seal_1_vault_{before,after}` (a one-vault sealing). Target:
 //!   dealing ≤ 5 × sealing;
+//! - `vaultseal/threshold_sign/frost_3_signers` (both FROST rounds with 3
+//!   in-process signers, and the aggregate's check) against
+//!   `vaultseal/threshold_sign/deploy_key_sign` (one `DeployKey::sign`):
+//!   reported, no target.
 //!
 //! Both references are measured twice, right before and right after the
 //! workload (`…_before`, `…_after`), and the ratio is taken against the mean
@@ -15,10 +19,6 @@
 //! shared machine's does, by up to 10 % within minutes) then shifts both
 //! sides alike instead of whichever group criterion happened to run in the
 //! slower minute.
-//! - `vaultseal/threshold_sign/frost_3_signers` (both FROST rounds with 3
-//!   in-process signers, and the aggregate's check) against
-//!   `vaultseal/threshold_sign/deploy_key_sign` (one `DeployKey::sign`):
-//!   reported, no target.
 //!
 //! `THRESHOLD_BATCH` (default 256) sets the number of dealings.
 #![allow(missing_docs, clippy::expect_used, clippy::unwrap_used)]
