@@ -77,6 +77,7 @@ pub(crate) use check::{
 pub(crate) use weights::{ItemKind, WeightSeed, WeightSource, Weights, item_digest};
 
 use crate::encoding::RistrettoElement;
+use crate::limits::RANGE_BITS;
 use crate::params::Params;
 
 /// Accumulated weighted terms of any number of equations (see the module
@@ -214,6 +215,18 @@ impl<'a> Msm<'a> {
         self.h_vec.add_all(n, s);
     }
 
+    /// Add `offsets[j]` to the coefficient of every `H_vec[16j + k]`,
+    /// `k < 16` (one addition per row instead of 16).
+    pub(crate) fn add_h_vec_rows(&mut self, offsets: &[MontgomeryScalar]) {
+        self.h_vec.add_rows(offsets);
+    }
+
+    /// Add `offsets[k]` to the coefficient of every `H_vec[16j + k]`,
+    /// `16j + k < n` (one addition per column instead of `n / 16`).
+    pub(crate) fn add_h_vec_columns(&mut self, n: usize, offsets: &[MontgomeryScalar; ROW]) {
+        self.h_vec.add_columns(n, offsets);
+    }
+
     /// Add `s·P` for a per-item point.
     pub(crate) fn push(&mut self, s: Scalar, point: &'a RistrettoElement) {
         self.dynamic.push((s, &point.point));
@@ -342,26 +355,61 @@ where
 }
 
 /// Coefficients of one static vector (`G_vec` or `H_vec`): slots in
-/// Montgomery form, and constants added to a whole prefix `0..n`; summed
-/// once per check ([`VecCoefficients::coefficients`]).
+/// Montgomery form, constants added to a whole prefix `0..n`, and offsets
+/// added to a whole row or column of the prefix seen as rows of
+/// [`ROW`] generators (the range proof's chunks and bits); summed once per
+/// check ([`VecCoefficients::coefficients`]).
 #[derive(Clone, Debug, Default)]
 struct VecCoefficients {
     montgomery: Vec<MontgomeryScalar>,
     /// `(n, s)`: `s` added to every coefficient `0..n` (one entry per `n`).
     all: Vec<(usize, MontgomeryScalar)>,
+    /// `rows[j]`: added to every coefficient `ROW·j..ROW·(j+1)`.
+    rows: Vec<MontgomeryScalar>,
+    /// `(n, c)`: `c[k]` added to every coefficient `i < n` with
+    /// `i mod ROW = k` (one entry per `n`).
+    columns: Vec<(usize, [MontgomeryScalar; ROW])>,
 }
+
+/// The row length of [`VecCoefficients`]' row and column offsets: a range
+/// proof's bits per value.
+const ROW: usize = RANGE_BITS;
 
 impl VecCoefficients {
     /// The number of generators with a coefficient.
     fn len(&self) -> usize {
         let prefix = self.all.iter().map(|(n, _)| *n).max().unwrap_or(0);
-        self.montgomery.len().max(prefix)
+        let columns = self.columns.iter().map(|(n, _)| *n).max().unwrap_or(0);
+        self.montgomery.len().max(prefix).max(ROW * self.rows.len()).max(columns)
     }
 
     fn add_all(&mut self, n: usize, s: MontgomeryScalar) {
         match self.all.iter_mut().find(|(m, _)| *m == n) {
             Some((_, acc)) => *acc += s,
             None => self.all.push((n, s)),
+        }
+    }
+
+    fn add_rows(&mut self, offsets: &[MontgomeryScalar]) {
+        let zero = MontgomeryScalar::ZERO;
+        for (acc, s) in grow(&mut self.rows, offsets.len(), zero).iter_mut().zip(offsets) {
+            *acc += *s;
+        }
+    }
+
+    fn add_columns(&mut self, n: usize, offsets: &[MontgomeryScalar; ROW]) {
+        let add = |acc: &mut [MontgomeryScalar; ROW]| {
+            for (a, s) in acc.iter_mut().zip(offsets) {
+                *a += *s;
+            }
+        };
+        match self.columns.iter_mut().find(|(m, _)| *m == n) {
+            Some((_, acc)) => add(acc),
+            None => {
+                let mut acc = [MontgomeryScalar::ZERO; ROW];
+                add(&mut acc);
+                self.columns.push((n, acc));
+            }
         }
     }
 
@@ -374,22 +422,41 @@ impl VecCoefficients {
         for (n, s) in other.all {
             self.add_all(n, s);
         }
+        self.add_rows(&other.rows);
+        for (n, offsets) in &other.columns {
+            self.add_columns(*n, offsets);
+        }
     }
 
     /// Every coefficient as a `Scalar`: the slots, plus the prefix constants
-    /// as suffix sums over the distinct `n` (one addition per coefficient).
+    /// and the column offsets as suffix sums over the distinct `n`, plus the
+    /// row offsets (a few additions per coefficient, once per check).
     fn coefficients(&self) -> Vec<Scalar> {
         let len = self.len();
         let mut all = self.all.clone();
         all.sort_unstable_by_key(|(n, _)| core::cmp::Reverse(*n));
         let mut pending = all.iter().peekable();
+        let mut columns = self.columns.clone();
+        columns.sort_unstable_by_key(|(n, _)| core::cmp::Reverse(*n));
+        let mut pending_columns = columns.iter().peekable();
         let mut constant = MontgomeryScalar::ZERO;
+        let mut column = [MontgomeryScalar::ZERO; ROW];
         let mut out = alloc::vec![Scalar::ZERO; len];
         for (i, coefficient) in out.iter_mut().enumerate().rev() {
             while let Some((_, s)) = pending.next_if(|(n, _)| *n > i) {
                 constant += *s;
             }
-            let montgomery = self.montgomery.get(i).map_or(constant, |m| *m + constant);
+            while let Some((_, offsets)) = pending_columns.next_if(|(n, _)| *n > i) {
+                for (c, s) in column.iter_mut().zip(offsets) {
+                    *c += *s;
+                }
+            }
+            let mut montgomery = self.montgomery.get(i).map_or(constant, |m| *m + constant);
+            montgomery += column[i % ROW];
+            if let Some(row) = self.rows.get(i / ROW) {
+                montgomery += *row;
+            }
+
             *coefficient = montgomery.to_scalar();
         }
         out
@@ -498,10 +565,10 @@ mod tests {
         assert_eq!(merged.vartime_edwards_sum(&params), naive_edwards);
     }
 
-    /// Montgomery slots and whole-prefix constants, alone and merged,
-    /// against a naive sum.
+    /// Montgomery slots, whole-prefix constants and row and column
+    /// offsets, alone and merged, against a naive sum.
     #[test]
-    fn montgomery_slots_and_prefix_constants_match_naive_sum() {
+    fn montgomery_slots_prefix_constants_rows_and_columns_match_naive_sum() {
         let params = Params::new();
         let mut rng = rng();
         let mut naive = RistrettoPoint::identity();
@@ -522,6 +589,17 @@ mod tests {
                     naive += b * params.H_vec[j];
                 }
                 naive += (c + d) * params.G_vec[i] - d * params.H_vec[i];
+                // Row and column offsets of a prefix of whole rows of H_vec.
+                let prefix = ((n >> p) / ROW).max(1) * ROW;
+                let rows: Vec<Scalar> =
+                    (0..prefix / ROW).map(|_| Scalar::random(&mut rng)).collect();
+                let columns: [Scalar; ROW] = core::array::from_fn(|_| Scalar::random(&mut rng));
+                let montgomery = |x: &Scalar| MontgomeryScalar::from_scalar(x);
+                msm.add_h_vec_rows(&rows.iter().map(montgomery).collect::<Vec<_>>());
+                msm.add_h_vec_columns(prefix, &columns.map(|x| montgomery(&x)));
+                for j in 0..prefix {
+                    naive += (rows[j / ROW] + columns[j % ROW]) * params.H_vec[j];
+                }
             }
         }
         let [a, b] = parts;

@@ -603,11 +603,17 @@ impl<'p> RangeReplay<'p> {
             *coeff -= *a_s_i;
         }
 
-        // Static H_vec: ω₂z + τ_i − σ_i with
+        // Static H_vec: ω₂z + τ_i − σ_i, i = nj + k (chunk j, bit k), with
+        //   τ_i = ω₂z^{2+j}·2^k·y^{−i} = β_j·c_k,
+        //         β_j = ω₂z^{2+j}·y^{−nj}, c_k = (2/y)^k;
         //   σ_i = ω₂b·s_{N−1−i}·y^{−i}: a doubling recurrence from
-        //         ω₂b·s_{N−1} = ω₂b·Π u_j with factors u_{K−1−k}^{−2}·y^{−2^k};
-        //   τ_i = ω₂z^{2+j}·2^k·y^{−i} = β_j·(2/y)^k, i = nj + k,
-        //         β_j = ω₂z^{2+j}·y^{−nj}.
+        //         ω₂b·s_{N−1} = ω₂b·Π u_j with factors u_{K−1−k}^{−2}·y^{−2^k},
+        //         which splits at bit log₂ n into σ_i = P_j·Q_k (Q over the
+        //         low bits from ω₂b·s_{N−1}, P over the high bits from 1).
+        // Both terms are rank one in (j, k), so Winograd's pairing makes
+        // each coefficient with one product instead of two:
+        //   β_j c_k − P_j Q_k = (β_j + Q_k)(c_k − P_j) + β_j P_j − c_k Q_k,
+        // the last two terms added once per row j and once per column k.
         let mut h_factors = Vec::with_capacity(u.len());
         let mut y_inv_pow = y_inv; // y^(−2^k)
         for u_inv_sq_j in u_inv_sq.iter().rev() {
@@ -615,20 +621,31 @@ impl<'p> RangeReplay<'p> {
             y_inv_pow = y_inv_pow.square();
         }
         let s_last = u.iter().fold(MontgomeryScalar::ONE, |p, u_j| p * *u_j);
-        let b_s_rev = doubling_products(omega_2 * b * s_last, &h_factors);
-        let two_over_y = MontgomeryScalar::powers(y_inv + y_inv, RANGE_BITS);
-        // y^(−n) for n = RANGE_BITS = 2⁴: four squarings.
+        // n = RANGE_BITS = 2⁴ and N = nM: the first four factors are the bits k.
+        let (low, high) = h_factors.split_at(RANGE_BITS.trailing_zeros() as usize);
+        let q = doubling_products(omega_2 * b * s_last, low);
+        let p = doubling_products(MontgomeryScalar::ONE, high);
+        let c = MontgomeryScalar::powers(y_inv + y_inv, RANGE_BITS);
+        // y^(−n): four squarings.
         let y_inv_n = (0..RANGE_BITS.trailing_zeros()).fold(y_inv, |p, _| p.square());
         let z_over_y_n = z * y_inv_n;
         let mut beta = omega_2_z * z;
-        msm.add_h_vec_all(n, omega_2_z);
+        let mut rows = Vec::with_capacity(m);
         let h_vec = msm.h_vec_montgomery_mut(n);
-        for (coeffs, sigmas) in h_vec.chunks_mut(RANGE_BITS).zip(b_s_rev.chunks(RANGE_BITS)) {
-            for ((coeff, sigma), two_over_y_k) in coeffs.iter_mut().zip(sigmas).zip(&two_over_y) {
-                *coeff += beta * *two_over_y_k - *sigma;
+        for (coeffs, p_j) in h_vec.chunks_mut(RANGE_BITS).zip(&p) {
+            for ((coeff, q_k), c_k) in coeffs.iter_mut().zip(&q).zip(&c) {
+                *coeff += (beta + *q_k) * (*c_k - *p_j);
             }
+            rows.push(beta * *p_j);
             beta *= z_over_y_n;
         }
+        let mut columns = [MontgomeryScalar::ZERO; RANGE_BITS];
+        for ((column, c_k), q_k) in columns.iter_mut().zip(&c).zip(&q) {
+            *column = -(*c_k * *q_k);
+        }
+        msm.add_h_vec_rows(&rows);
+        msm.add_h_vec_columns(n, &columns);
+        msm.add_h_vec_all(n, omega_2_z);
     }
 }
 
