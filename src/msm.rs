@@ -195,6 +195,7 @@ impl<'a> Msm<'a> {
     /// Mutable coefficients of `G_vec[0..len]`, in Montgomery form (the
     /// cheap way for a proof to add thousands of coefficients), to add into
     /// in place.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn g_vec_montgomery_mut(&mut self, len: usize) -> &mut [MontgomeryScalar] {
         grow(&mut self.g_vec.montgomery, len, MontgomeryScalar::ZERO)
     }
@@ -213,6 +214,18 @@ impl<'a> Msm<'a> {
     /// Add `s` to the coefficient of every `H_vec[i]`, `i < n`.
     pub(crate) fn add_h_vec_all(&mut self, n: usize, s: MontgomeryScalar) {
         self.h_vec.add_all(n, s);
+    }
+
+    /// Add `x_j·y_k` to the coefficient of every `G_vec[16j + k]`,
+    /// `j < n / 16 = x.len()`: a range proof's rank-one term, paired with the
+    /// next one of the same `n` (one product per coefficient for the two).
+    pub(crate) fn add_g_vec_outer(
+        &mut self,
+        n: usize,
+        x: Vec<MontgomeryScalar>,
+        y: [MontgomeryScalar; ROW],
+    ) {
+        self.g_vec.add_outer(n, x, y);
     }
 
     /// Add `offsets[j]` to the coefficient of every `H_vec[16j + k]`,
@@ -369,6 +382,29 @@ struct VecCoefficients {
     /// `(n, c)`: `c[k]` added to every coefficient `i < n` with
     /// `i mod ROW = k` (one entry per `n`).
     columns: Vec<(usize, [MontgomeryScalar; ROW])>,
+    /// A rank-one term waiting for a second one to be paired with
+    /// ([`VecCoefficients::add_outer`]).
+    pending: Option<Outer>,
+}
+
+/// A rank-one term of a prefix of `n` coefficients, seen as rows of
+/// [`ROW`]: `x_j·y_k` added to coefficient `ROW·j + k`, `j < n / ROW`.
+#[derive(Clone, Debug)]
+struct Outer {
+    n: usize,
+    x: Vec<MontgomeryScalar>,
+    y: [MontgomeryScalar; ROW],
+}
+
+impl Outer {
+    /// Add the term to `slots` (one product per coefficient).
+    fn add_to(&self, slots: &mut [MontgomeryScalar]) {
+        for (row, x_j) in slots.chunks_mut(ROW).zip(&self.x) {
+            for (slot, y_k) in row.iter_mut().zip(&self.y) {
+                *slot += *x_j * *y_k;
+            }
+        }
+    }
 }
 
 /// The row length of [`VecCoefficients`]' row and column offsets: a range
@@ -380,7 +416,8 @@ impl VecCoefficients {
     fn len(&self) -> usize {
         let prefix = self.all.iter().map(|(n, _)| *n).max().unwrap_or(0);
         let columns = self.columns.iter().map(|(n, _)| *n).max().unwrap_or(0);
-        self.montgomery.len().max(prefix).max(ROW * self.rows.len()).max(columns)
+        let pending = self.pending.as_ref().map_or(0, |outer| outer.n);
+        self.montgomery.len().max(prefix).max(ROW * self.rows.len()).max(columns).max(pending)
     }
 
     fn add_all(&mut self, n: usize, s: MontgomeryScalar) {
@@ -413,7 +450,44 @@ impl VecCoefficients {
         }
     }
 
+    /// Add the rank-one term `x_j·y_k` to coefficient `ROW·j + k`
+    /// (`j < n / ROW = x.len()`). Terms come in pairs: one is held until the
+    /// next of the same `n` arrives, and the two are added with one product
+    /// per coefficient instead of two (Winograd's pairing,
+    /// `x_j y_k + x′_j y′_k = (x_j + y′_k)(x′_j + y_k) − x_j x′_j − y_k y′_k`,
+    /// the last two terms as one row and one column offset).
+    fn add_outer(&mut self, n: usize, x: Vec<MontgomeryScalar>, y: [MontgomeryScalar; ROW]) {
+        debug_assert_eq!(x.len() * ROW, n);
+        let first = match self.pending.take() {
+            Some(first) if first.n == n => first,
+            other => {
+                if let Some(unpaired) = other {
+                    unpaired.add_to(grow(&mut self.montgomery, unpaired.n, MontgomeryScalar::ZERO));
+                }
+                self.pending = Some(Outer { n, x, y });
+                return;
+            }
+        };
+        let slots = grow(&mut self.montgomery, n, MontgomeryScalar::ZERO);
+        for ((row, x_j), x2_j) in slots.chunks_mut(ROW).zip(&first.x).zip(&x) {
+            for ((slot, y_k), y2_k) in row.iter_mut().zip(&first.y).zip(&y) {
+                *slot += (*x_j + *y2_k) * (*x2_j + *y_k);
+            }
+        }
+        let rows: Vec<MontgomeryScalar> =
+            first.x.iter().zip(&x).map(|(x_j, x2_j)| -(*x_j * *x2_j)).collect();
+        let mut columns = [MontgomeryScalar::ZERO; ROW];
+        for ((column, y_k), y2_k) in columns.iter_mut().zip(&first.y).zip(&y) {
+            *column = -(*y_k * *y2_k);
+        }
+        self.add_rows(&rows);
+        self.add_columns(n, &columns);
+    }
+
     fn append(&mut self, other: VecCoefficients) {
+        if let Some(outer) = other.pending {
+            self.add_outer(outer.n, outer.x, outer.y);
+        }
         let n = other.montgomery.len();
         let zero = MontgomeryScalar::ZERO;
         for (acc, s) in grow(&mut self.montgomery, n, zero).iter_mut().zip(&other.montgomery) {
@@ -441,6 +515,12 @@ impl VecCoefficients {
         let mut pending_columns = columns.iter().peekable();
         let mut constant = MontgomeryScalar::ZERO;
         let mut column = [MontgomeryScalar::ZERO; ROW];
+        // An unpaired rank-one term, added alone (once per check).
+        let mut unpaired = Vec::new();
+        if let Some(outer) = &self.pending {
+            unpaired = alloc::vec![MontgomeryScalar::ZERO; outer.n];
+            outer.add_to(&mut unpaired);
+        }
         let mut out = alloc::vec![Scalar::ZERO; len];
         for (i, coefficient) in out.iter_mut().enumerate().rev() {
             while let Some((_, s)) = pending.next_if(|(n, _)| *n > i) {
@@ -456,7 +536,9 @@ impl VecCoefficients {
             if let Some(row) = self.rows.get(i / ROW) {
                 montgomery += *row;
             }
-
+            if let Some(term) = unpaired.get(i) {
+                montgomery += *term;
+            }
             *coefficient = montgomery.to_scalar();
         }
         out
@@ -600,12 +682,30 @@ mod tests {
                 for j in 0..prefix {
                     naive += (rows[j / ROW] + columns[j % ROW]) * params.H_vec[j];
                 }
+                // Rank-one terms of G_vec: one per n, two for n = 256 (a
+                // pair), so that each part ends with one held back (n = 64)
+                // and the merge pairs the two parts' held terms.
+                for _ in 0..if n == 256 { 2 } else { 1 } {
+                    let x: Vec<Scalar> = (0..n / ROW).map(|_| Scalar::random(&mut rng)).collect();
+                    let y: [Scalar; ROW] = core::array::from_fn(|_| Scalar::random(&mut rng));
+                    let montgomery = |x: &Scalar| MontgomeryScalar::from_scalar(x);
+                    msm.add_g_vec_outer(
+                        n,
+                        x.iter().map(montgomery).collect(),
+                        y.map(|v| montgomery(&v)),
+                    );
+                    for j in 0..n {
+                        naive += (x[j / ROW] * y[j % ROW]) * params.G_vec[j];
+                    }
+                }
             }
         }
         let [a, b] = parts;
         let alone = a.clone();
+        assert!(a.g_vec.pending.as_ref().is_some_and(|outer| outer.n == 64));
         let mut merged = a;
         merged.append(b);
+        assert!(merged.g_vec.pending.is_none());
         assert_eq!(merged.size().static_points, 2 + 256 + 256);
         assert_eq!(merged.vartime_ristretto_sum(&params), naive);
         assert_ne!(alone.vartime_ristretto_sum(&params), naive);

@@ -593,15 +593,20 @@ impl<'p> RangeReplay<'p> {
         // whole prefix instead of to each coefficient.
         let omega_2_z = omega_2 * z;
 
-        // Static G_vec: −ω₂z − ω₂a·s_i, the second term by the doubling
-        // recurrence from ω₂a·s_0 (one multiplication per element).
+        // Static G_vec: −ω₂z − ω₂a·s_i. The doubling recurrence for s_i
+        // (from s_0, factors u_{K−1−k}²) splits at bit log₂ n, as for H_vec
+        // below: −ω₂a·s_{nj+k} = S_j·T_k, S over the high bits from 1, T
+        // over the low bits from −ω₂a·s_0. The accumulator pairs this
+        // rank-one term with the next item's (one product per coefficient
+        // for the two).
         let s_0 = u_inv.iter().fold(MontgomeryScalar::ONE, |p, u_j| p * *u_j);
         let g_factors: Vec<MontgomeryScalar> = u_sq.iter().rev().copied().collect();
-        let a_s = doubling_products(omega_2 * a * s_0, &g_factors);
+        let (low, high) = g_factors.split_at(RANGE_BITS.trailing_zeros() as usize);
+        let t = doubling_products(-(omega_2 * a * s_0), low);
+        let mut columns = [MontgomeryScalar::ZERO; RANGE_BITS];
+        columns.copy_from_slice(&t);
         msm.add_g_vec_all(n, -omega_2_z);
-        for (coeff, a_s_i) in msm.g_vec_montgomery_mut(n).iter_mut().zip(&a_s) {
-            *coeff -= *a_s_i;
-        }
+        msm.add_g_vec_outer(n, doubling_products(MontgomeryScalar::ONE, high), columns);
 
         // Static H_vec: ω₂z + τ_i − σ_i, i = nj + k (chunk j, bit k), with
         //   τ_i = ω₂z^{2+j}·2^k·y^{−i} = β_j·c_k,
