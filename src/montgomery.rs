@@ -16,8 +16,9 @@
 //! coefficients), more than its share of the multiscalar multiplication
 //! ([`notes::batching`](crate::notes::batching)). Values cross to and from `Scalar` at the
 //! edges (`MontgomeryScalar::from_scalar`, `MontgomeryScalar::to_scalar`,
-//! one product each; `MontgomeryScalar::mul_scalar` multiplies by a
-//! `Scalar` without converting it). `reduce_wide` and `reduce` reduce the
+//! one product each; `MontgomeryScalar::to_raw_scalar` hands the
+//! representation itself to the multiscalar multiplication, no product:
+//! see there). `reduce_wide` and `reduce` reduce the
 //! 64-byte transcript outputs that challenges are made of and the 32-byte
 //! halves of the batch weights, in two products and one, several times
 //! faster than `Scalar::from_bytes_mod_order_wide` and
@@ -146,16 +147,26 @@ impl MontgomeryScalar {
         MontgomeryScalar(montgomery_mul(&limbs(x), &R2))
     }
 
+    /// The `Scalar` whose value is the representation itself,
+    /// \\( \bar x = x R \bmod \ell \\): no product. For sums that are only
+    /// compared with the identity, in a group of prime order ℓ or after a
+    /// multiplication by the cofactor, where a common factor \\( R \\) on
+    /// every coefficient changes nothing (the accumulators of `msm`).
+    pub(crate) fn to_raw_scalar(self) -> Scalar {
+        canonical_scalar(self.0)
+    }
+
+    /// The Montgomery form of the 256-bit little-endian integer of
+    /// `bytes` reduced mod ℓ, in one product:
+    /// \\( \mathrm{M}(x, R^2) = x R \bmod \ell \\) (`montgomery_mul` takes any
+    /// 256-bit first operand). For public values only (batch weights).
+    pub(crate) fn reduce_bytes(bytes: &[u8; 32]) -> Self {
+        MontgomeryScalar(montgomery_mul(&le_limbs(bytes), &R2))
+    }
+
     /// Leave Montgomery form (one product).
     pub(crate) fn to_scalar(self) -> Scalar {
         canonical_scalar(montgomery_mul(&self.0, &[1, 0, 0, 0]))
-    }
-
-    /// \\( x y \\) as a `Scalar`, for `self` \\( = \bar x \\) and a `Scalar`
-    /// \\( y \\): one product, \\( \bar x \cdot y \cdot R^{-1} = x y \\) (no
-    /// conversion on either side).
-    pub(crate) fn mul_scalar(self, y: &Scalar) -> Scalar {
-        canonical_scalar(montgomery_mul(&self.0, &limbs(y)))
     }
 
     /// `self²`.
@@ -175,7 +186,9 @@ impl MontgomeryScalar {
 /// `bytes`: `Scalar::from_bytes_mod_order`'s value in one Montgomery
 /// product, \\( \mathrm{M}(x, R) = x R R^{-1} \\) (`montgomery_mul` takes any
 /// 256-bit first operand with a second below ℓ). For public values only
-/// (batch weights).
+/// (batch weights; the verifiers draw them in Montgomery form,
+/// [`MontgomeryScalar::reduce_bytes`], and the tests check the two agree).
+#[cfg(test)]
 pub(crate) fn reduce(bytes: &[u8; 32]) -> Scalar {
     canonical_scalar(montgomery_mul(&le_limbs(bytes), &R))
 }
@@ -404,8 +417,10 @@ mod tests {
     fn check_pair(x: &Scalar, y: &Scalar) {
         let (mx, my) = (MontgomeryScalar::from_scalar(x), MontgomeryScalar::from(y));
         assert_eq!((mx * my).to_scalar(), x * y, "{x:?} · {y:?}");
-        assert_eq!(mx.mul_scalar(y), x * y, "{x:?} · {y:?} (mixed)");
-        assert_eq!(my.mul_scalar(x), x * y, "{y:?} · {x:?} (mixed)");
+        // The raw representation is x·R: R times the value, for every x.
+        let r = MontgomeryScalar::ONE.to_raw_scalar();
+        assert_eq!(mx.to_raw_scalar(), x * r, "{x:?} raw");
+        assert_eq!((mx * my).to_raw_scalar(), x * y * r, "{x:?} · {y:?} raw");
         assert_eq!((mx + my).to_scalar(), x + y, "{x:?} + {y:?}");
         assert_eq!((mx - my).to_scalar(), x - y, "{x:?} − {y:?}");
         let mut acc = mx;

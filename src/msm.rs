@@ -86,12 +86,12 @@ use crate::params::Params;
 /// copied per term).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Msm<'a> {
-    g: Scalar,
-    h: Scalar,
+    g: MontgomeryScalar,
+    h: MontgomeryScalar,
     g_vec: VecCoefficients,
     h_vec: VecCoefficients,
-    b: Scalar,
-    shared: BTreeMap<[u8; 32], (Scalar, &'a RistrettoPoint)>,
+    b: MontgomeryScalar,
+    shared: BTreeMap<[u8; 32], (MontgomeryScalar, &'a RistrettoPoint)>,
     dynamic: Terms<'a, RistrettoPoint>,
     edwards: Terms<'a, EdwardsPoint>,
 }
@@ -178,17 +178,17 @@ impl<'a> Msm<'a> {
     }
 
     /// Add `s·G`.
-    pub(crate) fn add_g(&mut self, s: Scalar) {
+    pub(crate) fn add_g(&mut self, s: MontgomeryScalar) {
         self.g += s;
     }
 
     /// Add `s·H`.
-    pub(crate) fn add_h(&mut self, s: Scalar) {
+    pub(crate) fn add_h(&mut self, s: MontgomeryScalar) {
         self.h += s;
     }
 
     /// Add `s·B` (Edwards).
-    pub(crate) fn add_b(&mut self, s: Scalar) {
+    pub(crate) fn add_b(&mut self, s: MontgomeryScalar) {
         self.b += s;
     }
 
@@ -241,13 +241,13 @@ impl<'a> Msm<'a> {
     }
 
     /// Add `s·P` for a per-item point.
-    pub(crate) fn push(&mut self, s: Scalar, point: &'a RistrettoElement) {
-        self.dynamic.push((s, &point.point));
+    pub(crate) fn push(&mut self, s: MontgomeryScalar, point: &'a RistrettoElement) {
+        self.dynamic.push((s.to_raw_scalar(), &point.point));
     }
 
     /// Add `s·P` for a point shared across items (a vault key): points with
     /// the same encoding accumulate one coefficient.
-    pub(crate) fn push_shared(&mut self, s: Scalar, point: &'a RistrettoElement) {
+    pub(crate) fn push_shared(&mut self, s: MontgomeryScalar, point: &'a RistrettoElement) {
         self.shared
             .entry(point.compressed.to_bytes())
             .and_modify(|(acc, _)| *acc += s)
@@ -255,8 +255,8 @@ impl<'a> Msm<'a> {
     }
 
     /// Add `s·P` for an Edwards point.
-    pub(crate) fn push_edwards(&mut self, s: Scalar, point: &'a EdwardsPoint) {
-        self.edwards.push((s, point));
+    pub(crate) fn push_edwards(&mut self, s: MontgomeryScalar, point: &'a EdwardsPoint) {
+        self.edwards.push((s.to_raw_scalar(), point));
     }
 
     /// Add every term of `other` (accumulators of disjoint item sets, built
@@ -277,7 +277,7 @@ impl<'a> Msm<'a> {
 
     /// The number of points of each class.
     pub(crate) fn size(&self) -> MsmSize {
-        let b_used = usize::from(self.b != Scalar::ZERO || !self.edwards.is_empty());
+        let b_used = usize::from(self.b != MontgomeryScalar::ZERO || !self.edwards.is_empty());
         MsmSize {
             static_points: 2 + self.g_vec.len() + self.h_vec.len(),
             shared_points: self.shared.len(),
@@ -310,11 +310,14 @@ impl<'a> Msm<'a> {
     pub(crate) fn vartime_ristretto_sum(&self, params: &Params) -> RistrettoPoint {
         let g_vec = self.g_vec.coefficients();
         let h_vec = self.h_vec.coefficients();
-        let statics: Vec<(&Scalar, &RistrettoPoint)> = [(&self.g, &params.G), (&self.h, &params.H)]
+        let (g, h) = (self.g.to_raw_scalar(), self.h.to_raw_scalar());
+        let shared: Vec<(Scalar, &RistrettoPoint)> =
+            self.shared.values().map(|(s, p)| (s.to_raw_scalar(), *p)).collect();
+        let statics: Vec<(&Scalar, &RistrettoPoint)> = [(&g, &params.G), (&h, &params.H)]
             .into_iter()
             .chain(g_vec.iter().zip(&params.G_vec))
             .chain(h_vec.iter().zip(&params.H_vec))
-            .chain(self.shared.values().map(|(s, p)| (s, *p)))
+            .chain(shared.iter().map(|(s, p)| (s, *p)))
             .collect();
         split_msm(&self.dynamic.with_statics(&statics), |run| {
             RistrettoPoint::vartime_multiscalar_mul(
@@ -326,10 +329,11 @@ impl<'a> Msm<'a> {
 
     /// `Σ s·P` over the Edwards terms (`B` included).
     pub(crate) fn vartime_edwards_sum(&self, params: &Params) -> EdwardsPoint {
-        if self.edwards.is_empty() && self.b == Scalar::ZERO {
+        if self.edwards.is_empty() && self.b == MontgomeryScalar::ZERO {
             return EdwardsPoint::identity();
         }
-        split_msm(&self.edwards.with_statics(&[(&self.b, &params.B)]), |run| {
+        let b = self.b.to_raw_scalar();
+        split_msm(&self.edwards.with_statics(&[(&b, &params.B)]), |run| {
             EdwardsPoint::vartime_multiscalar_mul(
                 run.iter().map(|(s, _)| *s),
                 run.iter().map(|(_, p)| *p),
@@ -539,7 +543,7 @@ impl VecCoefficients {
             if let Some(term) = unpaired.get(i) {
                 montgomery += *term;
             }
-            *coefficient = montgomery.to_scalar();
+            *coefficient = montgomery.to_raw_scalar();
         }
         out
     }
@@ -563,6 +567,17 @@ mod tests {
         ChaCha20Rng::seed_from_u64(7)
     }
 
+    /// `x` in Montgomery form, as the accumulator takes it.
+    fn m(x: Scalar) -> MontgomeryScalar {
+        MontgomeryScalar::from_scalar(&x)
+    }
+
+    /// \\( R \bmod \ell \\): the accumulator's sums are \\( R \\) times the
+    /// sums of the values it was given (`MontgomeryScalar::to_raw_scalar`).
+    fn r() -> Scalar {
+        MontgomeryScalar::ONE.to_raw_scalar()
+    }
+
     /// The accumulator against a naive sum of the same terms.
     #[test]
     fn matches_naive_sum() {
@@ -577,23 +592,23 @@ mod tests {
             naive += a * params.G_vec[i] + b * params.H_vec[i];
         }
         let (g, h) = (Scalar::random(&mut rng), Scalar::random(&mut rng));
-        msm.add_g(g);
-        msm.add_h(h);
+        msm.add_g(m(g));
+        msm.add_h(m(h));
         naive += g * params.G + h * params.H;
         let p = RistrettoElement::from_point(RistrettoPoint::random(&mut rng));
         let (s1, s2, s3) =
             (Scalar::random(&mut rng), Scalar::random(&mut rng), Scalar::random(&mut rng));
-        msm.push(s1, &p);
-        msm.push_shared(s2, &p);
-        msm.push_shared(s3, &p);
+        msm.push(m(s1), &p);
+        msm.push_shared(m(s2), &p);
+        msm.push_shared(m(s3), &p);
         naive += (s1 + s2 + s3) * p.point;
         let size = msm.size();
         assert_eq!((size.dynamic_points, size.shared_points), (1, 1));
-        assert_eq!(msm.vartime_ristretto_sum(&params), naive);
+        assert_eq!(msm.vartime_ristretto_sum(&params), naive * r());
         assert!(!msm.vartime_is_satisfied(&params));
         // Cancel the sum exactly: now satisfied.
         let naive = RistrettoElement::from_point(naive);
-        msm.push(-Scalar::ONE, &naive);
+        msm.push(-MontgomeryScalar::ONE, &naive);
         assert!(msm.vartime_is_satisfied(&params));
     }
 
@@ -621,19 +636,19 @@ mod tests {
         let mut naive_edwards = EdwardsPoint::identity();
         for (n, part) in parts.iter_mut().enumerate() {
             for (s, p, e) in &points[n] {
-                part.push(*s, p);
+                part.push(m(*s), p);
                 naive += s * p.point;
-                part.push_edwards(*s, e);
+                part.push_edwards(m(*s), e);
                 naive_edwards += s * e;
             }
             let s = Scalar::random(&mut rng);
             part.g_vec_montgomery_mut(4 + n)[3] += MontgomeryScalar::from_scalar(&s);
             naive += s * params.G_vec[3];
             let s = Scalar::random(&mut rng);
-            part.add_b(s);
+            part.add_b(m(s));
             naive_edwards += s * params.B;
             let s = Scalar::random(&mut rng);
-            part.push_shared(s, &key);
+            part.push_shared(m(s), &key);
             naive += s * key.point;
         }
         let [a, b, c] = parts;
@@ -643,8 +658,8 @@ mod tests {
         merged.append(c);
         assert_eq!(merged.size().shared_points, 1);
         assert_eq!(merged.size().dynamic_points, 1 + 701 + 1401);
-        assert_eq!(merged.vartime_ristretto_sum(&params), naive);
-        assert_eq!(merged.vartime_edwards_sum(&params), naive_edwards);
+        assert_eq!(merged.vartime_ristretto_sum(&params), naive * r());
+        assert_eq!(merged.vartime_edwards_sum(&params), naive_edwards * r());
     }
 
     /// Montgomery slots, whole-prefix constants and row and column
@@ -707,8 +722,19 @@ mod tests {
         merged.append(b);
         assert!(merged.g_vec.pending.is_none());
         assert_eq!(merged.size().static_points, 2 + 256 + 256);
-        assert_eq!(merged.vartime_ristretto_sum(&params), naive);
-        assert_ne!(alone.vartime_ristretto_sum(&params), naive);
+        assert_eq!(merged.vartime_ristretto_sum(&params), naive * r());
+        assert_ne!(alone.vartime_ristretto_sum(&params), naive * r());
+    }
+
+    /// A weight drawn in Montgomery form is the weight `next` draws, odd
+    /// and even halves of the stream alike.
+    #[test]
+    fn montgomery_weights_are_the_weights() {
+        let seed = WeightSeed([5; 32]);
+        let (mut a, mut b) = (Weights::for_item(&seed, 3), Weights::for_item(&seed, 3));
+        for _ in 0..9 {
+            assert_eq!(a.next_montgomery().to_scalar(), b.next());
+        }
     }
 
     #[test]
@@ -718,10 +744,10 @@ mod tests {
         assert!(msm.vartime_is_satisfied(&params));
         // A pure torsion point passes the cofactored check…
         let torsion = curve25519_dalek::constants::EIGHT_TORSION[1];
-        msm.push_edwards(Scalar::ONE, &torsion);
+        msm.push_edwards(MontgomeryScalar::ONE, &torsion);
         assert!(msm.vartime_is_satisfied(&params));
         // …a prime-order one does not.
-        msm.add_b(Scalar::ONE);
+        msm.add_b(MontgomeryScalar::ONE);
         assert!(!msm.vartime_is_satisfied(&params));
     }
 
@@ -732,13 +758,13 @@ mod tests {
         // still counts as a used point.
         let params = Params::new();
         let mut msm = Msm::new();
-        msm.push_edwards(Scalar::ONE, &params.B);
+        msm.push_edwards(MontgomeryScalar::ONE, &params.B);
         assert!(!msm.vartime_is_satisfied(&params));
-        assert_eq!(msm.vartime_edwards_sum(&params), params.B);
+        assert_eq!(msm.vartime_edwards_sum(&params), params.B * r());
         assert_eq!(msm.size().edwards_points, 2);
         // `B` alone, with a coefficient: one Edwards point, not satisfied.
         let mut msm = Msm::new();
-        msm.add_b(Scalar::ONE);
+        msm.add_b(MontgomeryScalar::ONE);
         assert_eq!(msm.size().edwards_points, 1);
         assert!(!msm.vartime_is_satisfied(&params));
         assert_eq!(Msm::new().size().edwards_points, 0);

@@ -561,13 +561,13 @@ impl<'p> RangeReplay<'p> {
         let (a, b) = (ms(&proof.ipp.a), ms(&proof.ipp.b));
         let (t_x, t_x_blinding, e_blinding) =
             (ms(&proof.t_x), ms(&proof.t_x_blinding), ms(&proof.e_blinding));
-        let omega_1 = ms(&weights.next());
-        let omega_2 = ms(&weights.next());
+        let omega_1 = weights.next_montgomery();
+        let omega_2 = weights.next_montgomery();
 
         // Static G and H.
         let delta = delta(y, z, m);
-        msm.add_g((omega_1 * (delta - t_x) + omega_2 * w * (t_x - a * b)).to_scalar());
-        msm.add_h((-(omega_1 * t_x_blinding + omega_2 * e_blinding)).to_scalar());
+        msm.add_g(omega_1 * (delta - t_x) + omega_2 * w * (t_x - a * b));
+        msm.add_h(-(omega_1 * t_x_blinding + omega_2 * e_blinding));
 
         // Commitments C_j, j < k (padding commitments are the identity).
         let mut z_pow = omega_1 * z.square();
@@ -578,15 +578,15 @@ impl<'p> RangeReplay<'p> {
 
         // Per-proof points.
         let omega_1_x = omega_1 * x;
-        msm.push(omega_1_x.to_scalar(), &proof.T_1);
-        msm.push((omega_1_x * x).to_scalar(), &proof.T_2);
-        msm.push(omega_2.to_scalar(), &proof.A);
-        msm.push((omega_2 * x).to_scalar(), &proof.S);
+        msm.push(omega_1_x, &proof.T_1);
+        msm.push(omega_1_x * x, &proof.T_2);
+        msm.push(omega_2, &proof.A);
+        msm.push(omega_2 * x, &proof.S);
         for ((L, R), (u_sq_j, u_inv_sq_j)) in
             proof.ipp.L_vec.iter().zip(&proof.ipp.R_vec).zip(u_sq.iter().zip(&u_inv_sq))
         {
-            msm.push((omega_2 * *u_sq_j).to_scalar(), L);
-            msm.push((omega_2 * *u_inv_sq_j).to_scalar(), R);
+            msm.push(omega_2 * *u_sq_j, L);
+            msm.push(omega_2 * *u_inv_sq_j, R);
         }
 
         // The per-generator loops: the constant ±ω₂z is added once to the

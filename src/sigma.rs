@@ -223,7 +223,7 @@ impl SigmaProof {
         let replayed = self.replay(statement)?;
         let key_coeff = replayed.push_equations(weights, msm, commitment_coeffs);
         if let (Some(coeff), Some(key)) = (key_coeff, replayed.bound_key()) {
-            msm.push_edwards(coeff.to_scalar(), key);
+            msm.push_edwards(coeff, key);
         }
         Ok(())
     }

@@ -13,10 +13,12 @@
 
 use core::fmt;
 
+#[cfg(test)]
 use curve25519_dalek::scalar::Scalar;
 use rand_core::CryptoRng;
 use sha2::{Digest, Sha512};
 
+use crate::montgomery::MontgomeryScalar;
 use crate::transcript::{ProverRng, TranscriptProtocol, labels, new_transcript};
 
 /// The kinds of batch items, as their digests name them (one byte each,
@@ -131,43 +133,63 @@ impl Weights {
         }
     }
 
-    /// The next weight: a non-zero scalar, 32 bytes of a SHA-512 output
-    /// reduced modulo ℓ (each output gives two weights, its first half then
-    /// its second; zero, probability < 2⁻²⁵², is skipped). Not exactly
-    /// uniform (2²⁵⁶ is not a multiple of ℓ), but no value has probability
-    /// above ⌈2²⁵⁶/ℓ⌉/2²⁵⁶ = 2⁻²⁵², which is what soundness needs
-    /// (`docs/notes/batching.md` §1).
+    /// The weight [`Weights::next_montgomery`] would draw, as a `Scalar`
+    /// (tests).
+    #[cfg(test)]
     pub(crate) fn next(&mut self) -> Scalar {
         #[cfg(test)]
         if self.unit {
             return Scalar::ONE;
         }
         loop {
-            let half = match self.spare.take() {
-                Some(half) => half,
-                None => {
-                    let digest = Sha512::new()
-                        .chain_update(labels::BATCH_WEIGHT)
-                        .chain_update(self.seed.0)
-                        .chain_update(self.item.to_le_bytes())
-                        .chain_update(self.counter.to_le_bytes())
-                        .finalize();
-                    self.counter += 1;
-                    let (first, second) = digest.split_at(32);
-                    let mut spare = [0u8; 32];
-                    spare.copy_from_slice(second);
-                    self.spare = Some(spare);
-                    let mut half = [0u8; 32];
-                    half.copy_from_slice(first);
-                    half
-                }
-            };
             // `Scalar::from_bytes_mod_order(half)`, in one product.
-            let omega = crate::montgomery::reduce(&half);
+            let omega = crate::montgomery::reduce(&self.next_half());
             if omega != Scalar::ZERO {
                 return omega;
             }
         }
+    }
+
+    /// The next weight, in Montgomery form: a non-zero scalar, 32 bytes of
+    /// a SHA-512 output reduced modulo ℓ (each output gives two weights, its
+    /// first half then its second; zero, probability < 2⁻²⁵², is skipped),
+    /// straight into Montgomery form in one product. Not exactly uniform
+    /// (2²⁵⁶ is not a multiple of ℓ), but no value has probability above
+    /// ⌈2²⁵⁶/ℓ⌉/2²⁵⁶ = 2⁻²⁵², which is what soundness needs
+    /// (`docs/notes/batching.md` §1).
+    pub(crate) fn next_montgomery(&mut self) -> MontgomeryScalar {
+        #[cfg(test)]
+        if self.unit {
+            return MontgomeryScalar::ONE;
+        }
+        loop {
+            let omega = MontgomeryScalar::reduce_bytes(&self.next_half());
+            if omega != MontgomeryScalar::ZERO {
+                return omega;
+            }
+        }
+    }
+
+    /// The next 32 bytes of this item's stream: the halves of
+    /// `SHA-512(label ‖ seed ‖ item ‖ counter)`, counter 0, 1, ….
+    fn next_half(&mut self) -> [u8; 32] {
+        if let Some(half) = self.spare.take() {
+            return half;
+        }
+        let digest = Sha512::new()
+            .chain_update(labels::BATCH_WEIGHT)
+            .chain_update(self.seed.0)
+            .chain_update(self.item.to_le_bytes())
+            .chain_update(self.counter.to_le_bytes())
+            .finalize();
+        self.counter += 1;
+        let (first, second) = digest.split_at(32);
+        let mut spare = [0u8; 32];
+        spare.copy_from_slice(second);
+        self.spare = Some(spare);
+        let mut half = [0u8; 32];
+        half.copy_from_slice(first);
+        half
     }
 
     /// Test weights that are all 1: the equations summed unweighted.

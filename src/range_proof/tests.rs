@@ -84,7 +84,7 @@ fn verify(
     let mut t = statement(commitments);
     proof.push_equations(params, &mut t, &mut weights, &mut msm, &mut coeffs)?;
     for (c, C) in coeffs.iter().zip(commitments) {
-        msm.push(c.to_scalar(), C);
+        msm.push(*c, C);
     }
     if msm.vartime_is_satisfied(params) {
         Ok(t.transcript().challenge_scalar(b"end"))
@@ -561,12 +561,12 @@ fn pushed_terms_equal_the_papers_equations() {
                 .push_equations(params, &mut t, &mut weights, &mut msm, &mut coeffs)
                 .expect("shape ok");
             for (c, C) in coeffs.iter().zip(&honest.commitments) {
-                msm.push(c.to_scalar(), C);
+                msm.push(*c, C);
             }
             assert_eq!(msm.vartime_is_satisfied(params), which == "honest");
             // msm − (ω₁·e1 + ω₂·e2) = 0.
             let expected = RistrettoElement::from_point(omega_1 * e1 + omega_2 * e2);
-            msm.push(-Scalar::ONE, &expected);
+            msm.push(-MontgomeryScalar::ONE, &expected);
             assert!(
                 msm.vartime_is_satisfied(params),
                 "k = {k}, {which}: pushed terms differ from the paper's equations"

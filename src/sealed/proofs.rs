@@ -273,7 +273,7 @@ impl<'s> Replayed<'s> for SealedReplay<'s> {
     fn push_equations(&self, params: &Params, weights: &mut Weights, msm: &mut Msm<'s>) {
         let key_coeff = self.push_all_but_key(params, weights, msm);
         if let (Some(coeff), Some(key)) = (key_coeff, self.sigma.bound_key()) {
-            msm.push_edwards(coeff.to_scalar(), key);
+            msm.push_edwards(coeff, key);
         }
     }
 }
@@ -302,7 +302,7 @@ impl<'s> SealedReplay<'s> {
         self.range.push_equations(params, weights, msm, &mut coeffs);
         let key_coeff = self.sigma.push_equations(weights, msm, &mut coeffs);
         for (coeff, C) in coeffs.into_iter().zip(commitments) {
-            msm.push(coeff.to_scalar(), C);
+            msm.push(coeff, C);
         }
         key_coeff
     }

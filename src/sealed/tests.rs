@@ -172,7 +172,7 @@ fn proofs_hold(item: &SealedItem, context: &Context, key: Option<KeyStatement<'_
         coeffs: Vec<Scalar>,
     ) -> bool {
         for (coeff, C) in coeffs.into_iter().zip(commitments) {
-            msm.push(coeff, C);
+            msm.push(MontgomeryScalar::from_scalar(&coeff), C);
         }
         msm.vartime_is_satisfied(params)
     }

@@ -147,13 +147,13 @@ impl KeyBindingProof {
         commitment_coeffs: &mut [MontgomeryScalar],
     ) -> MontgomeryScalar {
         // (B0)
-        // Products with a weight in Montgomery form (`mul_scalar`: one
-        // product each, no conversion back).
-        let omega = weights.next();
-        let omega_m = MontgomeryScalar::from_scalar(&omega);
-        msm.add_g(omega_m.mul_scalar(&self.z_s));
-        msm.add_h(omega_m.mul_scalar(&self.z_rs));
-        msm.push(-omega, &self.U_0);
+        // Everything in Montgomery form, as the accumulator takes it.
+        let ms = MontgomeryScalar::from_scalar;
+        let z_s = ms(&self.z_s);
+        let omega_m = weights.next_montgomery();
+        msm.add_g(omega_m * z_s);
+        msm.add_h(omega_m * ms(&self.z_rs));
+        msm.push(-omega_m, &self.U_0);
         let radix = MontgomeryScalar::from_scalar(&chunk_radix());
         let mut term = omega_m * c_m;
         for coeff in commitment_coeffs.iter_mut() {
@@ -161,10 +161,9 @@ impl KeyBindingProof {
             term *= radix;
         }
         // (B1), cofactored by the accumulator's Edwards check.
-        let omega = weights.next();
-        let omega_m = MontgomeryScalar::from_scalar(&omega);
-        msm.add_b(omega_m.mul_scalar(&self.z_s));
-        msm.push_edwards(-omega, &self.U_1.point);
+        let omega_m = weights.next_montgomery();
+        msm.add_b(omega_m * z_s);
+        msm.push_edwards(-omega_m, &self.U_1.point);
         -(omega_m * c_m)
     }
 

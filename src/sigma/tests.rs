@@ -59,7 +59,7 @@ fn verify(f: &Fixture, proof: &SigmaProof, a: Option<&EdwardsElement>) -> bool {
         return false;
     }
     for (coeff, c) in coeffs.iter().zip(&f.commitments) {
-        msm.push(coeff.to_scalar(), c);
+        msm.push(*coeff, c);
     }
     msm.vartime_is_satisfied(&f.params)
 }

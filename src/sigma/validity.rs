@@ -127,13 +127,13 @@ impl ValidityProof {
     ) {
         let k = t_powers.len();
         // (V0): ω·z_m·G + ω·z_r·H − ω·T_0 − Σ ω·c·tⁱ·C_i.
-        // Products with a weight in Montgomery form (`mul_scalar`: one
-        // product each, no conversion back).
-        let omega = weights.next();
-        let omega_m = MontgomeryScalar::from_scalar(&omega);
-        msm.add_g(omega_m.mul_scalar(&self.z_m));
-        msm.add_h(omega_m.mul_scalar(&self.z_r));
-        msm.push(-omega, &self.T_0);
+        // Everything in Montgomery form, as the accumulator takes it.
+        let ms = MontgomeryScalar::from_scalar;
+        let omega_m = weights.next_montgomery();
+        let z_r = ms(&self.z_r);
+        msm.add_g(omega_m * ms(&self.z_m));
+        msm.add_h(omega_m * z_r);
+        msm.push(-omega_m, &self.T_0);
         let omega_c = omega_m * c;
         for (coeff, t_i) in commitment_coeffs.iter_mut().zip(t_powers) {
             *coeff -= omega_c * *t_i;
@@ -142,13 +142,12 @@ impl ValidityProof {
         for ((Y, T), row) in
             statement.recipients.iter().zip(&self.T_j).zip(statement.handles.chunks_exact(k))
         {
-            let omega_j = weights.next();
-            let omega_j_m = MontgomeryScalar::from_scalar(&omega_j);
-            msm.push_shared(omega_j_m.mul_scalar(&self.z_r), Y);
-            msm.push(-omega_j, T);
+            let omega_j_m = weights.next_montgomery();
+            msm.push_shared(omega_j_m * z_r, Y);
+            msm.push(-omega_j_m, T);
             let minus_omega_c = -(omega_j_m * c);
             for (D, t_i) in row.iter().zip(t_powers) {
-                msm.push((minus_omega_c * *t_i).to_scalar(), D);
+                msm.push(minus_omega_c * *t_i, D);
             }
         }
     }

@@ -220,9 +220,9 @@ impl<'s> Replayed<'s> for DealingReplay<'s> {
                 *coeff += term;
             }
         }
-        msm.push_edwards(coeff_A.to_scalar(), self.A);
+        msm.push_edwards(coeff_A, self.A);
         for (coeff, F_u) in coeff_F.into_iter().zip(self.F) {
-            msm.push_edwards(coeff.to_scalar(), F_u);
+            msm.push_edwards(coeff, F_u);
         }
     }
 }

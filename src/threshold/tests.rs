@@ -316,12 +316,18 @@ fn a_share_body_moved_to_another_dealing_index_context_or_owner_fails() {
 
 /// The Edwards sum of `dealing`'s equations under unit weights (one weight
 /// for everything: the verifier SPEC §13 forbids), and whether its
-/// ristretto sum vanishes.
+/// ristretto sum vanishes. The accumulator's sums are \\( R \\) times the
+/// sums of its terms (`MontgomeryScalar::to_raw_scalar`); every Edwards
+/// point here has prime order, so dividing by \\( R \\) gives the sum itself.
 fn unit_weight_sums(dealing: &ThresholdSealedDeployKey, context: &Context) -> (bool, EdwardsPoint) {
     let replayed = dealing.replay(context, None).unwrap();
     let mut msm = Msm::new();
     push_alone(Box::new(replayed), params(), &mut Weights::unit(), &mut msm);
-    (msm.vartime_ristretto_sum(params()) == Default::default(), msm.vartime_edwards_sum(params()))
+    let r_inv = crate::msm::MontgomeryScalar::ONE.to_raw_scalar().invert();
+    (
+        msm.vartime_ristretto_sum(params()) == Default::default(),
+        msm.vartime_edwards_sum(params()) * r_inv,
+    )
 }
 
 /// Share 1 is off the polynomial by δ; the dealer cancels its Edwards error

@@ -42,8 +42,8 @@ use zeroize::Zeroizing;
 use crate::encoding::{Decode, Reader, RecipientCache, RistrettoElement};
 use crate::error::{Error, Object};
 use crate::msm::{
-    BatchItem, Equations, Held, ItemKind, Msm, Replayed, Source, TermCount, Weights, item_digest,
-    verify_one,
+    BatchItem, Equations, Held, ItemKind, MontgomeryScalar, Msm, Replayed, Source, TermCount,
+    Weights, item_digest, verify_one,
 };
 use crate::params::Params;
 use crate::transcript::{TranscriptProtocol, labels, new_transcript};
@@ -220,9 +220,10 @@ impl<'s> Replayed<'s> for VaultKeyProofReplay<'s> {
     /// Equation (1), weighted: `ω·z·Y − ω·T − ω·c·H`.
     fn push_equations(&self, _params: &Params, weights: &mut Weights, msm: &mut Msm<'s>) {
         let VaultKeyProofReplay { proof, public, .. } = *self;
-        let omega = weights.next();
-        msm.push_shared(omega * proof.z, &public.Y);
+        let omega = weights.next_montgomery();
+        let ms = MontgomeryScalar::from_scalar;
+        msm.push_shared(omega * ms(&proof.z), &public.Y);
         msm.push(-omega, &proof.T);
-        msm.add_h(-(omega * self.c));
+        msm.add_h(-(omega * ms(&self.c)));
     }
 }
