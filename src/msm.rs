@@ -27,6 +27,16 @@
 //! the sum); Edwards terms with the cofactored test `[8]·Σ = 0`, in single and
 //! batch verification alike.
 //!
+//! Coefficients are taken in Montgomery form and handed to the
+//! multiscalar multiplication as their representation
+//! \\( \bar s = s R \bmod \ell \\), never converted back: the sums computed
+//! are \\( \sum_i \bar s_i P_i \\). In ristretto255, a group of prime order
+//! ℓ, that is \\( R \sum_i s_i P_i \\), the identity exactly when the true sum
+//! is. An Edwards point may carry torsion, but
+//! \\( [8] (\bar s P) = \bar s ([8] P) = s R ([8] P) \\) since \\( [8] P \\) has
+//! order dividing ℓ, so the cofactored test decides the same too. Every term
+//! of a group carries the factor, so no equation is changed.
+//!
 //! # Weights
 //! Every check (a batch, or one step of bisection) draws a fresh 32-byte
 //! `WeightSeed` from the batch's randomness (merlin's `TranscriptRng` over a
