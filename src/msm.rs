@@ -33,7 +33,7 @@
 //! are \\( \sum_i \bar s_i P_i \\). In ristretto255, a group of prime order
 //! ℓ, that is \\( R \sum_i s_i P_i \\), the identity exactly when the true sum
 //! is. An Edwards point may carry torsion, but
-//! \\( [8] (\bar s P) = \bar s ([8] P) = s R ([8] P) \\) since \\( [8] P \\) has
+//! \\( 8 (\bar s P) = \bar s (8 P) = s R (8 P) \\) since \\( 8 P \\) has
 //! order dividing ℓ, so the cofactored test decides the same too. Every term
 //! of a group carries the factor, so no equation is changed.
 //!
