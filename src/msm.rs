@@ -449,18 +449,15 @@ impl VecCoefficients {
     }
 
     fn add_columns(&mut self, n: usize, offsets: &[MontgomeryScalar; ROW]) {
-        let add = |acc: &mut [MontgomeryScalar; ROW]| {
-            for (a, s) in acc.iter_mut().zip(offsets) {
-                *a += *s;
+        let at = match self.columns.iter().position(|(m, _)| *m == n) {
+            Some(at) => at,
+            None => {
+                self.columns.push((n, [MontgomeryScalar::ZERO; ROW]));
+                self.columns.len() - 1
             }
         };
-        match self.columns.iter_mut().find(|(m, _)| *m == n) {
-            Some((_, acc)) => add(acc),
-            None => {
-                let mut acc = [MontgomeryScalar::ZERO; ROW];
-                add(&mut acc);
-                self.columns.push((n, acc));
-            }
+        for (acc, s) in self.columns[at].1.iter_mut().zip(offsets) {
+            *acc += *s;
         }
     }
 
@@ -488,13 +485,14 @@ impl VecCoefficients {
                 *slot += (*x_j + *y2_k) * (*x2_j + *y_k);
             }
         }
-        let rows: Vec<MontgomeryScalar> =
-            first.x.iter().zip(&x).map(|(x_j, x2_j)| -(*x_j * *x2_j)).collect();
+        let rows = grow(&mut self.rows, x.len(), MontgomeryScalar::ZERO);
+        for ((row, x_j), x2_j) in rows.iter_mut().zip(&first.x).zip(&x) {
+            *row -= *x_j * *x2_j;
+        }
         let mut columns = [MontgomeryScalar::ZERO; ROW];
         for ((column, y_k), y2_k) in columns.iter_mut().zip(&first.y).zip(&y) {
             *column = -(*y_k * *y2_k);
         }
-        self.add_rows(&rows);
         self.add_columns(n, &columns);
     }
 
